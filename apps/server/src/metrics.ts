@@ -1,0 +1,33 @@
+import type { ProgressMetrics } from '@jobstream/progress';
+
+/** Extra gauges the transport adds to the progress layer's. */
+export interface TransportMetrics {
+  wsConnections: number;
+}
+
+/** Renders the metrics in Prometheus text format. */
+export function renderMetrics(progress: ProgressMetrics, transport: TransportMetrics): string {
+  const rows: Array<[name: string, type: 'gauge' | 'counter', help: string, value: number]> = [
+    ['jobstream_rooms_active', 'gauge', 'Job rooms held in memory.', progress.roomsActive],
+    ['jobstream_subscriptions_active', 'gauge', 'Open job subscriptions.', progress.subscriptionsActive],
+    ['jobstream_listeners_active', 'gauge', 'Subscriptions waiting for the next event.', progress.listenersActive],
+    ['jobstream_ws_connections', 'gauge', 'Open WebSocket connections.', transport.wsConnections],
+    ['jobstream_events_emitted_total', 'counter', 'Events recorded by the room registry.', progress.eventsEmitted],
+    ['jobstream_events_delivered_total', 'counter', 'Events handed to subscribers.', progress.eventsDelivered],
+    [
+      'jobstream_events_conflated_total',
+      'counter',
+      'Progress events skipped for subscribers that fell behind.',
+      progress.eventsConflated,
+    ],
+    [
+      'jobstream_snapshots_sent_total',
+      'counter',
+      'Current-state snapshots sent to subscribers.',
+      progress.snapshotsSent,
+    ],
+  ];
+  return rows
+    .map(([name, type, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`)
+    .join('');
+}

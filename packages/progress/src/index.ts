@@ -1,0 +1,11 @@
+export { type BusMessage, InMemoryBus, type ProgressBus } from './bus';
+export { conflate } from './conflate';
+export { formatEventId, parseEventId } from './event-id';
+export { type HistoryLimits, JobRoom, type ReadResult } from './job-room';
+export { JobLifecycleError, validateTransition } from './lifecycle';
+export type { ProgressMetrics } from './metrics';
+export { type EmitErrorOptions, ProgressEmitter } from './progress-emitter';
+export { createProgressHub, type ProgressHub, type ProgressHubOptions } from './progress-hub';
+export { REGISTRY_DEFAULTS, RoomRegistry, type RoomRegistryOptions } from './room-registry';
+export type { DeliveredEvent, StoredEvent } from './stored-event';
+export { type SubscribeOptions, subscribeToJob } from './subscribe';

@@ -1,0 +1,103 @@
+import { conflate } from './conflate';
+import { isTerminalEvent, type StoredEvent } from './stored-event';
+
+/** Bounds of a room's history. */
+export interface HistoryLimits {
+  /** Most events kept for resume. */
+  maxEvents: number;
+  /** Oldest event age kept for resume, in ms. */
+  maxAgeMs: number;
+}
+
+/** What a subscriber at `cursor` should receive next. */
+export interface ReadResult {
+  events: StoredEvent[];
+  /** The events are the job's current state standing in for history. */
+  snapshot: boolean;
+  /** Events after the cursor had left the history. */
+  missed: boolean;
+  /** Progress events skipped by conflation. */
+  conflated: number;
+}
+
+const EMPTY: ReadResult = { events: [], snapshot: false, missed: false, conflated: 0 };
+
+/** One job's room: its latest state, sticky terminal event, bounded history, and the subscribers waiting on it. */
+export class JobRoom {
+  /** Sequence number of the newest event. */
+  seq = 0;
+  /** The job's newest event: its current state. */
+  latest: StoredEvent | undefined;
+  /** Members currently subscribed. */
+  members = 0;
+  /** When the terminal event was recorded. */
+  endedAt: number | undefined;
+  private history: StoredEvent[] = [];
+  private waiters = new Set<() => void>();
+
+  constructor(
+    readonly jobId: string,
+    private readonly limits: HistoryLimits,
+  ) {}
+
+  /** Number of pending waits, for leak checks. */
+  get listenerCount(): number {
+    return this.waiters.size;
+  }
+
+  get ended(): boolean {
+    return this.endedAt !== undefined;
+  }
+
+  /** Records an event (already validated and numbered) and wakes every waiting subscriber. */
+  append(event: StoredEvent): void {
+    this.seq = event.seq;
+    this.latest = event;
+    if (isTerminalEvent(event)) this.endedAt = event.at;
+    this.history.push(event);
+    this.trim(event.at);
+    const waiters = this.waiters;
+    this.waiters = new Set();
+    for (const wake of waiters) wake();
+  }
+
+  /** Events after `cursor` (undefined: a new subscriber), conflated when asked; a snapshot when history has a gap. */
+  read(cursor: number | undefined, conflating: boolean): ReadResult {
+    const latest = this.latest;
+    if (!latest) return EMPTY;
+    if (cursor === undefined) return { events: [latest], snapshot: true, missed: false, conflated: 0 };
+    if (cursor === this.seq) return EMPTY;
+    const oldest = this.history[0];
+    if (cursor > this.seq || !oldest || oldest.seq > cursor + 1) {
+      return { events: [latest], snapshot: true, missed: true, conflated: 0 };
+    }
+    const pending = this.history.slice(cursor + 1 - oldest.seq);
+    if (!conflating || pending.length === 1) return { events: pending, snapshot: false, missed: false, conflated: 0 };
+    const events = conflate(pending);
+    return { events, snapshot: false, missed: false, conflated: pending.length - events.length };
+  }
+
+  /** Resolves at the next append, or at once when `signal` aborts. */
+  changed(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.waiters.delete(wake);
+        resolve();
+      };
+      this.waiters.add(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private trim(now: number): void {
+    const { maxEvents, maxAgeMs } = this.limits;
+    let drop = Math.max(0, this.history.length - maxEvents);
+    while (drop < this.history.length - 1 && (this.history[drop] as StoredEvent).at < now - maxAgeMs) drop++;
+    if (drop > 0) this.history.splice(0, drop);
+  }
+}

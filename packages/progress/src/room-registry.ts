@@ -1,0 +1,107 @@
+import type { BusMessage, ProgressBus } from './bus';
+import { type HistoryLimits, JobRoom } from './job-room';
+import { createMetrics, type ProgressMetrics } from './metrics';
+
+/** Options of a room registry; every field has a default. */
+export interface RoomRegistryOptions extends Partial<HistoryLimits> {
+  /** How long an ended job's room stays in memory for late subscribers, in ms (default 10 minutes). */
+  retentionMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** Default bounds of the progress layer. */
+export const REGISTRY_DEFAULTS = {
+  maxEvents: 256,
+  maxAgeMs: 5 * 60_000,
+  retentionMs: 10 * 60_000,
+} as const;
+
+/** One room per job: records every event from the bus and releases a room once its job ended, retention passed and nobody is in it. */
+export class RoomRegistry implements Disposable {
+  readonly counters = createMetrics();
+  readonly now: () => number;
+  private readonly rooms = new Map<string, JobRoom>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly limits: HistoryLimits;
+  private readonly retentionMs: number;
+  private readonly unsubscribe: () => void;
+
+  constructor(bus: ProgressBus, options: RoomRegistryOptions = {}) {
+    this.limits = {
+      maxEvents: options.maxEvents ?? REGISTRY_DEFAULTS.maxEvents,
+      maxAgeMs: options.maxAgeMs ?? REGISTRY_DEFAULTS.maxAgeMs,
+    };
+    this.retentionMs = options.retentionMs ?? REGISTRY_DEFAULTS.retentionMs;
+    this.now = options.now ?? Date.now;
+    this.unsubscribe = bus.subscribe((message) => this.record(message));
+  }
+
+  /** The room of a job this registry knows, if any. */
+  get(jobId: string): JobRoom | undefined {
+    return this.rooms.get(jobId);
+  }
+
+  /** Adds a member to a known job's room; undefined for an unknown job. */
+  join(jobId: string): JobRoom | undefined {
+    const room = this.rooms.get(jobId);
+    if (room) {
+      room.members++;
+      this.counters.subscriptionsActive++;
+    }
+    return room;
+  }
+
+  /** Removes a member, releasing the room if it is no longer needed. */
+  leave(room: JobRoom): void {
+    room.members--;
+    this.counters.subscriptionsActive--;
+    this.releaseIfDone(room);
+  }
+
+  /** Gauges and counters, for `/metrics` and leak checks. */
+  metrics(): ProgressMetrics {
+    let listenersActive = 0;
+    for (const room of this.rooms.values()) listenersActive += room.listenerCount;
+    return { ...this.counters, roomsActive: this.rooms.size, listenersActive };
+  }
+
+  /** Stops listening to the bus and drops every room. */
+  [Symbol.dispose](): void {
+    this.unsubscribe();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.rooms.clear();
+  }
+
+  private record({ jobId, event }: BusMessage): void {
+    let room = this.rooms.get(jobId);
+    if (!room) {
+      room = new JobRoom(jobId, this.limits);
+      this.rooms.set(jobId, room);
+    }
+    room.append(event);
+    this.counters.eventsEmitted++;
+    if (room.ended) this.scheduleRelease(room);
+  }
+
+  private scheduleRelease(room: JobRoom): void {
+    if (this.retentionMs === 0) {
+      this.releaseIfDone(room);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(room.jobId);
+      this.releaseIfDone(room);
+    }, this.retentionMs);
+    timer.unref();
+    this.timers.set(room.jobId, timer);
+  }
+
+  private releaseIfDone(room: JobRoom): void {
+    if (room.members > 0 || room.endedAt === undefined) return;
+    if (this.timers.has(room.jobId)) return;
+    if (this.now() - room.endedAt < this.retentionMs) return;
+    this.rooms.delete(room.jobId);
+  }
+}
