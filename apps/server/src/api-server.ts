@@ -1,11 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApiContext, appRouter } from '@jobstream/api';
+import { type ApiContext, type AuthorizeJob, appRouter } from '@jobstream/api';
 import { createProgressHub, type ProgressHub } from '@jobstream/progress';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Config } from './config';
+import { sessionCookie } from './http/cookies';
+import { identify } from './http/identify';
+import { applyCors, originAllowed } from './http/origin';
+import { pathOf, sendJson } from './http/respond';
 import { createLogger, type Logger } from './logger';
 import { renderMetrics } from './metrics';
+import { createServices, type ServerServices } from './services';
+import { handleErrorsDownload, handleUpload, isErrorsDownload } from './uploads/upload-routes';
 import { createWsTransport } from './ws-transport';
 
 /** What the API server is built from; anything left out gets its default. */
@@ -13,6 +19,8 @@ export interface ApiServerOptions {
   config: Config;
   hub?: ProgressHub;
   logger?: Logger;
+  /** Host-app rule for who may see a job (default: the session that uploaded it). */
+  authorize?: AuthorizeJob;
 }
 
 /** A running API server. */
@@ -21,50 +29,70 @@ export interface ApiServer extends AsyncDisposable {
   url: string;
   port: number;
   hub: ProgressHub;
+  services: ServerServices;
   /** Stops accepting, tells WebSocket clients to reconnect, lets sends drain, closes. */
   shutdown(): Promise<void>;
 }
 
 const TRPC_PATH = '/trpc';
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-function pathOf(req: IncomingMessage): string {
-  return new URL(req.url ?? '/', 'http://localhost').pathname;
-}
-
-/** Starts the API server: tRPC over HTTP and WebSocket at `/trpc`, `/healthz`, `/metrics`. */
+/** Starts the API server: tRPC over HTTP and WebSocket at `/trpc`, uploads, `/healthz`, `/metrics`. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const hub = options.hub ?? createProgressHub({ retentionMs: config.JOB_RETENTION_MS });
-  const createContext = (): ApiContext => ({ registry: hub.registry });
+  const services = createServices({ config, hub, logger, authorize: options.authorize });
 
   const trpcHttp = createHTTPHandler({
     router: appRouter,
-    createContext,
     basePath: `${TRPC_PATH}/`,
+    createContext: ({ req, res }): ApiContext => ({
+      ...services,
+      caller: identify(services.sessions, req),
+      setSessionCookie: (token) => res.appendHeader('set-cookie', sessionCookie(token, config.COOKIE_SECURE)),
+    }),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') logger.error('procedure failed', { path, error: error.message });
     },
   });
-  const ws = createWsTransport({ createContext, pingMs: config.WS_PING_MS, pongWaitMs: config.WS_PONG_WAIT_MS });
+  const ws = createWsTransport({
+    createContext: ({ req, info }) => ({
+      ...services,
+      caller: identify(services.sessions, req, info.connectionParams),
+    }),
+    pingMs: config.WS_PING_MS,
+    pongWaitMs: config.WS_PONG_WAIT_MS,
+  });
 
-  const server = createServer((req, res) => {
-    const path = pathOf(req);
+  const route = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
     if (path === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       return res.end(renderMetrics(hub.registry.metrics(), { wsConnections: ws.wss.clients.size }));
     }
     if (path.startsWith(`${TRPC_PATH}/`)) return trpcHttp(req, res);
+    if (path === '/uploads' && req.method === 'POST') return handleUpload(req, res, services, config);
+    if (isErrorsDownload(path) && req.method === 'GET') return handleErrorsDownload(req, res, path, services);
     sendJson(res, 404, { error: 'Not found' });
+  };
+
+  const server = createServer((req, res) => {
+    if (!originAllowed(req.headers.origin, config.ALLOWED_ORIGINS)) {
+      return sendJson(res, 403, { error: 'Origin not allowed' });
+    }
+    if (applyCors(req, res)) return;
+    route(req, res, pathOf(req)).catch((error: unknown) => {
+      logger.error('request failed', { path: pathOf(req), error: String(error) });
+      if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' });
+      else res.destroy();
+    });
   });
   server.on('upgrade', (req, socket, head) => {
+    if (!originAllowed(req.headers.origin, config.ALLOWED_ORIGINS)) {
+      return socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+    }
     if (pathOf(req) === TRPC_PATH) return ws.handleUpgrade(req, socket, head);
-    socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -84,10 +112,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await ws.close();
       server.closeAllConnections();
       await closed;
+      await services.close();
       hub[Symbol.dispose]();
       logger.info('closed');
     })();
     return closing;
   };
-  return { url, port, hub, shutdown, [Symbol.asyncDispose]: shutdown };
+  return { url, port, hub, services, shutdown, [Symbol.asyncDispose]: shutdown };
 }

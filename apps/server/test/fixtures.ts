@@ -1,19 +1,34 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AppRouter } from '@jobstream/api';
 import type { UploadProgress, UploadResult } from '@jobstream/contracts';
-import type { ProgressEmitter } from '@jobstream/progress';
 import { createTRPCClient, createWSClient, type TRPCClient, wsLink } from '@trpc/client';
 import superjson from 'superjson';
+import { expect, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { type ApiServer, type ApiServerOptions, ConfigSchema, startApiServer } from '../src/index';
 
-/** Starts the real server on a free port, quiet; disposed with `await using`. */
+/** A fresh temporary directory, removed on dispose. */
+export async function tempDir(): Promise<AsyncDisposable & { path: string }> {
+  const path = await mkdtemp(join(tmpdir(), 'jobstream-'));
+  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** Starts the real server on a free port with its own SQLite file in a temp dir (unless `DATA_DIR` is given), quiet. */
 export async function startTestServer(
   env: Record<string, string> = {},
   options: Omit<ApiServerOptions, 'config'> = {},
 ): Promise<ApiServer> {
-  const config = ConfigSchema.parse({ PORT: '0', LOG_LEVEL: 'silent', ...env });
-  return startApiServer({ config, ...options });
+  const dir = env.DATA_DIR ? undefined : await tempDir();
+  const config = ConfigSchema.parse({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dir?.path, ...env });
+  const server = await startApiServer({ config, ...options });
+  const shutdown = async () => {
+    await server.shutdown();
+    await dir?.[Symbol.asyncDispose]();
+  };
+  return { ...server, shutdown, [Symbol.asyncDispose]: shutdown };
 }
 
 /** A real tRPC WebSocket client of a test server. */
@@ -22,15 +37,24 @@ export interface TestClient extends AsyncDisposable {
   ws: ReturnType<typeof createWSClient>;
 }
 
-/** Connects a `@trpc/client` over WebSocket with superjson, as any script would. */
-export function connectClient(server: ApiServer, options: { retryDelayMs?: () => number } = {}): TestClient {
+/** Options of a test client. */
+export interface ClientOptions {
+  /** Session token sent as `connectionParams`; a new session when absent. */
+  token?: string;
+  retryDelayMs?: () => number;
+}
+
+/** Connects a `@trpc/client` over WebSocket with superjson and a session token, as any script would. */
+export function connectClient(server: ApiServer, options: ClientOptions = {}): TestClient & { token: string } {
+  const token = options.token ?? server.services.sessions.create().token;
   const ws = createWSClient({
+    connectionParams: { token },
     url: `${server.url.replace('http', 'ws')}/trpc`,
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
     retryDelayMs: options.retryDelayMs ?? (() => 20),
   });
   const trpc = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws, transformer: superjson })] });
-  return { trpc, ws, [Symbol.asyncDispose]: () => ws.close() };
+  return { trpc, ws, token, [Symbol.asyncDispose]: () => ws.close() };
 }
 
 /** What one subscription received. */
@@ -95,9 +119,58 @@ export function resultOf(jobId: string): UploadResult {
   };
 }
 
-/** Starts a new job and returns its id. */
-export function startJob(emitter: ProgressEmitter): string {
+/** Records a job owned by the session of `token`, reports it started, and returns its id. */
+export function startJob(server: ApiServer, token: string): string {
   const jobId = randomUUID();
-  emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+  const owner = server.services.sessions.resolve(token);
+  if (!owner) throw new Error('unknown test token');
+  server.services.jobs.create({ jobId, owner, templateName: 'users', message: '' });
+  server.hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
   return jobId;
+}
+
+/** Options of a test upload. */
+export interface UploadOptions {
+  token?: string;
+  template?: string;
+  body: string | Uint8Array;
+  contentType?: string;
+  /** Send as `multipart/form-data` with the body in the `file` field. */
+  multipart?: boolean;
+}
+
+/** POSTs a file to `/uploads` as a script would; returns the status and JSON body. */
+export async function upload(
+  server: ApiServer,
+  options: UploadOptions,
+): Promise<{ status: number; body: { jobId?: string; error?: string } }> {
+  const url = `${server.url}/uploads?template=${encodeURIComponent(options.template ?? 'users')}`;
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: FormData | string | Uint8Array;
+  if (options.multipart) {
+    const form = new FormData();
+    form.append('file', new Blob([options.body], { type: 'text/csv' }), 'users.csv');
+    body = form;
+  } else {
+    body = options.body;
+    headers['content-type'] = options.contentType ?? 'text/csv';
+  }
+  const response = await fetch(url, { method: 'POST', headers, body });
+  return { status: response.status, body: (await response.json()) as { jobId?: string; error?: string } };
+}
+
+/** A users CSV with `rows` valid rows. */
+export function usersCsv(rows: number, { offset = 0, newline = '\n' } = {}): string {
+  const lines = ['email,name,role'];
+  for (let i = offset; i < offset + rows; i++)
+    lines.push(`user${i}@example.com,User ${i},${i % 3 === 0 ? 'admin' : 'member'}`);
+  return lines.join(newline) + newline;
+}
+
+/** Follows a job until its stream ends and returns everything received. */
+export async function followToEnd(client: TestClient, jobId: string): Promise<Received> {
+  const got = follow(client, jobId);
+  await vi.waitFor(() => expect(got.done || got.errors.length > 0).toBe(true), { timeout: 30_000 });
+  return got;
 }

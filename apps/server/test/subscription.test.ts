@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { AppRouter } from '@jobstream/api';
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it, vi } from 'vitest';
-import { connectClient, follow, progressOf, resultOf, startJob, startTestServer } from './fixtures';
+import { connectClient, follow, progressOf, type Received, resultOf, startJob, startTestServer } from './fixtures';
 
 function numeric(ids: string[]): number[] {
   return ids.map(Number);
@@ -12,7 +13,7 @@ describe('upload.onProgress over WebSocket', () => {
     await using server = await startTestServer();
     await using client = connectClient(server);
     const { emitter } = server.hub;
-    const jobId = startJob(emitter);
+    const jobId = startJob(server, client.token);
     const got = follow(client, jobId);
     await vi.waitFor(() => expect(got.data).toHaveLength(1));
     expect(got.data[0]).toMatchObject({ event: 'upload-progress', snapshot: true, payload: { status: 'started' } });
@@ -33,7 +34,7 @@ describe('upload.onProgress over WebSocket', () => {
     await using server = await startTestServer();
     await using client = connectClient(server);
     const { emitter } = server.hub;
-    const jobId = startJob(emitter);
+    const jobId = startJob(server, client.token);
     emitter.emitProgress(jobId, progressOf(jobId, 50));
     emitter.emitError(jobId, 'Disk full');
 
@@ -52,9 +53,10 @@ describe('upload.onProgress over WebSocket', () => {
   it('joins mid-job with no gap and no duplicate while events are emitted concurrently', async () => {
     await using server = await startTestServer();
     const { emitter } = server.hub;
-    const jobId = startJob(emitter);
-    const clients = Array.from({ length: 5 }, () => connectClient(server));
-    const subscribers = [];
+    const first = connectClient(server);
+    const jobId = startJob(server, first.token);
+    const clients = [first, ...Array.from({ length: 4 }, () => connectClient(server, { token: first.token }))];
+    const subscribers: Received[] = [];
     let progress = 0;
     for (const client of clients) {
       subscribers.push(follow(client, jobId));
@@ -84,8 +86,8 @@ describe('upload.onProgress over WebSocket', () => {
     await using server = await startTestServer();
     await using client = connectClient(server);
     const { emitter } = server.hub;
-    const a = startJob(emitter);
-    const b = startJob(emitter);
+    const a = startJob(server, client.token);
+    const b = startJob(server, client.token);
     const gotA = follow(client, a);
     const gotB = follow(client, b);
     emitter.emitProgress(a, progressOf(a, 30));
@@ -106,10 +108,10 @@ describe('upload.onProgress over WebSocket', () => {
     const bad = follow(client, 'not-a-uuid');
     await vi.waitFor(() => expect(unknown.errors).toHaveLength(1));
     await vi.waitFor(() => expect(bad.errors).toHaveLength(1));
-    const notFound = unknown.errors[0] as TRPCClientError<never>;
+    const notFound = unknown.errors[0] as TRPCClientError<AppRouter>;
     expect(notFound).toBeInstanceOf(TRPCClientError);
     expect(notFound.data?.code).toBe('NOT_FOUND');
-    const badRequest = bad.errors[0] as TRPCClientError<never>;
+    const badRequest = bad.errors[0] as TRPCClientError<AppRouter>;
     expect(badRequest.data?.code).toBe('BAD_REQUEST');
     expect(badRequest.message).toContain('jobId must be a UUID');
   });

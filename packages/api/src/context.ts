@@ -1,7 +1,31 @@
+import type { ImportService, TemplateRegistry } from '@jobstream/importer';
 import type { RoomRegistry } from '@jobstream/progress';
+import type { JobRecord, JobStore, SessionStore } from '@jobstream/storage';
 
-/** What every procedure can use; the server builds one per connection or request. */
-export interface ApiContext {
-  /** The process's room registry, for subscriptions. */
+/** Who is calling: the session their token or cookie resolved to, if any. */
+export interface Caller {
+  sessionId: string | null;
+}
+
+/** The host-app hook deciding whether a caller may see a job; checked on every call and every (re)subscribe. */
+export type AuthorizeJob = (caller: Caller, job: JobRecord) => boolean | Promise<boolean>;
+
+/** The default rule: a job is visible only to the session that uploaded it. */
+export const ownerOnly: AuthorizeJob = (caller, job) => caller.sessionId !== null && caller.sessionId === job.owner;
+
+/** The process-wide services procedures use; the server creates them once. */
+export interface ApiServices {
   registry: RoomRegistry;
+  jobs: JobStore;
+  imports: ImportService;
+  templates: TemplateRegistry;
+  sessions: SessionStore;
+  authorize: AuthorizeJob;
+}
+
+/** What every procedure can use; the server builds one per WebSocket connection or HTTP request. */
+export interface ApiContext extends ApiServices {
+  caller: Caller;
+  /** Sets the session cookie on the HTTP response; absent over WebSocket. */
+  setSessionCookie?: (token: string) => void;
 }

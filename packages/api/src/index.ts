@@ -1,3 +1,3 @@
-export type { ApiContext } from './context';
+export { type ApiContext, type ApiServices, type AuthorizeJob, type Caller, ownerOnly } from './context';
 export { type AppRouter, appRouter } from './root';
 export { createCallerFactory } from './trpc';

@@ -1,8 +1,10 @@
+import { sessionRouter } from './routers/session';
 import { uploadRouter } from './routers/upload';
 import { router } from './trpc';
 
 /** The whole API. */
 export const appRouter = router({
+  session: sessionRouter,
   upload: uploadRouter,
 });
 

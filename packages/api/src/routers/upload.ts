@@ -1,16 +1,48 @@
-import { OnProgressInputSchema, WebSocketEvents } from '@jobstream/contracts';
+import { JobId, OnProgressInputSchema, WebSocketEvents } from '@jobstream/contracts';
 import { subscribeToJob } from '@jobstream/progress';
 import { TRPCError, tracked } from '@trpc/server';
+import { z } from 'zod';
+import { authorizedJob, requireSession } from '../job-access';
+import { terminalEventOf } from '../stored-events';
 import { publicProcedure, router } from '../trpc';
 
-/** Job progress: the subscription that replaces the old gateway's upload room. */
+const JobInput = z.object({ jobId: JobId });
+
+/** Imports and their progress: the procedures that replace the old upload gateway. */
 export const uploadRouter = router({
   /** Liveness check with the server's clock, the old gateway's ping/pong. */
   ping: publicProcedure.query(() => ({ event: WebSocketEvents.PONG, serverTime: Date.now() })),
 
-  /** Streams one job's events: its current state, then every change, ending after the terminal event. */
+  /** The import templates with their columns. */
+  templates: publicProcedure.query(({ ctx }) => ctx.templates.list()),
+
+  /** One of the caller's jobs as stored. */
+  get: publicProcedure.input(JobInput).query(async ({ ctx, input }) => {
+    const { owner: _owner, ...job } = await authorizedJob(ctx, input.jobId);
+    return job;
+  }),
+
+  /** The caller's most recent jobs, newest first. */
+  list: publicProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
+    .query(({ ctx, input }) =>
+      ctx.jobs.listByOwner(requireSession(ctx), input.limit).map(({ owner: _owner, ...job }) => job),
+    ),
+
+  /** Stops one of the caller's running jobs; it ends failed with `Cancelled`. Committed rows stay. */
+  cancel: publicProcedure.input(JobInput).mutation(async ({ ctx, input }) => {
+    await authorizedJob(ctx, input.jobId);
+    return { cancelled: ctx.imports.cancel(input.jobId) };
+  }),
+
+  /** Streams one of the caller's jobs: its current state, then every change, ending after the terminal event. */
   onProgress: publicProcedure.input(OnProgressInputSchema).subscription(async function* ({ input, ctx, signal }) {
-    const stream = subscribeToJob(ctx.registry, input.jobId, { lastEventId: input.lastEventId, signal });
+    const job = await authorizedJob(ctx, input.jobId);
+    if (!ctx.registry.get(job.jobId)) {
+      const terminal = terminalEventOf(job);
+      if (terminal) ctx.registry.restore({ jobId: job.jobId, event: terminal });
+    }
+    const stream = subscribeToJob(ctx.registry, job.jobId, { lastEventId: input.lastEventId, signal });
     if (!stream) throw new TRPCError({ code: 'NOT_FOUND', message: `No job ${input.jobId}` });
     for await (const { id, ...data } of stream) yield tracked(id, data);
   }),

@@ -1,0 +1,20 @@
+import type { IncomingMessage } from 'node:http';
+import type { Caller } from '@jobstream/api';
+import type { SessionStore } from '@jobstream/storage';
+import { readCookie, SESSION_COOKIE } from './cookies';
+
+function bearer(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}
+
+/** Resolves the caller of a request: `Authorization: Bearer`, then a `token` connection param, then the session cookie. */
+export function identify(
+  sessions: SessionStore,
+  req: IncomingMessage,
+  connectionParams?: Record<string, string | undefined> | null,
+): Caller {
+  const token =
+    bearer(req.headers.authorization) ?? connectionParams?.token ?? readCookie(req.headers.cookie, SESSION_COOKIE);
+  return { sessionId: sessions.resolve(token) ?? null };
+}

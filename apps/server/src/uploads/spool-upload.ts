@@ -1,0 +1,77 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import { UploadError } from './upload-error';
+
+/** Limits of one upload body. */
+export interface SpoolLimits {
+  maxBytes: number;
+}
+
+const RAW_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/octet-stream']);
+
+function tooLarge(maxBytes: number): UploadError {
+  return new UploadError(413, `The file is larger than the limit of ${maxBytes} bytes`);
+}
+
+function byteLimit(maxBytes: number, counter: { bytes: number }): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      counter.bytes += chunk.length;
+      if (counter.bytes > maxBytes) callback(tooLarge(maxBytes));
+      else callback(null, chunk);
+    },
+  });
+}
+
+async function writeLimited(source: Readable, file: string, maxBytes: number): Promise<number> {
+  const counter = { bytes: 0 };
+  await pipeline(source, byteLimit(maxBytes, counter), createWriteStream(file, { flags: 'wx' }));
+  return counter.bytes;
+}
+
+function fileOfMultipart(req: IncomingMessage, file: string, maxBytes: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { files: 1, fields: 20, parts: 25, fileSize: maxBytes + 1 } });
+    } catch {
+      return reject(new UploadError(400, 'Malformed multipart body'));
+    }
+    let writing: Promise<number> | undefined;
+    parser.on('file', (name, stream) => {
+      if (name !== 'file' || writing) return stream.resume();
+      writing = writeLimited(stream, file, maxBytes);
+      writing.catch(() => {});
+    });
+    parser.on('error', () => reject(new UploadError(400, 'Malformed multipart body')));
+    parser.on('close', () => {
+      if (!writing) return reject(new UploadError(400, "Missing the 'file' field"));
+      writing.then(resolve, reject);
+    });
+    req.pipe(parser);
+  });
+}
+
+/** Streams a raw CSV or multipart `file` body to `file` (never holding it in memory) and returns its size in bytes. */
+export async function spoolUpload(req: IncomingMessage, file: string, limits: SpoolLimits): Promise<number> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
+  try {
+    let bytes: number;
+    if (type === 'multipart/form-data') bytes = await fileOfMultipart(req, file, limits.maxBytes);
+    else if (RAW_TYPES.has(type)) bytes = await writeLimited(req, file, limits.maxBytes);
+    else
+      throw new UploadError(415, `Unsupported content type '${type || 'none'}': send text/csv or multipart/form-data`);
+    if (bytes === 0) throw new UploadError(400, 'The file is empty');
+    return bytes;
+  } catch (error) {
+    await rm(file, { force: true });
+    if (error instanceof UploadError) throw error;
+    throw new UploadError(400, 'The upload was interrupted');
+  }
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { JobId } from '@jobstream/contracts';
+import { TooManyImportsError } from '@jobstream/importer';
+import type { Config } from '../config';
+import { identify } from '../http/identify';
+import { rejectRequest, sendJson } from '../http/respond';
+import type { ServerServices } from '../services';
+import { errorsCsv } from './errors-csv';
+import { spoolUpload } from './spool-upload';
+import { UploadError } from './upload-error';
+
+const ERRORS_PATH = /^\/uploads\/([^/]+)\/errors\.csv$/;
+
+/** `POST /uploads?template=<name>`: spools the body, starts the import, answers `201 { jobId }` before it finishes. */
+export async function handleUpload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  services: ServerServices,
+  config: Config,
+): Promise<void> {
+  try {
+    const caller = identify(services.sessions, req);
+    if (!caller.sessionId) throw new UploadError(401, 'No session: call session.create first');
+    const name = new URL(req.url ?? '/', 'http://localhost').searchParams.get('template') ?? '';
+    const template = services.templates.get(name);
+    if (!template) throw new UploadError(400, `Unknown template '${name.slice(0, 100)}'`);
+    try {
+      services.imports.assertCanStart(caller.sessionId);
+    } catch (error) {
+      if (error instanceof TooManyImportsError) throw new UploadError(429, error.message);
+      throw error;
+    }
+    const jobId = randomUUID();
+    await mkdir(services.spoolDir, { recursive: true });
+    const file = join(services.spoolDir, `${jobId}.csv`);
+    await spoolUpload(req, file, { maxBytes: config.MAX_UPLOAD_BYTES });
+    await services.imports.start({ jobId, owner: caller.sessionId, template, file });
+    sendJson(res, 201, { jobId });
+  } catch (error) {
+    if (error instanceof UploadError) return rejectRequest(req, res, error.status, error.message);
+    if (error instanceof TooManyImportsError) return rejectRequest(req, res, 429, error.message);
+    throw error;
+  }
+}
+
+/** True for `GET /uploads/<jobId>/errors.csv`. */
+export function isErrorsDownload(path: string): boolean {
+  return ERRORS_PATH.test(path);
+}
+
+/** `GET /uploads/<jobId>/errors.csv`: the caller's rejected rows with their reasons, safe to open in a spreadsheet. */
+export async function handleErrorsDownload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  services: ServerServices,
+): Promise<void> {
+  const jobId = JobId.safeParse(ERRORS_PATH.exec(path)?.[1]);
+  const job = jobId.success ? services.jobs.get(jobId.data) : undefined;
+  const caller = identify(services.sessions, req);
+  if (!job || !(await services.authorize(caller, job))) return sendJson(res, 404, { error: 'Not found' });
+  const template = services.templates.get(job.templateName);
+  const headers = template?.headers ?? [];
+  res.writeHead(200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${job.jobId}-errors.csv"`,
+  });
+  await pipeline(Readable.from(errorsCsv(headers, services.jobs.rowErrors(job.jobId))), res);
+}

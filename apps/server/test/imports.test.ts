@@ -1,0 +1,243 @@
+import { describe, expect, it, vi } from 'vitest';
+import { connectClient, followToEnd, startTestServer, upload, usersCsv } from './fixtures';
+
+type Payload = Record<string, unknown>;
+
+function lastPayload(got: { data: Array<{ payload: unknown }> }): Payload {
+  return got.data.at(-1)?.payload as Payload;
+}
+
+describe('CSV imports', () => {
+  it('imports a valid users file, streams progress and ends with exact counts', async () => {
+    await using server = await startTestServer({ PROGRESS_INTERVAL_MS: '0' });
+    await using client = connectClient(server);
+    const res = await upload(server, { token: client.token, body: usersCsv(5_000) });
+    expect(res.status).toBe(201);
+    const jobId = res.body.jobId as string;
+    const got = await followToEnd(client, jobId);
+
+    expect(got.errors).toEqual([]);
+    expect(lastPayload(got)).toMatchObject({
+      status: 'completed',
+      processed: 5000,
+      total: 5000,
+      inserted: 5000,
+      updated: 0,
+      failed: 0,
+      errors: [],
+    });
+    const progress = got.data.filter((d) => d.event === 'upload-progress').map((d) => d.payload as Payload);
+    expect(progress.length).toBeLessThan(5000 / 10);
+    const last = progress.at(-1) as Payload;
+    expect(last.processed).toBe(last.total);
+    expect(last.message).toBe('Processing 5000 of 5000 rows');
+    const stored = await client.trpc.upload.get.query({ jobId });
+    expect(stored).toMatchObject({ status: 'completed', inserted: 5000, processed: 5000, progress: 100 });
+    const count = server.services.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number };
+    expect(count.n).toBe(5000);
+  });
+
+  it('accepts multipart uploads with a BOM and CRLF line ends', async () => {
+    await using server = await startTestServer();
+    await using client = connectClient(server);
+    const res = await upload(server, {
+      token: client.token,
+      multipart: true,
+      body: `\uFEFF${usersCsv(3, { newline: '\r\n' })}`,
+    });
+    expect(res.status).toBe(201);
+    const got = await followToEnd(client, res.body.jobId as string);
+    expect(lastPayload(got)).toMatchObject({ status: 'completed', processed: 3, inserted: 3, failed: 0 });
+    const row = server.services.db.prepare('SELECT * FROM users WHERE email = ?').get('user2@example.com') as Payload;
+    expect(row).toMatchObject({ name: 'User 2', role: 'member' });
+  });
+
+  it('rejects invalid rows of each kind with exact messages and keeps the valid ones', async () => {
+    await using server = await startTestServer();
+    await using client = connectClient(server);
+    const csv = [
+      'email,name,role',
+      'ok@example.com,Ok,admin',
+      'not-an-email,Bad Email,member',
+      'blank@example.com,   ,member',
+      `long@example.com,${'x'.repeat(201)},member`,
+      'role@example.com,Bad Role,owner',
+      'default@example.com,Default Role,',
+      'short@example.com,Too Few',
+      'OK@Example.com,Duplicate,viewer',
+      '"quoted, name@example.com",x,member',
+    ].join('\n');
+    const res = await upload(server, { token: client.token, body: csv });
+    const got = await followToEnd(client, res.body.jobId as string);
+    expect(lastPayload(got)).toMatchObject({
+      status: 'completed',
+      processed: 9,
+      total: 9,
+      inserted: 2,
+      failed: 7,
+      errors: [
+        'Row 2: email: Invalid email address',
+        'Row 3: name: is required',
+        'Row 4: name: must be at most 200 characters',
+        'Row 5: role: must be one of admin, member, viewer',
+        'Row 7: expected 3 columns, got 2',
+        'Row 8: email: duplicate of an earlier row',
+        'Row 9: email: Invalid email address',
+      ],
+    });
+    const role = server.services.db.prepare('SELECT role FROM users WHERE email = ?').get('default@example.com');
+    expect(role).toEqual({ role: 'member' });
+  });
+
+  it('updates rows whose key already exists (case-insensitive) and counts them as updated', async () => {
+    await using server = await startTestServer();
+    await using client = connectClient(server);
+    const first = await upload(server, { token: client.token, body: usersCsv(10) });
+    await followToEnd(client, first.body.jobId as string);
+    const csv = 'email,name,role\nUSER1@example.com,Renamed,viewer\nnew@example.com,New,member\n';
+    const second = await upload(server, { token: client.token, body: csv });
+    const got = await followToEnd(client, second.body.jobId as string);
+    expect(lastPayload(got)).toMatchObject({ status: 'completed', processed: 2, inserted: 1, updated: 1, failed: 0 });
+    const row = server.services.db.prepare('SELECT name, role FROM users WHERE email = ?').get('user1@example.com');
+    expect(row).toEqual({ name: 'Renamed', role: 'viewer' });
+  });
+
+  it('validates products: decimal price and whole-number quantity', async () => {
+    await using server = await startTestServer();
+    await using client = connectClient(server);
+    const csv = 'sku,name,price,quantity\nA-1,Lamp,19.99,3\nA-2,Chair,-1,2\nA-3,Desk,10,1.5\n,Nameless,1,1\n';
+    const res = await upload(server, { token: client.token, template: 'products', body: csv });
+    const got = await followToEnd(client, res.body.jobId as string);
+    expect(lastPayload(got)).toMatchObject({
+      status: 'completed',
+      inserted: 1,
+      failed: 3,
+      errors: [
+        'Row 2: price: must be a decimal number >= 0',
+        'Row 3: quantity: must be a whole number >= 0',
+        'Row 4: sku: is required',
+      ],
+    });
+  });
+
+  it('fails the job at once when the header does not match, naming the columns', async () => {
+    await using server = await startTestServer();
+    await using client = connectClient(server);
+    const res = await upload(server, { token: client.token, body: 'email,fullname,age\na@example.com,A,3\n' });
+    const got = await followToEnd(client, res.body.jobId as string);
+    expect(lastPayload(got)).toMatchObject({
+      status: 'failed',
+      message:
+        "Header does not match template 'users' (expected email,name,role): missing columns: name, role; unknown columns: fullname, age",
+    });
+  });
+
+  it('fails a malformed file with its line number', async () => {
+    await using server = await startTestServer();
+    await using client = connectClient(server);
+    const res = await upload(server, {
+      token: client.token,
+      body: 'email,name,role\na@example.com,A,member\nb@example.com,"Unclosed,member\n',
+    });
+    const got = await followToEnd(client, res.body.jobId as string);
+    expect(lastPayload(got)).toMatchObject({
+      status: 'failed',
+      message: 'Malformed CSV at line 3: a quoted field is not closed',
+    });
+  });
+
+  it('completes a header-only file with zero rows', async () => {
+    await using server = await startTestServer();
+    await using client = connectClient(server);
+    const res = await upload(server, { token: client.token, body: 'email,name,role\n' });
+    const got = await followToEnd(client, res.body.jobId as string);
+    expect(lastPayload(got)).toMatchObject({ status: 'completed', processed: 0, total: 0, inserted: 0 });
+  });
+
+  it('rejects bad requests with clear HTTP errors and creates no job', async () => {
+    await using server = await startTestServer({ MAX_UPLOAD_BYTES: '1000' });
+    await using client = connectClient(server);
+    const { token } = client;
+    expect(await upload(server, { token, template: 'nope', body: usersCsv(1) })).toEqual({
+      status: 400,
+      body: { error: "Unknown template 'nope'" },
+    });
+    expect(await upload(server, { token, body: '' })).toEqual({ status: 400, body: { error: 'The file is empty' } });
+    expect(await upload(server, { token, body: usersCsv(100) })).toEqual({
+      status: 413,
+      body: { error: 'The file is larger than the limit of 1000 bytes' },
+    });
+    expect((await upload(server, { token, body: '{}', contentType: 'application/json' })).status).toBe(415);
+    expect(await upload(server, { body: usersCsv(1) })).toEqual({
+      status: 401,
+      body: { error: 'No session: call session.create first' },
+    });
+    const form = new FormData();
+    form.append('other', 'x');
+    const missing = await fetch(`${server.url}/uploads?template=users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual({ error: "Missing the 'file' field" });
+    expect(await client.trpc.upload.list.query()).toEqual([]);
+  });
+
+  it('rejects a chunked body that grows past the limit with 413', async () => {
+    await using server = await startTestServer({ MAX_UPLOAD_BYTES: '10000' });
+    await using client = connectClient(server);
+    const chunks = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode(usersCsv(20, { offset: i * 20 })));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${server.url}/uploads?template=users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${client.token}`, 'content-type': 'text/csv' },
+      body: chunks,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(await client.trpc.upload.list.query()).toEqual([]);
+  });
+
+  it('cancels a running job: it ends failed with Cancelled and committed rows stay', async () => {
+    await using server = await startTestServer({ PROGRESS_INTERVAL_MS: '0' });
+    await using client = connectClient(server);
+    const res = await upload(server, { token: client.token, body: usersCsv(200_000) });
+    const jobId = res.body.jobId as string;
+    const got = (await import('./fixtures')).follow(client, jobId);
+    await vi.waitFor(() => expect(got.data.some((d) => d.payload.status === 'processing')).toBe(true));
+    expect(await client.trpc.upload.cancel.mutate({ jobId })).toEqual({ cancelled: true });
+    await vi.waitFor(() => expect(got.done).toBe(true));
+    expect(lastPayload(got)).toMatchObject({ status: 'failed', message: 'Cancelled' });
+    const stored = await client.trpc.upload.get.query({ jobId });
+    expect(stored.status).toBe('failed');
+    expect(stored.processed).toBeLessThan(200_000);
+    const count = server.services.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number };
+    expect(count.n).toBe(stored.inserted);
+    expect(await client.trpc.upload.cancel.mutate({ jobId })).toEqual({ cancelled: false });
+  });
+
+  it('lists the caller’s jobs newest first and lists the templates with their columns', async () => {
+    await using server = await startTestServer();
+    await using client = connectClient(server);
+    const a = await upload(server, { token: client.token, body: usersCsv(1) });
+    await followToEnd(client, a.body.jobId as string);
+    const b = await upload(server, { token: client.token, body: usersCsv(2) });
+    await followToEnd(client, b.body.jobId as string);
+    const jobs = await client.trpc.upload.list.query();
+    expect(jobs.map((job) => job.jobId)).toEqual([b.body.jobId, a.body.jobId]);
+    expect(jobs[0]).not.toHaveProperty('owner');
+    expect(jobs[0]?.createdAt).toBeInstanceOf(Date);
+    const templates = await client.trpc.upload.templates.query();
+    expect(templates.map((t) => t.name)).toEqual(['users', 'products']);
+    expect(templates[0]?.columns).toEqual([
+      { name: 'email', required: true, description: 'Email address; unique, compared case-insensitively' },
+      { name: 'name', required: true, description: 'Display name, 1-200 characters' },
+      { name: 'role', required: false, description: 'admin, member or viewer; empty means member' },
+    ]);
+  });
+});

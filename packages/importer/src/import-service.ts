@@ -1,0 +1,142 @@
+import { rm } from 'node:fs/promises';
+import type { ProgressEmitter } from '@jobstream/progress';
+import type { Database, JobStore } from '@jobstream/storage';
+import { estimateDataRows } from './count-lines';
+import { ImportFailure } from './import-failure';
+import { JobReporter } from './job-reporter';
+import type { ImportLimits } from './limits';
+import { type ImportCounts, runImport } from './run-import';
+import type { ImportTemplate } from './templates/define-template';
+
+/** What the import service needs: storage, the progress emitter and its limits. */
+export interface ImportServiceOptions {
+  db: Database;
+  jobs: JobStore;
+  emitter: ProgressEmitter;
+  limits?: Partial<ImportLimits>;
+  /** Imports one session may run at once (default 3). */
+  maxRunningPerOwner?: number;
+  /** Called when an import ends unexpectedly (a bug, not bad input). */
+  onUnexpectedError?: (jobId: string, error: unknown) => void;
+}
+
+/** A request to import an uploaded file. */
+export interface StartImport {
+  jobId: string;
+  owner: string;
+  template: ImportTemplate;
+  /** The uploaded file; the service deletes it when the import ends. */
+  file: string;
+}
+
+/** Thrown by `start` when the owner already runs as many imports as allowed. */
+export class TooManyImportsError extends Error {
+  override readonly name = 'TooManyImportsError';
+}
+
+/** The message a job ends with when cancelled. */
+export const CANCELLED_MESSAGE = 'Cancelled';
+/** The message of jobs found running at start-up. */
+export const INTERRUPTED_MESSAGE = 'Interrupted by server restart';
+
+/** Runs imports in the background, reporting each through the emitter, and cancels them on request. */
+export class ImportService {
+  private readonly running = new Map<string, { owner: string; abort: AbortController; done: Promise<void> }>();
+  private readonly maxRunningPerOwner: number;
+
+  constructor(private readonly options: ImportServiceOptions) {
+    this.maxRunningPerOwner = options.maxRunningPerOwner ?? 3;
+  }
+
+  /** Marks jobs left running by a previous process as failed; call once at start-up. */
+  failInterrupted(): number {
+    return this.options.jobs.failInterrupted(INTERRUPTED_MESSAGE);
+  }
+
+  /** Throws `TooManyImportsError` when `owner` may not start another import now. */
+  assertCanStart(owner: string): void {
+    let count = 0;
+    for (const job of this.running.values()) if (job.owner === owner) count++;
+    if (count >= this.maxRunningPerOwner) {
+      throw new TooManyImportsError(`At most ${this.maxRunningPerOwner} imports may run at once per session`);
+    }
+  }
+
+  /** Records the job, reports it started, and processes the file in the background. */
+  async start(request: StartImport): Promise<void> {
+    this.assertCanStart(request.owner);
+    const { jobs, emitter } = this.options;
+    const estimatedRows = await estimateDataRows(request.file);
+    jobs.create({ jobId: request.jobId, owner: request.owner, templateName: request.template.name, message: '' });
+    const reporter = new JobReporter(emitter, jobs, {
+      jobId: request.jobId,
+      templateName: request.template.name,
+      startedAt: Date.now(),
+    });
+    reporter.started(estimatedRows);
+    const abort = new AbortController();
+    const done = this.process(request, reporter, estimatedRows, abort.signal).finally(() => {
+      this.running.delete(request.jobId);
+      return rm(request.file, { force: true });
+    });
+    this.running.set(request.jobId, { owner: request.owner, abort, done });
+  }
+
+  /** Stops a running job; it ends failed with `Cancelled`. False when it is not running here. */
+  cancel(jobId: string): boolean {
+    const job = this.running.get(jobId);
+    if (!job) return false;
+    job.abort.abort();
+    return true;
+  }
+
+  /** Resolves when the job (if running) has ended. */
+  async settled(jobId: string): Promise<void> {
+    await this.running.get(jobId)?.done;
+  }
+
+  /** Cancels every running import and waits for them to end. */
+  async close(): Promise<void> {
+    const all = [...this.running.values()];
+    for (const job of all) job.abort.abort();
+    await Promise.all(all.map((job) => job.done));
+  }
+
+  private async process(
+    request: StartImport,
+    reporter: JobReporter,
+    estimatedRows: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    let latest: Readonly<ImportCounts> = {
+      processed: 0,
+      total: estimatedRows,
+      inserted: 0,
+      updated: 0,
+      failed: 0,
+      errors: [],
+    };
+    try {
+      const counts = await runImport({
+        jobId: request.jobId,
+        template: request.template,
+        file: request.file,
+        estimatedRows,
+        db: this.options.db,
+        jobs: this.options.jobs,
+        signal,
+        limits: this.options.limits,
+        onProgress: (progress) => {
+          latest = progress;
+          reporter.progress(progress);
+        },
+      });
+      reporter.completed(counts);
+    } catch (error) {
+      if (signal.aborted) return reporter.failed(CANCELLED_MESSAGE, latest);
+      if (error instanceof ImportFailure) return reporter.failed(error.message, latest);
+      this.options.onUnexpectedError?.(request.jobId, error);
+      reporter.failed('Import failed unexpectedly', latest);
+    }
+  }
+}

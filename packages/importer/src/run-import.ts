@@ -1,0 +1,117 @@
+import { createReadStream } from 'node:fs';
+import type { Database, JobStore, RowError } from '@jobstream/storage';
+import { parse } from 'csv-parse';
+import { EntityWriter } from './entity-writer';
+import { checkHeader } from './header';
+import { describeParseError, ImportFailure } from './import-failure';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits';
+import type { ImportTemplate, ValidRow } from './templates/define-template';
+
+/** Counts of an import so far; exact once it has finished. */
+export interface ImportCounts {
+  processed: number;
+  /** Data rows expected: estimated up front from the file's lines, exact at the end. */
+  total: number;
+  inserted: number;
+  updated: number;
+  failed: number;
+  /** The first row errors, as `Row N: field: message` (at most `maxErrorsInEvent`). */
+  errors: string[];
+}
+
+/** What one import reads, where it writes, and whom it tells. */
+export interface RunImportOptions {
+  jobId: string;
+  template: ImportTemplate;
+  /** Path of the uploaded CSV file. */
+  file: string;
+  /** Rows expected, from `estimateDataRows`; refined to the exact count at the end. */
+  estimatedRows: number;
+  db: Database;
+  jobs: JobStore;
+  /** Called at a bounded rate while rows are processed, and once at the end with the exact counts. */
+  onProgress?: (counts: Readonly<ImportCounts>) => void;
+  signal?: AbortSignal;
+  limits?: Partial<ImportLimits>;
+}
+
+/** Parses, validates and stores one CSV file; resolves with exact counts, rejects with an `ImportFailure` or an abort. */
+export async function runImport(options: RunImportOptions): Promise<ImportCounts> {
+  const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
+  const { jobId, template, signal, onProgress } = options;
+  const writer = new EntityWriter(options.db, template, options.jobs);
+  const counts: ImportCounts = {
+    processed: 0,
+    total: options.estimatedRows,
+    inserted: 0,
+    updated: 0,
+    failed: 0,
+    errors: [],
+  };
+  const seenKeys = new Set<string>();
+  let rows: ValidRow[] = [];
+  let rejected: RowError[] = [];
+  let header: string[] | undefined;
+  let lastReport = Date.now();
+
+  const flush = () => {
+    if (rows.length === 0 && rejected.length === 0) return;
+    const written = writer.write(jobId, rows, rejected);
+    counts.inserted += written.inserted;
+    counts.updated += written.updated;
+    rows = [];
+    rejected = [];
+  };
+  const reject = (row: number, messages: string[], cells: string[]) => {
+    counts.failed++;
+    const message = messages.map((m) => `Row ${row}: ${m}`).join('; ');
+    rejected.push({ row, message, cells });
+    for (const m of messages)
+      if (counts.errors.length < limits.maxErrorsInEvent) counts.errors.push(`Row ${row}: ${m}`);
+  };
+
+  const parser = createReadStream(options.file).pipe(
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: limits.maxRowBytes }),
+  );
+  try {
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      signal?.throwIfAborted();
+      if (!header) {
+        header = checkHeader(template, cells);
+        continue;
+      }
+      const row = counts.processed + 1;
+      if (row > limits.maxRows) throw new ImportFailure(`The file has more than ${limits.maxRows} rows`);
+      counts.processed = row;
+      if (cells.length !== header.length) {
+        reject(row, [`expected ${header.length} columns, got ${cells.length}`], cells);
+      } else {
+        const record: Record<string, string> = {};
+        for (let i = 0; i < header.length; i++) record[header[i] as string] = cells[i] as string;
+        const result = template.validate(record);
+        if (!result.ok) reject(row, result.errors, cells);
+        else if (seenKeys.has(result.key)) reject(row, [`${template.key}: duplicate of an earlier row`], cells);
+        else {
+          seenKeys.add(result.key);
+          rows.push(result.row);
+        }
+      }
+      if (rows.length + rejected.length >= limits.batchSize) flush();
+      if (onProgress && (row & 63) === 0 && Date.now() - lastReport >= limits.progressIntervalMs) {
+        flush();
+        lastReport = Date.now();
+        counts.total = Math.max(counts.total, counts.processed);
+        onProgress(counts);
+      }
+    }
+  } catch (error) {
+    parser.destroy();
+    if (error instanceof ImportFailure || signal?.aborted) throw error;
+    throw new ImportFailure(describeParseError(error));
+  }
+  if (!header) throw new ImportFailure('The file is empty');
+  flush();
+  counts.total = counts.processed;
+  onProgress?.(counts);
+  return counts;
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** SQL column types a template can store its fields as. */
+export type SqlType = 'TEXT' | 'INTEGER' | 'REAL';
+
+/** What a template declares: one file per template. */
+export interface TemplateDefinition<Shape extends z.ZodRawShape> {
+  /** Identifier used in upload URLs (`?template=users`). */
+  name: string;
+  /** Human name for the UI. */
+  label: string;
+  /** Schema of one row; its keys are the CSV header, `.describe()` texts are shown in the UI. */
+  columns: z.ZodObject<Shape>;
+  /** The column that identifies a row: a later row with the same key is a duplicate, an existing one is updated. */
+  key: keyof Shape & string;
+  /** Table the rows are stored in. */
+  table: string;
+  /** How each column is stored. */
+  sqlTypes: { [K in keyof Shape]: SqlType };
+}
+
+/** A column as the UI lists it. */
+export interface ColumnInfo {
+  name: string;
+  required: boolean;
+  description: string;
+}
+
+/** What `upload.templates` returns for one template. */
+export interface TemplateInfo {
+  name: string;
+  label: string;
+  key: string;
+  columns: ColumnInfo[];
+}
+
+/** A row that passed validation: column name to stored value. */
+export type ValidRow = Record<string, string | number | null>;
+
+/** Outcome of validating one row's cells. */
+export type RowValidation = { ok: true; row: ValidRow; key: string } | { ok: false; errors: string[] };
+
+/** A template ready for the import engine. */
+export interface ImportTemplate {
+  name: string;
+  label: string;
+  key: string;
+  table: string;
+  /** CSV header, in declaration order. */
+  headers: readonly string[];
+  sqlTypes: Readonly<Record<string, SqlType>>;
+  info: TemplateInfo;
+  /** Validates one row given as an object of header name to cell text. */
+  validate(record: Record<string, string>): RowValidation;
+}
+
+/** Treats an empty or blank cell as absent, so defaults and `optional()` apply. */
+export function blankAsUndefined<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema);
+}
+
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${issue.path.map(String).join('.') || 'row'}: ${issue.message}`);
+}
+
+/** Turns a template definition into an importable template. */
+export function defineTemplate<Shape extends z.ZodRawShape>(definition: TemplateDefinition<Shape>): ImportTemplate {
+  const headers = Object.keys(definition.columns.shape);
+  const columns = headers.map((name) => {
+    const field = definition.columns.shape[name] as z.ZodType;
+    return { name, required: !field.safeParse(undefined).success, description: field.description ?? '' };
+  });
+  return {
+    name: definition.name,
+    label: definition.label,
+    key: definition.key,
+    table: definition.table,
+    headers,
+    sqlTypes: definition.sqlTypes,
+    info: { name: definition.name, label: definition.label, key: definition.key, columns },
+    validate(record) {
+      const result = definition.columns.safeParse(record);
+      if (!result.success) return { ok: false, errors: formatIssues(result.error.issues) };
+      const row = result.data as ValidRow;
+      return { ok: true, row, key: String(row[definition.key]) };
+    },
+  };
+}

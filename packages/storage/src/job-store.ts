@@ -1,0 +1,205 @@
+import type { UploadStatus } from '@jobstream/contracts';
+import type { Database } from './database';
+
+/** A job as stored: who owns it, where it stands and its counts. */
+export interface JobRecord {
+  jobId: string;
+  owner: string;
+  templateName: string;
+  status: UploadStatus;
+  progress: number;
+  message: string;
+  processed: number;
+  total: number | null;
+  inserted: number;
+  updated: number;
+  failed: number;
+  /** The first row errors, as reported in events. */
+  errors: string[];
+  lastEventId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+  durationMs: number | null;
+}
+
+/** A running job's latest state, as recorded at each progress report. */
+export interface JobProgressUpdate {
+  status: UploadStatus;
+  progress: number;
+  message: string;
+  processed: number;
+  total: number | null;
+  inserted?: number;
+  updated?: number;
+  failed?: number;
+  errors?: readonly string[];
+  lastEventId: string;
+}
+
+/** One rejected row: its number (data rows from 1), the reasons, and its cells as read. */
+export interface RowError {
+  row: number;
+  message: string;
+  cells: string[];
+}
+
+interface JobRow {
+  id: string;
+  owner: string;
+  template: string;
+  status: UploadStatus;
+  progress: number;
+  message: string;
+  processed: number;
+  total: number | null;
+  inserted: number;
+  updated: number;
+  failed: number;
+  errors: string;
+  last_event_id: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+  duration_ms: number | null;
+}
+
+function toRecord(row: JobRow): JobRecord {
+  return {
+    jobId: row.id,
+    owner: row.owner,
+    templateName: row.template,
+    status: row.status,
+    progress: row.progress,
+    message: row.message,
+    processed: row.processed,
+    total: row.total,
+    inserted: row.inserted,
+    updated: row.updated,
+    failed: row.failed,
+    errors: JSON.parse(row.errors) as string[],
+    lastEventId: row.last_event_id,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+    durationMs: row.duration_ms,
+  };
+}
+
+/** Jobs and their rejected rows in SQLite: what survives a restart. */
+export class JobStore {
+  private readonly statements;
+
+  constructor(
+    db: Database,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.statements = {
+      insert: db.prepare(
+        `INSERT INTO jobs (id, owner, template, status, message, created_at, updated_at)
+         VALUES (@id, @owner, @template, 'started', @message, @now, @now)`,
+      ),
+      progress: db.prepare(
+        `UPDATE jobs SET status = @status, progress = @progress, message = @message, processed = @processed,
+           total = @total, inserted = @inserted, updated = @updated, failed = @failed, errors = @errors,
+           last_event_id = @lastEventId, updated_at = @now
+         WHERE id = @id`,
+      ),
+      finish: db.prepare(
+        `UPDATE jobs SET status = @status, progress = @progress, message = @message, processed = @processed,
+           total = @total, inserted = @inserted, updated = @updated, failed = @failed, errors = @errors,
+           last_event_id = @lastEventId, updated_at = @now, finished_at = @now, duration_ms = @now - created_at
+         WHERE id = @id`,
+      ),
+      get: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+      list: db.prepare<[string, number], JobRow>(
+        'SELECT * FROM jobs WHERE owner = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+      ),
+      interrupt: db.prepare(
+        `UPDATE jobs SET status = 'failed', message = @message, updated_at = @now, finished_at = @now,
+           duration_ms = @now - created_at
+         WHERE status IN ('started', 'processing')`,
+      ),
+      addError: db.prepare('INSERT INTO job_row_errors (job_id, row_number, message, cells) VALUES (?, ?, ?, ?)'),
+      errors: db.prepare<[string], { row_number: number; message: string; cells: string }>(
+        'SELECT row_number, message, cells FROM job_row_errors WHERE job_id = ? ORDER BY row_number, rowid',
+      ),
+      runningByOwner: db.prepare<[string], { n: number }>(
+        `SELECT count(*) AS n FROM jobs WHERE owner = ? AND status IN ('started', 'processing')`,
+      ),
+    };
+  }
+
+  /** Records a new job, status `started`. */
+  create(job: { jobId: string; owner: string; templateName: string; message: string }): void {
+    this.statements.insert.run({
+      id: job.jobId,
+      owner: job.owner,
+      template: job.templateName,
+      message: job.message,
+      now: this.now(),
+    });
+  }
+
+  /** Records a running job's latest state. */
+  recordProgress(jobId: string, update: JobProgressUpdate): void {
+    this.statements.progress.run(this.params(jobId, update));
+  }
+
+  /** Records a job's terminal state and its duration. */
+  finish(jobId: string, update: JobProgressUpdate): void {
+    this.statements.finish.run(this.params(jobId, update));
+  }
+
+  /** A job by id, whoever owns it. */
+  get(jobId: string): JobRecord | undefined {
+    const row = this.statements.get.get(jobId);
+    return row && toRecord(row);
+  }
+
+  /** An owner's most recent jobs, newest first. */
+  listByOwner(owner: string, limit: number): JobRecord[] {
+    return this.statements.list.all(owner, limit).map(toRecord);
+  }
+
+  /** Jobs of an owner that have not ended. */
+  countRunning(owner: string): number {
+    return this.statements.runningByOwner.get(owner)?.n ?? 0;
+  }
+
+  /** Marks every job still running as failed; called at start-up, when no job can be running. Returns how many. */
+  failInterrupted(message: string): number {
+    return this.statements.interrupt.run({ message, now: this.now() }).changes;
+  }
+
+  /** Stores rejected rows; call inside the import's write transaction. */
+  addRowErrors(jobId: string, errors: readonly RowError[]): void {
+    for (const error of errors) {
+      this.statements.addError.run(jobId, error.row, error.message, JSON.stringify(error.cells));
+    }
+  }
+
+  /** A job's rejected rows in row order, read lazily. */
+  *rowErrors(jobId: string): Generator<RowError> {
+    for (const row of this.statements.errors.iterate(jobId)) {
+      yield { row: row.row_number, message: row.message, cells: JSON.parse(row.cells) as string[] };
+    }
+  }
+
+  private params(jobId: string, update: JobProgressUpdate) {
+    return {
+      id: jobId,
+      status: update.status,
+      progress: update.progress,
+      message: update.message,
+      processed: update.processed,
+      total: update.total,
+      inserted: update.inserted ?? 0,
+      updated: update.updated ?? 0,
+      failed: update.failed ?? 0,
+      errors: JSON.stringify(update.errors ?? []),
+      lastEventId: update.lastEventId,
+      now: this.now(),
+    };
+  }
+}

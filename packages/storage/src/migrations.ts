@@ -1,0 +1,48 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE jobs (
+     id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     template TEXT NOT NULL,
+     status TEXT NOT NULL,
+     progress REAL NOT NULL DEFAULT 0,
+     message TEXT NOT NULL DEFAULT '',
+     processed INTEGER NOT NULL DEFAULT 0,
+     total INTEGER,
+     inserted INTEGER NOT NULL DEFAULT 0,
+     updated INTEGER NOT NULL DEFAULT 0,
+     failed INTEGER NOT NULL DEFAULT 0,
+     errors TEXT NOT NULL DEFAULT '[]',
+     last_event_id TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     finished_at INTEGER,
+     duration_ms INTEGER
+   );
+   CREATE INDEX jobs_owner_created ON jobs (owner, created_at DESC);
+   CREATE INDEX jobs_status ON jobs (status);
+   CREATE TABLE job_row_errors (
+     job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+     row_number INTEGER NOT NULL,
+     message TEXT NOT NULL,
+     cells TEXT NOT NULL
+   );
+   CREATE INDEX job_row_errors_job ON job_row_errors (job_id, row_number);`,
+];
+
+/** Brings the schema up to date, one transaction per migration, tracked by `user_version`. */
+export function migrate(db: BetterSqlite3.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
