@@ -4,6 +4,8 @@ import { type ApiContext, type AuthorizeJob, appRouter } from '@jobstream/api';
 import { createProgressHub, type ProgressHub } from '@jobstream/progress';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Config } from './config';
+import { httpConnectionHandle, wsConnectionHandle } from './connection-handle';
+import { clientAddress } from './http/client-address';
 import { sessionCookie } from './http/cookies';
 import { identify } from './http/identify';
 import { applyCors, originAllowed } from './http/origin';
@@ -30,8 +32,10 @@ export interface ApiServer extends AsyncDisposable {
   port: number;
   hub: ProgressHub;
   services: ServerServices;
-  /** Stops accepting, tells WebSocket clients to reconnect, lets sends drain, closes. */
+  /** Stops accepting, ends running imports, tells WebSocket clients to reconnect, lets sends drain, closes. */
   shutdown(): Promise<void>;
+  /** Cuts every open connection (WebSocket and HTTP, SSE included) without warning, as a network fault would. */
+  dropConnections(): void;
 }
 
 const TRPC_PATH = '/trpc';
@@ -40,15 +44,26 @@ const TRPC_PATH = '/trpc';
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const hub = options.hub ?? createProgressHub({ retentionMs: config.JOB_RETENTION_MS });
+  const hub =
+    options.hub ??
+    createProgressHub({
+      retentionMs: config.JOB_RETENTION_MS,
+      maxEvents: config.HISTORY_MAX_EVENTS,
+      maxAgeMs: config.HISTORY_MAX_AGE_MS,
+    });
   const services = createServices({ config, hub, logger, authorize: options.authorize });
 
+  const connectionLimits = {
+    sendBufferBytes: config.SEND_BUFFER_BYTES,
+    maxSubscriptions: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+  };
   const trpcHttp = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
-    createContext: ({ req, res }): ApiContext => ({
+    createContext: ({ req, res, info }): ApiContext => ({
       ...services,
-      caller: identify(services.sessions, req),
+      caller: identify(services.sessions, req, info.connectionParams),
+      connection: httpConnectionHandle(res, connectionLimits),
       setSessionCookie: (token) => res.appendHeader('set-cookie', sessionCookie(token, config.COOKIE_SECURE)),
     }),
     onError: ({ error, path }) => {
@@ -56,12 +71,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
   });
   const ws = createWsTransport({
-    createContext: ({ req, info }) => ({
+    createContext: ({ req, res, info }) => ({
       ...services,
       caller: identify(services.sessions, req, info.connectionParams),
+      connection: wsConnectionHandle(res, connectionLimits),
     }),
+    clientAddress: (req) => clientAddress(req, config.TRUST_PROXY),
     pingMs: config.WS_PING_MS,
     pongWaitMs: config.WS_PONG_WAIT_MS,
+    limits: {
+      maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES,
+      maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
+      maxMessagesPerSecond: config.MAX_MESSAGES_PER_SECOND,
+    },
   });
 
   const route = async (req: IncomingMessage, res: ServerResponse, path: string) => {
@@ -107,6 +129,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const shutdown = () => {
     closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.imports.close();
       ws.broadcastReconnect();
       await ws.drain(config.SHUTDOWN_DRAIN_MS);
       await ws.close();
@@ -118,5 +141,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     })();
     return closing;
   };
-  return { url, port, hub, services, shutdown, [Symbol.asyncDispose]: shutdown };
+  const dropConnections = () => {
+    for (const client of ws.wss.clients) client.terminate();
+    server.closeAllConnections();
+  };
+  return { url, port, hub, services, shutdown, dropConnections, [Symbol.asyncDispose]: shutdown };
 }

@@ -33,10 +33,26 @@ export const ConfigSchema = z
     MAX_RUNNING_IMPORTS: positive.default(3),
     /** Least time between two progress events of one import, in ms. */
     PROGRESS_INTERVAL_MS: z.coerce.number().int().nonnegative().default(100),
+    /** Trust `X-Forwarded-For` for the client address (set behind a proxy such as the web app's). */
+    TRUST_PROXY: flag.default(false),
+    /** Largest WebSocket message a client may send, in bytes (closed with 1009 above). */
+    WS_MAX_PAYLOAD_BYTES: positive.default(64 * 1024),
+    /** Open WebSocket connections per client address (429 above). */
+    MAX_CONNECTIONS_PER_ADDRESS: positive.default(50),
+    /** Messages a WebSocket connection may send per second (closed with 1008 above). */
+    MAX_MESSAGES_PER_SECOND: positive.default(50),
+    /** Subscriptions one connection may hold (TOO_MANY_REQUESTS above). */
+    MAX_SUBSCRIPTIONS_PER_CONNECTION: positive.default(100),
+    /** Bytes queued for one connection before its subscriptions wait and conflate. */
+    SEND_BUFFER_BYTES: positive.default(64 * 1024),
     /** WebSocket keep-alive ping interval, below common proxy idle limits (60 s). */
     WS_PING_MS: positive.default(30_000),
     /** How long to wait for a pong before dropping the connection. */
     WS_PONG_WAIT_MS: positive.default(5_000),
+    /** Events kept per job for resume. */
+    HISTORY_MAX_EVENTS: positive.default(256),
+    /** Oldest event kept per job for resume, in ms. */
+    HISTORY_MAX_AGE_MS: positive.default(5 * 60_000),
     /** How long an ended job stays in memory for late subscribers. */
     JOB_RETENTION_MS: z.coerce
       .number()

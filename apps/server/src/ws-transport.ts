@@ -1,16 +1,29 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ApiContext } from '@jobstream/api';
-import { type AppRouter, appRouter } from '@jobstream/api';
-import type { CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
-import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { type ApiContext, type AppRouter, appRouter } from '@jobstream/api';
+import { applyWSSHandler, type CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { AddressLimiter } from './address-limiter';
+import { messageRate } from './message-rate';
+
+/** Limits of the WebSocket transport; each has a documented default in the config. */
+export interface WsLimits {
+  /** Largest message a client may send, in bytes (closed with 1009 above). */
+  maxPayloadBytes: number;
+  /** Open connections per client address (upgrade refused with 429 above). */
+  maxConnectionsPerAddress: number;
+  /** Messages a connection may send per second (closed with 1008 above). */
+  maxMessagesPerSecond: number;
+}
 
 /** Options of the WebSocket transport. */
 export interface WsTransportOptions {
   createContext: (opts: CreateWSSContextFnOptions) => ApiContext | Promise<ApiContext>;
+  /** The address a request counts against for the per-address limit. */
+  clientAddress: (req: IncomingMessage) => string;
   pingMs: number;
   pongWaitMs: number;
+  limits: WsLimits;
 }
 
 /** tRPC over WebSocket on an existing HTTP server's upgrades. */
@@ -22,9 +35,12 @@ export interface WsTransport {
   broadcastReconnect(): void;
   /** Resolves when every socket's send buffer is empty, or after `timeoutMs`. */
   drain(timeoutMs: number): Promise<void>;
-  /** Closes every socket. */
+  /** Closes every socket with 1012 (service restart). */
   close(): Promise<void>;
 }
+
+/** Close code for a client that sends faster than allowed. */
+export const CLOSE_RATE_LIMITED = 1008;
 
 function buffered(clients: Iterable<WebSocket>): number {
   let total = 0;
@@ -32,9 +48,22 @@ function buffered(clients: Iterable<WebSocket>): number {
   return total;
 }
 
-/** Creates the WebSocket side of the API server, keep-alive on. */
+function refuse(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function limitMessageRate(client: WebSocket, perSecond: number): void {
+  const allow = messageRate(perSecond);
+  client.on('message', () => {
+    if (!allow() && client.readyState === client.OPEN) client.close(CLOSE_RATE_LIMITED, 'Message rate limit exceeded');
+  });
+}
+
+/** Creates the WebSocket side of the API server: keep-alive on, every limit enforced. */
 export function createWsTransport(options: WsTransportOptions): WsTransport {
-  const wss = new WebSocketServer({ noServer: true });
+  const { limits } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
+  const addresses = new AddressLimiter(limits.maxConnectionsPerAddress);
   const handler = applyWSSHandler<AppRouter>({
     wss,
     router: appRouter,
@@ -44,7 +73,13 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
   return {
     wss,
     handleUpgrade(req, socket, head) {
-      wss.handleUpgrade(req, socket, head, (client) => wss.emit('connection', client, req));
+      const address = options.clientAddress(req);
+      if (!addresses.acquire(address)) return refuse(socket, '429 Too Many Requests');
+      socket.once('close', () => addresses.release(address));
+      wss.handleUpgrade(req, socket, head, (client) => {
+        limitMessageRate(client, limits.maxMessagesPerSecond);
+        wss.emit('connection', client, req);
+      });
     },
     broadcastReconnect: () => handler.broadcastReconnectNotification(),
     async drain(timeoutMs) {

@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppRouter } from '@jobstream/api';
 import type { UploadProgress, UploadResult } from '@jobstream/contracts';
-import { createTRPCClient, createWSClient, type TRPCClient, wsLink } from '@trpc/client';
+import {
+  createTRPCClient,
+  createWSClient,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+  wsLink,
+} from '@trpc/client';
+import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import { expect, vi } from 'vitest';
 import { WebSocket } from 'ws';
@@ -31,22 +40,52 @@ export async function startTestServer(
   return { ...server, shutdown, [Symbol.asyncDispose]: shutdown };
 }
 
-/** A real tRPC WebSocket client of a test server. */
+/** The transports a client can subscribe over. */
+export type Transport = 'ws' | 'sse';
+
+/** A real tRPC client of a test server. */
 export interface TestClient extends AsyncDisposable {
   trpc: TRPCClient<AppRouter>;
-  ws: ReturnType<typeof createWSClient>;
+  /** The WebSocket client, for `ws` clients. */
+  ws?: ReturnType<typeof createWSClient>;
+  token: string;
 }
 
 /** Options of a test client. */
 export interface ClientOptions {
-  /** Session token sent as `connectionParams`; a new session when absent. */
+  /** Session token; a new session when absent. */
   token?: string;
+  /** `ws` (default): everything over one WebSocket; `sse`: subscriptions over SSE, the rest over HTTP. */
+  transport?: Transport;
   retryDelayMs?: () => number;
 }
 
-/** Connects a `@trpc/client` over WebSocket with superjson and a session token, as any script would. */
-export function connectClient(server: ApiServer, options: ClientOptions = {}): TestClient & { token: string } {
+function sseLinks(server: ApiServer, token: string) {
+  const url = `${server.url}/trpc`;
+  const authorization = `Bearer ${token}`;
+  return [
+    splitLink({
+      condition: (op) => op.type === 'subscription',
+      true: httpSubscriptionLink({
+        url,
+        transformer: superjson,
+        EventSource,
+        eventSourceOptions: {
+          fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, authorization } }),
+        },
+      }),
+      false: httpLink({ url, transformer: superjson, headers: { authorization } }),
+    }),
+  ];
+}
+
+/** Connects a real `@trpc/client` with superjson and a session token, as any script would. */
+export function connectClient(server: ApiServer, options: ClientOptions = {}): TestClient {
   const token = options.token ?? server.services.sessions.create().token;
+  if (options.transport === 'sse') {
+    const trpc = createTRPCClient<AppRouter>({ links: sseLinks(server, token) });
+    return { trpc, token, [Symbol.asyncDispose]: async () => {} };
+  }
   const ws = createWSClient({
     connectionParams: { token },
     url: `${server.url.replace('http', 'ws')}/trpc`,

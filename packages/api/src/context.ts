@@ -23,9 +23,22 @@ export interface ApiServices {
   authorize: AuthorizeJob;
 }
 
+/** The connection a call arrived on, as the transport exposes it: backpressure and per-connection limits. */
+export interface ConnectionHandle {
+  /** Undefined while the connection's send buffer is under its limit, else a promise that resolves once it drains (or closes). */
+  writable(): Promise<void> | undefined;
+  /** Takes a subscription slot; false when the connection already has as many as allowed. */
+  openSubscription(): boolean;
+  /** Gives a subscription slot back. */
+  closeSubscription(): void;
+  /** Subscriptions one connection may hold, for error messages. */
+  readonly maxSubscriptions: number;
+}
+
 /** What every procedure can use; the server builds one per WebSocket connection or HTTP request. */
 export interface ApiContext extends ApiServices {
   caller: Caller;
+  connection: ConnectionHandle;
   /** Sets the session cookie on the HTTP response; absent over WebSocket. */
   setSessionCookie?: (token: string) => void;
 }

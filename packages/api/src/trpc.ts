@@ -3,8 +3,15 @@ import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { ApiContext } from './context';
 
+/** SSE keep-alive: a ping comment every 15 s, well below the client's 30 s inactivity reconnect and common proxy idle limits. */
+export const SSE_OPTIONS = {
+  ping: { enabled: true, intervalMs: 15_000 },
+  client: { reconnectAfterInactivityMs: 30_000 },
+} as const;
+
 const t = initTRPC.context<ApiContext>().create({
   transformer: superjson,
+  sse: SSE_OPTIONS,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     const message = error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message;

@@ -39,6 +39,8 @@ export const CANCELLED_MESSAGE = 'Cancelled';
 /** The message of jobs found running at start-up. */
 export const INTERRUPTED_MESSAGE = 'Interrupted by server restart';
 
+const SHUTDOWN = Symbol('shutdown');
+
 /** Runs imports in the background, reporting each through the emitter, and cancels them on request. */
 export class ImportService {
   private readonly running = new Map<string, { owner: string; abort: AbortController; done: Promise<void> }>();
@@ -95,10 +97,10 @@ export class ImportService {
     await this.running.get(jobId)?.done;
   }
 
-  /** Cancels every running import and waits for them to end. */
+  /** Stops every running import (they end failed with `Interrupted by server restart`) and waits for them to end. */
   async close(): Promise<void> {
     const all = [...this.running.values()];
-    for (const job of all) job.abort.abort();
+    for (const job of all) job.abort.abort(SHUTDOWN);
     await Promise.all(all.map((job) => job.done));
   }
 
@@ -133,7 +135,9 @@ export class ImportService {
       });
       reporter.completed(counts);
     } catch (error) {
-      if (signal.aborted) return reporter.failed(CANCELLED_MESSAGE, latest);
+      if (signal.aborted) {
+        return reporter.failed(signal.reason === SHUTDOWN ? INTERRUPTED_MESSAGE : CANCELLED_MESSAGE, latest);
+      }
       if (error instanceof ImportFailure) return reporter.failed(error.message, latest);
       this.options.onUnexpectedError?.(request.jobId, error);
       reporter.failed('Import failed unexpectedly', latest);

@@ -65,6 +65,7 @@ export class JobReporter {
   /** The job completed with these exact counts. */
   completed(counts: Readonly<ImportCounts>): void {
     const message = `Imported ${counts.inserted + counts.updated} of ${counts.processed} rows`;
+    const durationMs = Date.now() - this.job.startedAt;
     const lastEventId = this.emitter.emitCompletion(this.job.jobId, {
       jobId: this.job.jobId,
       templateName: this.job.templateName,
@@ -75,9 +76,16 @@ export class JobReporter {
       updated: counts.updated,
       failed: counts.failed,
       errors: counts.errors,
-      durationMs: Date.now() - this.job.startedAt,
+      durationMs,
     });
-    this.jobs.finish(this.job.jobId, { ...counts, status: 'completed', progress: 100, message, lastEventId });
+    this.jobs.finish(this.job.jobId, {
+      ...counts,
+      status: 'completed',
+      progress: 100,
+      message,
+      lastEventId,
+      durationMs,
+    });
   }
 
   /** The job failed; counts are what was committed before. */

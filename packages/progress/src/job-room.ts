@@ -28,6 +28,8 @@ export class JobRoom {
   seq = 0;
   /** The job's newest event: its current state. */
   latest: StoredEvent | undefined;
+  /** The newest progress event, kept after the terminal one so a lagging subscriber still sees the final counts. */
+  lastProgress: StoredEvent | undefined;
   /** Members currently subscribed. */
   members = 0;
   /** When the terminal event was recorded. */
@@ -54,6 +56,7 @@ export class JobRoom {
     this.seq = event.seq;
     this.latest = event;
     if (isTerminalEvent(event)) this.endedAt = event.at;
+    else this.lastProgress = event;
     this.history.push(event);
     this.trim(event.at);
     const waiters = this.waiters;
@@ -68,13 +71,20 @@ export class JobRoom {
     if (cursor === undefined) return { events: [latest], snapshot: true, missed: false, conflated: 0 };
     if (cursor === this.seq) return EMPTY;
     const oldest = this.history[0];
-    if (cursor > this.seq || !oldest || oldest.seq > cursor + 1) {
-      return { events: [latest], snapshot: true, missed: true, conflated: 0 };
-    }
+    if (cursor > this.seq || !oldest || oldest.seq > cursor + 1) return this.gapSnapshot(cursor);
     const pending = this.history.slice(cursor + 1 - oldest.seq);
     if (!conflating || pending.length === 1) return { events: pending, snapshot: false, missed: false, conflated: 0 };
     const events = conflate(pending);
     return { events, snapshot: false, missed: false, conflated: pending.length - events.length };
+  }
+
+  /** The current state for a subscriber whose next events left the history: the last progress, then the terminal event. */
+  private gapSnapshot(cursor: number): ReadResult {
+    const latest = this.latest as StoredEvent;
+    const progress = this.lastProgress;
+    const events =
+      progress && progress !== latest && progress.seq > cursor && cursor <= this.seq ? [progress, latest] : [latest];
+    return { events, snapshot: true, missed: true, conflated: Math.max(0, this.seq - cursor - events.length) };
   }
 
   /** Resolves at the next append, or at once when `signal` aborts. */

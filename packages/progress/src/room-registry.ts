@@ -42,17 +42,6 @@ export class RoomRegistry implements Disposable {
     return this.rooms.get(jobId);
   }
 
-  /** Recreates an ended job's room from stored state (its terminal event) so late subscribers are served alike. */
-  restore(message: BusMessage): JobRoom {
-    const existing = this.rooms.get(message.jobId);
-    if (existing) return existing;
-    const room = new JobRoom(message.jobId, this.limits);
-    this.rooms.set(message.jobId, room);
-    room.append(message.event);
-    if (room.ended) this.scheduleRelease(room);
-    return room;
-  }
-
   /** Adds a member to a known job's room; undefined for an unknown job. */
   join(jobId: string): JobRoom | undefined {
     const room = this.rooms.get(jobId);

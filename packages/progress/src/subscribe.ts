@@ -10,6 +10,10 @@ export interface SubscribeOptions {
   signal?: AbortSignal;
   /** Skip intermediate progress events when the subscriber falls behind (default true). */
   conflate?: boolean;
+  /** The job's terminal event from storage, served when its room has already left memory. */
+  stored?: StoredEvent;
+  /** Backpressure: undefined when the subscriber's connection can take more, else a promise that resolves when it can. */
+  writable?: () => Promise<void> | undefined;
 }
 
 function deliver(event: StoredEvent, snapshot: boolean, missed: boolean): DeliveredEvent {
@@ -28,14 +32,26 @@ export function subscribeToJob(
   jobId: string,
   options: SubscribeOptions = {},
 ): AsyncGenerator<DeliveredEvent, void> | undefined {
-  if (!registry.get(jobId)) return undefined;
-  return streamRoom(registry, jobId, options);
+  if (registry.get(jobId)) return streamRoom(registry, jobId, options);
+  if (options.stored) return streamStored(registry, options.stored, parseEventId(options.lastEventId));
+  return undefined;
+}
+
+async function* streamStored(
+  registry: RoomRegistry,
+  terminal: StoredEvent,
+  cursor: number | undefined,
+): AsyncGenerator<DeliveredEvent, void> {
+  if (cursor !== undefined && cursor >= terminal.seq) return;
+  registry.counters.snapshotsSent++;
+  registry.counters.eventsDelivered++;
+  yield deliver(terminal, true, cursor !== undefined);
 }
 
 async function* streamRoom(
   registry: RoomRegistry,
   jobId: string,
-  { lastEventId, signal, conflate = true }: SubscribeOptions,
+  { lastEventId, signal, conflate = true, writable }: SubscribeOptions,
 ): AsyncGenerator<DeliveredEvent, void> {
   const counters = registry.counters;
   const room = registry.join(jobId);
@@ -45,6 +61,11 @@ async function* streamRoom(
     let missedOnResume = lastEventId != null && cursor === undefined;
     let exact = cursor !== undefined;
     while (!signal?.aborted) {
+      const drained = writable?.();
+      if (drained) {
+        await drained;
+        continue;
+      }
       const batch = room.read(cursor, conflate && !exact);
       exact = false;
       if (batch.events.length === 0) {

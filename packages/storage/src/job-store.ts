@@ -35,6 +35,8 @@ export interface JobProgressUpdate {
   failed?: number;
   errors?: readonly string[];
   lastEventId: string;
+  /** How long the job ran, as reported; default: since it was created. */
+  durationMs?: number;
 }
 
 /** One rejected row: its number (data rows from 1), the reasons, and its cells as read. */
@@ -108,7 +110,8 @@ export class JobStore {
       finish: db.prepare(
         `UPDATE jobs SET status = @status, progress = @progress, message = @message, processed = @processed,
            total = @total, inserted = @inserted, updated = @updated, failed = @failed, errors = @errors,
-           last_event_id = @lastEventId, updated_at = @now, finished_at = @now, duration_ms = @now - created_at
+           last_event_id = @lastEventId, updated_at = @now, finished_at = @now,
+           duration_ms = coalesce(@durationMs, @now - created_at)
          WHERE id = @id`,
       ),
       get: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
@@ -199,6 +202,7 @@ export class JobStore {
       failed: update.failed ?? 0,
       errors: JSON.stringify(update.errors ?? []),
       lastEventId: update.lastEventId,
+      durationMs: update.durationMs ?? null,
       now: this.now(),
     };
   }

@@ -38,12 +38,24 @@ export const uploadRouter = router({
   /** Streams one of the caller's jobs: its current state, then every change, ending after the terminal event. */
   onProgress: publicProcedure.input(OnProgressInputSchema).subscription(async function* ({ input, ctx, signal }) {
     const job = await authorizedJob(ctx, input.jobId);
-    if (!ctx.registry.get(job.jobId)) {
-      const terminal = terminalEventOf(job);
-      if (terminal) ctx.registry.restore({ jobId: job.jobId, event: terminal });
+    const { connection } = ctx;
+    if (!connection.openSubscription()) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `At most ${connection.maxSubscriptions} subscriptions per connection`,
+      });
     }
-    const stream = subscribeToJob(ctx.registry, job.jobId, { lastEventId: input.lastEventId, signal });
-    if (!stream) throw new TRPCError({ code: 'NOT_FOUND', message: `No job ${input.jobId}` });
-    for await (const { id, ...data } of stream) yield tracked(id, data);
+    try {
+      const stream = subscribeToJob(ctx.registry, job.jobId, {
+        lastEventId: input.lastEventId,
+        signal,
+        stored: terminalEventOf(job),
+        writable: () => connection.writable(),
+      });
+      if (!stream) throw new TRPCError({ code: 'NOT_FOUND', message: `No job ${input.jobId}` });
+      for await (const { id, ...data } of stream) yield tracked(id, data);
+    } finally {
+      connection.closeSubscription();
+    }
   }),
 });
