@@ -34,6 +34,8 @@ export interface ApiServer extends AsyncDisposable {
   services: ServerServices;
   /** Stops accepting, ends running imports, tells WebSocket clients to reconnect, lets sends drain, closes. */
   shutdown(): Promise<void>;
+  /** Current metrics in Prometheus text format, as `/metrics` serves them. */
+  metrics(): string;
   /** Cuts every open connection (WebSocket and HTTP, SSE included) without warning, as a network fault would. */
   dropConnections(): void;
 }
@@ -86,11 +88,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
   });
 
+  const metrics = () =>
+    renderMetrics(hub.registry.metrics(), { wsConnections: ws.wss.clients.size, wsBufferedBytes: ws.bufferedBytes() });
+
   const route = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
     if (path === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      return res.end(renderMetrics(hub.registry.metrics(), { wsConnections: ws.wss.clients.size }));
+      return res.end(metrics());
     }
     if (path.startsWith(`${TRPC_PATH}/`)) return trpcHttp(req, res);
     if (path === '/uploads' && req.method === 'POST') return handleUpload(req, res, services, config);
@@ -145,5 +150,5 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     for (const client of ws.wss.clients) client.terminate();
     server.closeAllConnections();
   };
-  return { url, port, hub, services, shutdown, dropConnections, [Symbol.asyncDispose]: shutdown };
+  return { url, port, hub, services, shutdown, dropConnections, metrics, [Symbol.asyncDispose]: shutdown };
 }

@@ -3,6 +3,8 @@ import type { ProgressMetrics } from '@jobstream/progress';
 /** Extra gauges the transport adds to the progress layer's. */
 export interface TransportMetrics {
   wsConnections: number;
+  /** Bytes queued in WebSocket send buffers, summed over connections. */
+  wsBufferedBytes: number;
 }
 
 /** Renders the metrics in Prometheus text format. */
@@ -12,6 +14,7 @@ export function renderMetrics(progress: ProgressMetrics, transport: TransportMet
     ['jobstream_subscriptions_active', 'gauge', 'Open job subscriptions.', progress.subscriptionsActive],
     ['jobstream_listeners_active', 'gauge', 'Subscriptions waiting for the next event.', progress.listenersActive],
     ['jobstream_ws_connections', 'gauge', 'Open WebSocket connections.', transport.wsConnections],
+    ['jobstream_ws_buffered_bytes', 'gauge', 'Bytes queued in WebSocket send buffers.', transport.wsBufferedBytes],
     ['jobstream_events_emitted_total', 'counter', 'Events recorded by the room registry.', progress.eventsEmitted],
     ['jobstream_events_delivered_total', 'counter', 'Events handed to subscribers.', progress.eventsDelivered],
     [

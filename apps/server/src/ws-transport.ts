@@ -31,6 +31,8 @@ export interface WsTransport {
   wss: WebSocketServer;
   /** Takes an upgrade request for the tRPC path. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Bytes queued in every socket's send buffer. */
+  bufferedBytes(): number;
   /** Tells every client to reconnect (to the next instance). */
   broadcastReconnect(): void;
   /** Resolves when every socket's send buffer is empty, or after `timeoutMs`. */
@@ -81,6 +83,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
         wss.emit('connection', client, req);
       });
     },
+    bufferedBytes: () => buffered(wss.clients),
     broadcastReconnect: () => handler.broadcastReconnectNotification(),
     async drain(timeoutMs) {
       const deadline = Date.now() + timeoutMs;

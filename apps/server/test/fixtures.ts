@@ -106,7 +106,7 @@ export interface Received {
 }
 
 /** Subscribes to a job's progress and records everything that arrives. */
-export function follow(client: TestClient, jobId: string, lastEventId?: string): Received {
+export function follow(client: Pick<TestClient, 'trpc'>, jobId: string, lastEventId?: string): Received {
   const received: Received = { ids: [], data: [], errors: [], done: false, unsubscribe: () => {} };
   const sub = client.trpc.upload.onProgress.subscribe(
     { jobId, lastEventId },
@@ -180,7 +180,7 @@ export interface UploadOptions {
 
 /** POSTs a file to `/uploads` as a script would; returns the status and JSON body. */
 export async function upload(
-  server: ApiServer,
+  server: Pick<ApiServer, 'url'>,
   options: UploadOptions,
 ): Promise<{ status: number; body: { jobId?: string; error?: string } }> {
   const url = `${server.url}/uploads?template=${encodeURIComponent(options.template ?? 'users')}`;
