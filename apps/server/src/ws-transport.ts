@@ -5,6 +5,7 @@ import { applyWSSHandler, type CreateWSSContextFnOptions } from '@trpc/server/ad
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AddressLimiter } from './address-limiter';
 import { messageRate } from './message-rate';
+import { createSharedPayloadEncoder } from './shared-payload-encoder';
 
 /** Limits of the WebSocket transport; each has a documented default in the config. */
 export interface WsLimits {
@@ -71,6 +72,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
     router: appRouter,
     createContext: options.createContext,
     keepAlive: { enabled: true, pingMs: options.pingMs, pongWaitMs: options.pongWaitMs },
+    experimental_encoder: createSharedPayloadEncoder(),
   });
   return {
     wss,

@@ -7,4 +7,5 @@ export {
   ownerOnly,
 } from './context';
 export { type AppRouter, appRouter } from './root';
+export { isPlainJson, markPlainJson, transformer } from './transformer';
 export { createCallerFactory } from './trpc';

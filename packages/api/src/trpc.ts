@@ -1,7 +1,7 @@
 import { initTRPC } from '@trpc/server';
-import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { ApiContext } from './context';
+import { transformer } from './transformer';
 
 /** SSE keep-alive: a ping comment every 15 s, well below the client's 30 s inactivity reconnect and common proxy idle limits. */
 export const SSE_OPTIONS = {
@@ -10,7 +10,7 @@ export const SSE_OPTIONS = {
 } as const;
 
 const t = initTRPC.context<ApiContext>().create({
-  transformer: superjson,
+  transformer,
   sse: SSE_OPTIONS,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;

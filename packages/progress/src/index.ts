@@ -7,5 +7,5 @@ export type { ProgressMetrics } from './metrics';
 export { type EmitErrorOptions, ProgressEmitter } from './progress-emitter';
 export { createProgressHub, type ProgressHub, type ProgressHubOptions } from './progress-hub';
 export { REGISTRY_DEFAULTS, RoomRegistry, type RoomRegistryOptions } from './room-registry';
-export type { DeliveredEvent, StoredEvent } from './stored-event';
+export { type DeliveredEvent, type StoredEvent, wireData } from './stored-event';
 export { type SubscribeOptions, subscribeToJob } from './subscribe';

@@ -1,6 +1,6 @@
 import { formatEventId, parseEventId } from './event-id';
 import type { RoomRegistry } from './room-registry';
-import { type DeliveredEvent, isTerminalEvent, type StoredEvent } from './stored-event';
+import { type DeliveredEvent, isTerminalEvent, type StoredEvent, wireData } from './stored-event';
 
 /** Options of one subscription. */
 export interface SubscribeOptions {
@@ -17,10 +17,9 @@ export interface SubscribeOptions {
 }
 
 function deliver(event: StoredEvent, snapshot: boolean, missed: boolean): DeliveredEvent {
-  const delivered = { id: formatEventId(event.seq), event: event.event, payload: event.payload } as DeliveredEvent;
-  if (snapshot) delivered.snapshot = true;
-  if (missed) delivered.missed = true;
-  return delivered;
+  const data = wireData(event);
+  if (!snapshot) return { id: formatEventId(event.seq), data };
+  return { id: formatEventId(event.seq), data: { ...data, snapshot: true, ...(missed ? { missed: true } : {}) } };
 }
 
 /**

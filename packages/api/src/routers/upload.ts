@@ -4,6 +4,7 @@ import { TRPCError, tracked } from '@trpc/server';
 import { z } from 'zod';
 import { authorizedJob, requireSession } from '../job-access';
 import { terminalEventOf } from '../stored-events';
+import { markPlainJson } from '../transformer';
 import { publicProcedure, router } from '../trpc';
 
 const JobInput = z.object({ jobId: JobId });
@@ -53,7 +54,7 @@ export const uploadRouter = router({
         writable: () => connection.writable(),
       });
       if (!stream) throw new TRPCError({ code: 'NOT_FOUND', message: `No job ${input.jobId}` });
-      for await (const { id, ...data } of stream) yield tracked(id, data);
+      for await (const { id, data } of stream) yield tracked(id, markPlainJson(data));
     } finally {
       connection.closeSubscription();
     }
