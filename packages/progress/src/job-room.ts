@@ -34,8 +34,10 @@ export class JobRoom {
   members = 0;
   /** When the terminal event was recorded. */
   endedAt: number | undefined;
+  /** The job ended and its retention has passed: the room goes as soon as no one is in it. */
+  expired = false;
   private history: StoredEvent[] = [];
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Set<() => void>();
 
   constructor(
     readonly jobId: string,
@@ -59,9 +61,8 @@ export class JobRoom {
     else this.lastProgress = event;
     this.history.push(event);
     this.trim(event.at);
-    const waiters = this.waiters;
-    this.waiters = new Set();
-    for (const wake of waiters) wake();
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
   }
 
   /** Events after `cursor` (undefined: a new subscriber), conflated when asked; a snapshot when history has a gap. */
@@ -87,21 +88,14 @@ export class JobRoom {
     return { events, snapshot: true, missed: true, conflated: Math.max(0, this.seq - cursor - events.length) };
   }
 
-  /** Resolves at the next append, or at once when `signal` aborts. */
-  changed(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        this.waiters.delete(wake);
-        resolve();
-      };
-      this.waiters.add(wake);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+  /** Calls `wake` once, at the next append. */
+  addWaiter(wake: () => void): void {
+    this.waiters.add(wake);
+  }
+
+  /** Forgets a waiter that no longer waits. */
+  removeWaiter(wake: () => void): void {
+    this.waiters.delete(wake);
   }
 
   private trim(now: number): void {

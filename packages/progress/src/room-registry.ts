@@ -86,22 +86,21 @@ export class RoomRegistry implements Disposable {
   }
 
   private scheduleRelease(room: JobRoom): void {
-    if (this.retentionMs === 0) {
-      this.releaseIfDone(room);
-      return;
-    }
+    if (this.retentionMs === 0) return this.expire(room);
     const timer = setTimeout(() => {
       this.timers.delete(room.jobId);
-      this.releaseIfDone(room);
+      this.expire(room);
     }, this.retentionMs);
     timer.unref();
     this.timers.set(room.jobId, timer);
   }
 
+  private expire(room: JobRoom): void {
+    room.expired = true;
+    this.releaseIfDone(room);
+  }
+
   private releaseIfDone(room: JobRoom): void {
-    if (room.members > 0 || room.endedAt === undefined) return;
-    if (this.timers.has(room.jobId)) return;
-    if (this.now() - room.endedAt < this.retentionMs) return;
-    this.rooms.delete(room.jobId);
+    if (room.expired && room.members === 0) this.rooms.delete(room.jobId);
   }
 }

@@ -55,6 +55,17 @@ async function* streamRoom(
   const counters = registry.counters;
   const room = registry.join(jobId);
   if (!room) return;
+  let resolveWait: (() => void) | undefined;
+  const wake = () => {
+    const resolve = resolveWait;
+    resolveWait = undefined;
+    resolve?.();
+  };
+  const onAbort = () => {
+    room.removeWaiter(wake);
+    wake();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     let cursor = parseEventId(lastEventId);
     let missedOnResume = lastEventId != null && cursor === undefined;
@@ -62,18 +73,25 @@ async function* streamRoom(
     while (!signal?.aborted) {
       const drained = writable?.();
       if (drained) {
-        await drained;
+        await new Promise<void>((resolve) => {
+          resolveWait = resolve;
+          drained.then(wake);
+        });
         continue;
       }
       const batch = room.read(cursor, conflate && !exact);
       exact = false;
       if (batch.events.length === 0) {
-        await room.changed(signal);
+        await new Promise<void>((resolve) => {
+          resolveWait = resolve;
+          room.addWaiter(wake);
+        });
         continue;
       }
       counters.eventsConflated += batch.conflated;
       if (batch.snapshot) counters.snapshotsSent++;
       for (const event of batch.events) {
+        if (signal?.aborted) return;
         cursor = event.seq;
         counters.eventsDelivered++;
         yield deliver(event, batch.snapshot, batch.missed || missedOnResume);
@@ -82,6 +100,8 @@ async function* streamRoom(
       }
     }
   } finally {
+    signal?.removeEventListener('abort', onAbort);
+    room.removeWaiter(wake);
     registry.leave(room);
   }
 }
