@@ -13,8 +13,9 @@ function quote(identifier: string): string {
 
 /** Creates the template's table when it does not exist yet. */
 export function ensureTable(db: Database, template: ImportTemplate): void {
+  const required = new Set(template.info.columns.filter((column) => column.required).map((column) => column.name));
   const columns = template.headers.map((name) => {
-    const constraint = name === template.key ? ' PRIMARY KEY' : ' NOT NULL';
+    const constraint = name === template.key ? ' PRIMARY KEY' : required.has(name) ? ' NOT NULL' : '';
     return `${quote(name)} ${template.sqlTypes[name]}${constraint}`;
   });
   db.exec(`CREATE TABLE IF NOT EXISTS ${quote(template.table)} (${columns.join(', ')}, "updated_at" INTEGER NOT NULL)`);
@@ -46,7 +47,8 @@ export class EntityWriter {
       const counts: WriteCounts = { inserted: 0, updated: 0 };
       const updatedAt = Date.now();
       for (const row of rows) {
-        const values = { ...row, updatedAt };
+        const values: Record<string, unknown> = { updatedAt };
+        for (const name of template.headers) values[name] = row[name] ?? null;
         if (this.insert.run(values).changes === 1) counts.inserted++;
         else {
           this.update.run(values);

@@ -67,21 +67,30 @@ export class ImportService {
   /** Records the job, reports it started, and processes the file in the background. */
   async start(request: StartImport): Promise<void> {
     this.assertCanStart(request.owner);
-    const { jobs, emitter } = this.options;
-    const estimatedRows = await estimateDataRows(request.file);
-    jobs.create({ jobId: request.jobId, owner: request.owner, templateName: request.template.name, message: '' });
-    const reporter = new JobReporter(emitter, jobs, {
-      jobId: request.jobId,
-      templateName: request.template.name,
-      startedAt: Date.now(),
-    });
-    reporter.started(estimatedRows);
     const abort = new AbortController();
-    const done = this.process(request, reporter, estimatedRows, abort.signal).finally(() => {
+    const entry = { owner: request.owner, abort, done: Promise.resolve() };
+    this.running.set(request.jobId, entry);
+    const { jobs, emitter } = this.options;
+    let reporter: JobReporter;
+    let estimatedRows: number;
+    try {
+      estimatedRows = await estimateDataRows(request.file);
+      jobs.create({ jobId: request.jobId, owner: request.owner, templateName: request.template.name, message: '' });
+      reporter = new JobReporter(emitter, jobs, {
+        jobId: request.jobId,
+        templateName: request.template.name,
+        startedAt: Date.now(),
+      });
+      reporter.started(estimatedRows);
+    } catch (error) {
+      this.running.delete(request.jobId);
+      await rm(request.file, { force: true });
+      throw error;
+    }
+    entry.done = this.process(request, reporter, estimatedRows, abort.signal).finally(() => {
       this.running.delete(request.jobId);
       return rm(request.file, { force: true });
     });
-    this.running.set(request.jobId, { owner: request.owner, abort, done });
   }
 
   /** Stops a running job; it ends failed with `Cancelled`. False when it is not running here. */

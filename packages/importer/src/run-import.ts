@@ -52,6 +52,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
   let rows: ValidRow[] = [];
   let rejected: RowError[] = [];
   let header: string[] | undefined;
+  let positions: number[] = [];
   let lastReport = Date.now();
 
   const flush = () => {
@@ -65,7 +66,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
   const reject = (row: number, messages: string[], cells: string[]) => {
     counts.failed++;
     const message = messages.map((m) => `Row ${row}: ${m}`).join('; ');
-    rejected.push({ row, message, cells });
+    rejected.push({ row, message, cells: positions.map((at) => cells[at] ?? '') });
     for (const m of messages)
       if (counts.errors.length < limits.maxErrorsInEvent) counts.errors.push(`Row ${row}: ${m}`);
   };
@@ -78,6 +79,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
       signal?.throwIfAborted();
       if (!header) {
         header = checkHeader(template, cells);
+        positions = template.headers.map((name) => (header as string[]).indexOf(name));
         continue;
       }
       const row = counts.processed + 1;

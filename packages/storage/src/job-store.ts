@@ -120,7 +120,8 @@ export class JobStore {
       ),
       interrupt: db.prepare(
         `UPDATE jobs SET status = 'failed', message = @message, updated_at = @now, finished_at = @now,
-           duration_ms = @now - created_at
+           duration_ms = @now - created_at,
+           last_event_id = CAST(CAST(coalesce(last_event_id, '0') AS INTEGER) + 1 AS TEXT)
          WHERE status IN ('started', 'processing')`,
       ),
       addError: db.prepare('INSERT INTO job_row_errors (job_id, row_number, message, cells) VALUES (?, ?, ?, ?)'),

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JobStreamEvent } from '@jobstream/contracts';
+import { createProgressHub, type ProgressHub, subscribeToJob } from '@jobstream/progress';
+import { type Database, JobStore, openDatabase } from '@jobstream/storage';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  CANCELLED_MESSAGE,
+  ImportService,
+  type ImportServiceOptions,
+  INTERRUPTED_MESSAGE,
+  TooManyImportsError,
+  usersTemplate,
+} from '../src/index';
+
+interface ServiceEnv extends AsyncDisposable {
+  db: Database;
+  jobs: JobStore;
+  hub: ProgressHub;
+  imports: ImportService;
+  /** Writes an upload file and returns its path. */
+  file(content: string): Promise<string>;
+}
+
+async function serviceEnv(options: Partial<ImportServiceOptions> = {}): Promise<ServiceEnv> {
+  const dir = await mkdtemp(join(tmpdir(), 'jobstream-imports-'));
+  const db = openDatabase(join(dir, 'jobstream.db'));
+  const jobs = new JobStore(db);
+  const hub = createProgressHub();
+  const imports = new ImportService({ db, jobs, emitter: hub.emitter, ...options });
+  let files = 0;
+  return {
+    db,
+    jobs,
+    hub,
+    imports,
+    async file(content) {
+      const path = join(dir, `upload-${++files}.csv`);
+      await writeFile(path, content);
+      return path;
+    },
+    async [Symbol.asyncDispose]() {
+      await imports.close();
+      hub[Symbol.dispose]();
+      db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function usersCsv(rows: number): string {
+  const lines = ['email,name,role'];
+  for (let i = 0; i < rows; i++) lines.push(`user${i}@example.com,User ${i},member`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Collects a job's stream (no conflation) until its terminal event. */
+async function collect(hub: ProgressHub, jobId: string): Promise<Array<JobStreamEvent & { id: string }>> {
+  const stream = subscribeToJob(hub.registry, jobId, { conflate: false });
+  if (!stream) throw new Error('unknown job');
+  const events: Array<JobStreamEvent & { id: string }> = [];
+  for await (const event of stream) events.push({ id: event.id, ...event.data });
+  return events;
+}
+
+describe('ImportService', () => {
+  it('reports started with the estimate, then progress, then the exact counts, keeping storage in step', async () => {
+    await using env = await serviceEnv({ limits: { progressIntervalMs: 0 } });
+    const jobId = randomUUID();
+    const file = await env.file(`${usersCsv(300)}bad,Bad,member\n`);
+    await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file });
+    const first = env.hub.registry.get(jobId)?.latest;
+    expect(first?.payload).toMatchObject({ status: 'started', progress: 0, message: 'Queued 301 rows', total: 301 });
+    const events = await collect(env.hub, jobId);
+    await env.imports.settled(jobId);
+
+    expect(events[0]).toMatchObject({ snapshot: true });
+    const ids = events.map((e) => Number(e.id));
+    expect(ids.every((id, i) => i === 0 || id === (ids[i - 1] as number) + 1)).toBe(true);
+    const last = events.at(-1);
+    expect(last).toMatchObject({
+      event: 'upload-completed',
+      payload: {
+        jobId,
+        templateName: 'users',
+        status: 'completed',
+        processed: 301,
+        total: 301,
+        inserted: 300,
+        updated: 0,
+        failed: 1,
+        errors: ['Row 301: email: Invalid email address'],
+      },
+    });
+    const progress = events.filter((e) => e.event === 'upload-progress' && e.payload.status === 'processing');
+    expect(progress.at(-1)?.payload).toMatchObject({ progress: 100, message: 'Processing 301 of 301 rows' });
+    expect(env.jobs.get(jobId)).toMatchObject({
+      owner: 'me',
+      status: 'completed',
+      progress: 100,
+      message: 'Imported 300 of 301 rows',
+      processed: 301,
+      inserted: 300,
+      failed: 1,
+      lastEventId: last?.id,
+    });
+    await vi.waitFor(() => expect(existsSync(file)).toBe(false));
+  });
+
+  it('ends a job whose file fails validation as failed with the reason, and deletes the file', async () => {
+    await using env = await serviceEnv();
+    const jobId = randomUUID();
+    const file = await env.file('email,fullname\na@example.com,A\n');
+    await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file });
+    await env.imports.settled(jobId);
+    const stored = env.jobs.get(jobId);
+    expect(stored).toMatchObject({
+      status: 'failed',
+      message:
+        "Header does not match template 'users' (expected email,name,role): missing columns: name, role; unknown columns: fullname",
+    });
+    expect(env.hub.registry.get(jobId)?.latest).toMatchObject({
+      event: 'upload-error',
+      payload: { status: 'failed', message: stored?.message },
+    });
+    expect(stored?.lastEventId).toBe(String(env.hub.registry.get(jobId)?.seq));
+    await vi.waitFor(() => expect(existsSync(file)).toBe(false));
+  });
+
+  it('cancels a running job: it ends failed with Cancelled, keeping committed rows', async () => {
+    await using env = await serviceEnv({ limits: { progressIntervalMs: 0, batchSize: 100 } });
+    const jobId = randomUUID();
+    await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(200_000)) });
+    await vi.waitFor(() => expect(env.jobs.get(jobId)?.status).toBe('processing'));
+    expect(env.imports.cancel(jobId)).toBe(true);
+    await env.imports.settled(jobId);
+    const stored = env.jobs.get(jobId);
+    expect(stored).toMatchObject({ status: 'failed', message: CANCELLED_MESSAGE });
+    expect(stored?.processed).toBeLessThan(200_000);
+    const count = env.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number };
+    expect(count.n).toBe(stored?.inserted);
+    expect(env.imports.cancel(jobId)).toBe(false);
+    expect(env.imports.cancel(randomUUID())).toBe(false);
+  });
+
+  it('on close, ends running jobs as interrupted and waits for them', async () => {
+    const env = await serviceEnv({ limits: { progressIntervalMs: 0 } });
+    const jobId = randomUUID();
+    await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(200_000)) });
+    await env.imports.close();
+    expect(env.jobs.get(jobId)).toMatchObject({ status: 'failed', message: INTERRUPTED_MESSAGE });
+    expect(env.hub.registry.get(jobId)?.latest?.event).toBe('upload-error');
+    await env[Symbol.asyncDispose]();
+  });
+
+  it('marks jobs a previous process left running as interrupted', async () => {
+    await using env = await serviceEnv();
+    const jobId = randomUUID();
+    env.jobs.create({ jobId, owner: 'me', templateName: 'users', message: '' });
+    expect(env.imports.failInterrupted()).toBe(1);
+    expect(env.jobs.get(jobId)).toMatchObject({ status: 'failed', message: INTERRUPTED_MESSAGE });
+  });
+
+  it('limits the imports one owner runs at once', async () => {
+    await using env = await serviceEnv({ maxRunningPerOwner: 2 });
+    // Two large files (300k rows) started together: both are still being imported when the third is asked for.
+    const big = usersCsv(300_000);
+    const files = [await env.file(big), await env.file(big), await env.file(usersCsv(1))];
+    const owner = 'me';
+    await Promise.all(
+      files.slice(0, 2).map((file) => env.imports.start({ jobId: randomUUID(), owner, template: usersTemplate, file })),
+    );
+    expect(env.jobs.countRunning(owner)).toBe(2);
+    expect(() => env.imports.assertCanStart(owner)).toThrow(TooManyImportsError);
+    const third = env.imports.start({ jobId: randomUUID(), owner, template: usersTemplate, file: files[2] as string });
+    await expect(third).rejects.toThrow('At most 2 imports may run at once per session');
+    expect(() => env.imports.assertCanStart('someone-else')).not.toThrow();
+    expect(env.jobs.listByOwner(owner, 10)).toHaveLength(2);
+  });
+
+  it('enforces the per-owner limit when starts race', async () => {
+    await using env = await serviceEnv({ maxRunningPerOwner: 1 });
+    const files = [
+      await env.file(usersCsv(200_000)),
+      await env.file(usersCsv(200_000)),
+      await env.file(usersCsv(200_000)),
+    ];
+    const results = await Promise.allSettled(
+      files.map((file) => env.imports.start({ jobId: randomUUID(), owner: 'me', template: usersTemplate, file })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([
+      expect.any(TooManyImportsError),
+      expect.any(TooManyImportsError),
+    ]);
+    expect(env.jobs.countRunning('me')).toBe(1);
+  });
+});

@@ -1,0 +1,463 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Database, JobStore, openDatabase } from '@jobstream/storage';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  blankAsUndefined,
+  defineTemplate,
+  estimateDataRows,
+  type ImportCounts,
+  ImportFailure,
+  type ImportLimits,
+  type ImportTemplate,
+  productsTemplate,
+  runImport,
+  usersTemplate,
+} from '../src/index';
+
+interface ImportEnv extends AsyncDisposable {
+  dir: string;
+  db: Database;
+  jobs: JobStore;
+  /** Writes `content` to a new file in the temp dir and returns its path. */
+  file(content: string | Buffer): Promise<string>;
+  /** Imports `content` as a new job; resolves with the counts and every progress report. */
+  run(
+    content: string | Buffer,
+    options?: {
+      template?: ImportTemplate;
+      limits?: Partial<ImportLimits>;
+      signal?: AbortSignal;
+      onProgress?: (c: Readonly<ImportCounts>) => void;
+    },
+  ): Promise<{ jobId: string; counts: ImportCounts; reports: ImportCounts[] }>;
+}
+
+/** A real SQLite database in a temp dir, a job store, and a way to import files into it. */
+async function importEnv(): Promise<ImportEnv> {
+  const dir = await mkdtemp(join(tmpdir(), 'jobstream-importer-'));
+  const db = openDatabase(join(dir, 'jobstream.db'));
+  const jobs = new JobStore(db);
+  let files = 0;
+  const env: ImportEnv = {
+    dir,
+    db,
+    jobs,
+    async file(content) {
+      const path = join(dir, `upload-${++files}.csv`);
+      await writeFile(path, content);
+      return path;
+    },
+    async run(content, options = {}) {
+      const template = options.template ?? usersTemplate;
+      const file = await env.file(content);
+      const jobId = randomUUID();
+      jobs.create({ jobId, owner: 'owner', templateName: template.name, message: '' });
+      const reports: ImportCounts[] = [];
+      const counts = await runImport({
+        jobId,
+        template,
+        file,
+        estimatedRows: await estimateDataRows(file),
+        db,
+        jobs,
+        signal: options.signal,
+        limits: options.limits,
+        onProgress: (c) => {
+          reports.push(structuredClone(c));
+          options.onProgress?.(c);
+        },
+      });
+      return { jobId, counts, reports };
+    },
+    async [Symbol.asyncDispose]() {
+      db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return env;
+}
+
+/** Runs an import that must fail; returns the ImportFailure message. */
+async function failure(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ImportFailure);
+  return (error as ImportFailure).message;
+}
+
+function usersCsv(rows: number, newline = '\n'): string {
+  const lines = ['email,name,role'];
+  for (let i = 0; i < rows; i++) lines.push(`user${i}@example.com,User ${i},${i % 3 === 0 ? 'admin' : 'member'}`);
+  return lines.join(newline) + newline;
+}
+
+function userRows(db: Database): Array<{ email: string; name: string; role: string }> {
+  return db.prepare('SELECT email, name, role FROM users ORDER BY email').all() as Array<{
+    email: string;
+    name: string;
+    role: string;
+  }>;
+}
+
+describe('runImport', () => {
+  it('imports valid rows and rejects invalid ones with exact messages, storing every rejected row', async () => {
+    await using env = await importEnv();
+    const csv = [
+      'email,name,role',
+      'ok@example.com,Ok,admin',
+      'not-an-email,Bad Email,member',
+      'blank@example.com,   ,member',
+      `long@example.com,${'x'.repeat(201)},member`,
+      'role@example.com,Bad Role,owner',
+      'default@example.com,  Default Role  ,',
+      'short@example.com,Too Few',
+      'OK@Example.com,Duplicate,viewer',
+      'extra@example.com,Extra,member,surplus',
+      ',,',
+    ].join('\n');
+    const { jobId, counts } = await env.run(csv);
+    expect(counts).toEqual({
+      processed: 10,
+      total: 10,
+      inserted: 2,
+      updated: 0,
+      failed: 8,
+      errors: [
+        'Row 2: email: Invalid email address',
+        'Row 3: name: is required',
+        'Row 4: name: must be at most 200 characters',
+        'Row 5: role: must be one of admin, member, viewer',
+        'Row 7: expected 3 columns, got 2',
+        'Row 8: email: duplicate of an earlier row',
+        'Row 9: expected 3 columns, got 4',
+        'Row 10: email: Invalid email address',
+        'Row 10: name: is required',
+      ],
+    });
+    expect(userRows(env.db)).toEqual([
+      { email: 'default@example.com', name: 'Default Role', role: 'member' },
+      { email: 'ok@example.com', name: 'Ok', role: 'admin' },
+    ]);
+    const stored = [...env.jobs.rowErrors(jobId)];
+    expect(stored.map((e) => e.row)).toEqual([2, 3, 4, 5, 7, 8, 9, 10]);
+    expect(stored[0]).toEqual({
+      row: 2,
+      message: 'Row 2: email: Invalid email address',
+      cells: ['not-an-email', 'Bad Email', 'member'],
+    });
+    expect(stored[4]).toEqual({
+      row: 7,
+      message: 'Row 7: expected 3 columns, got 2',
+      cells: ['short@example.com', 'Too Few', ''],
+    });
+    expect(stored[7]).toEqual({
+      row: 10,
+      message: 'Row 10: email: Invalid email address; Row 10: name: is required',
+      cells: ['', '', ''],
+    });
+  });
+
+  it('updates rows whose key exists from an earlier import (case-insensitively)', async () => {
+    await using env = await importEnv();
+    await env.run(usersCsv(3));
+    const { counts } = await env.run('email,name,role\nUSER1@EXAMPLE.COM,Renamed,viewer\nnew@example.com,New,\n');
+    expect(counts).toMatchObject({ processed: 2, inserted: 1, updated: 1, failed: 0 });
+    expect(userRows(env.db).find((r) => r.email === 'user1@example.com')).toEqual({
+      email: 'user1@example.com',
+      name: 'Renamed',
+      role: 'viewer',
+    });
+    expect(userRows(env.db)).toHaveLength(4);
+  });
+
+  it('reads a BOM and CRLF line ends', async () => {
+    await using env = await importEnv();
+    const { counts } = await env.run(Buffer.from(`\uFEFF${usersCsv(3, '\r\n')}`, 'utf8'));
+    expect(counts).toMatchObject({ processed: 3, inserted: 3, failed: 0, errors: [] });
+    expect(userRows(env.db).map((r) => r.role)).toEqual(['admin', 'member', 'member']);
+    expect(userRows(env.db)[0]?.email).toBe('user0@example.com');
+  });
+
+  it('reads quoted fields holding commas, quotes and newlines, numbering rows by record', async () => {
+    await using env = await importEnv();
+    const csv = [
+      'email,name,role',
+      '"a@example.com","Smith, John",admin',
+      'b@example.com,"Line one',
+      'Line two",member',
+      'c@example.com,"He said ""hi""",viewer',
+      'd@example.com,"Multi',
+      'line",owner',
+      '',
+    ].join('\r\n');
+    const { jobId, counts } = await env.run(csv);
+    expect(counts).toMatchObject({
+      processed: 4,
+      total: 4,
+      inserted: 3,
+      failed: 1,
+      errors: ['Row 4: role: must be one of admin, member, viewer'],
+    });
+    expect(userRows(env.db)).toEqual([
+      { email: 'a@example.com', name: 'Smith, John', role: 'admin' },
+      { email: 'b@example.com', name: 'Line one\r\nLine two', role: 'member' },
+      { email: 'c@example.com', name: 'He said "hi"', role: 'viewer' },
+    ]);
+    expect([...env.jobs.rowErrors(jobId)][0]?.cells).toEqual(['d@example.com', 'Multi\r\nline', 'owner']);
+  });
+
+  it('accepts the header in any order and case, with spaces around names', async () => {
+    await using env = await importEnv();
+    const { counts } = await env.run(' ROLE ,Name,EMAIL\nviewer,Ada,ada@example.com\n,Bob,bob@example.com\n');
+    expect(counts).toMatchObject({ processed: 2, inserted: 2, failed: 0 });
+    expect(userRows(env.db)).toEqual([
+      { email: 'ada@example.com', name: 'Ada', role: 'viewer' },
+      { email: 'bob@example.com', name: 'Bob', role: 'member' },
+    ]);
+  });
+
+  it('fails on a header with repeated, missing or unknown columns, naming them', async () => {
+    await using env = await importEnv();
+    expect(await failure(env.run('email,name,role,Email\na@example.com,A,member,b@example.com\n'))).toBe(
+      "Header does not match template 'users' (expected email,name,role): repeated columns: email",
+    );
+    expect(await failure(env.run('email,Email,fullname\n'))).toBe(
+      "Header does not match template 'users' (expected email,name,role): missing columns: name, role; unknown columns: fullname; repeated columns: email",
+    );
+    expect(userRows(env.db)).toEqual([]);
+  });
+
+  it('fails an empty file or one with only blank lines', async () => {
+    await using env = await importEnv();
+    expect(await failure(env.run(''))).toBe('The file is empty');
+    expect(await failure(env.run('\r\n\r\n'))).toBe('The file is empty');
+    expect(await failure(env.run('\n\n\n'))).toBe('The file is empty');
+  });
+
+  it('completes a header-only file with zero rows', async () => {
+    await using env = await importEnv();
+    const { counts, reports } = await env.run('email,name,role\n');
+    expect(counts).toEqual({ processed: 0, total: 0, inserted: 0, updated: 0, failed: 0, errors: [] });
+    expect(reports).toEqual([counts]);
+  });
+
+  it('enforces maxRows: exactly the limit passes, one more fails the job', async () => {
+    await using env = await importEnv();
+    const { counts } = await env.run(usersCsv(5), { limits: { maxRows: 5 } });
+    expect(counts).toMatchObject({ processed: 5, inserted: 5 });
+    expect(await failure(env.run(usersCsv(6), { limits: { maxRows: 5 } }))).toBe('The file has more than 5 rows');
+  });
+
+  it('enforces maxRowBytes with the line number of the long row', async () => {
+    await using env = await importEnv();
+    const csv = `email,name,role\na@example.com,A,member\nb@example.com,${'x'.repeat(5_000)},member\n`;
+    expect(await failure(env.run(csv, { limits: { maxRowBytes: 1_024 } }))).toBe(
+      'Malformed CSV at line 3: a row is longer than the allowed size',
+    );
+  });
+
+  it('fails a huge single line (no newline) under the default limit with its line number', async () => {
+    await using env = await importEnv();
+    const huge = Buffer.concat([Buffer.from('email,name,role\nx@example.com,'), Buffer.alloc(8 * 1024 * 1024, 'y')]);
+    expect(await failure(env.run(huge))).toBe('Malformed CSV at line 2: a row is longer than the allowed size');
+  });
+
+  it('fails a file with an unclosed quote with its line number', async () => {
+    await using env = await importEnv();
+    expect(await failure(env.run('email,name,role\na@example.com,A,member\nb@example.com,"Unclosed,member\n'))).toBe(
+      'Malformed CSV at line 3: a quoted field is not closed',
+    );
+  });
+
+  it('keeps the batches committed before an abort', async () => {
+    await using env = await importEnv();
+    const abort = new AbortController();
+    const rejected = await env
+      .run(usersCsv(10_000), {
+        signal: abort.signal,
+        limits: { batchSize: 100, progressIntervalMs: 0 },
+        onProgress: (c) => {
+          if (c.processed >= 500) abort.abort();
+        },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(rejected).toBeInstanceOf(Error);
+    expect(rejected).not.toBeInstanceOf(ImportFailure);
+    expect((rejected as Error).name).toBe('AbortError');
+    // Progress is reported every 64 rows, after a flush: the abort came at row 512, all of which were committed.
+    expect(userRows(env.db)).toHaveLength(512);
+  });
+
+  it('writes nothing when the signal is already aborted', async () => {
+    await using env = await importEnv();
+    const rejected = await env.run(usersCsv(10), { signal: AbortSignal.abort() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((rejected as Error).name).toBe('AbortError');
+    expect(userRows(env.db)).toEqual([]);
+  });
+
+  it('reports progress every 64 rows at most, after committing, and exact counts at the end', async () => {
+    await using env = await importEnv();
+    const seen: number[] = [];
+    const { counts, reports } = await env.run(usersCsv(1_000), {
+      limits: { progressIntervalMs: 0, batchSize: 10_000 },
+      onProgress: (c) => {
+        seen.push((env.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n);
+        expect(seen.at(-1)).toBe(c.inserted);
+      },
+    });
+    expect(reports.map((r) => r.processed)).toEqual([
+      64, 128, 192, 256, 320, 384, 448, 512, 576, 640, 704, 768, 832, 896, 960, 1000,
+    ]);
+    expect(reports.every((r) => r.total === 1_000)).toBe(true);
+    expect(reports.at(-1)).toEqual(counts);
+    expect(counts).toEqual({ processed: 1000, total: 1000, inserted: 1000, updated: 0, failed: 0, errors: [] });
+  });
+
+  it('raises total to the rows seen when the estimate was too low, and settles it exactly at the end', async () => {
+    await using env = await importEnv();
+    const file = await env.file(usersCsv(300));
+    const jobId = randomUUID();
+    env.jobs.create({ jobId, owner: 'o', templateName: 'users', message: '' });
+    const reports: ImportCounts[] = [];
+    const counts = await runImport({
+      jobId,
+      template: usersTemplate,
+      file,
+      estimatedRows: 100,
+      db: env.db,
+      jobs: env.jobs,
+      limits: { progressIntervalMs: 0 },
+      onProgress: (c) => reports.push({ ...c }),
+    });
+    expect(reports.every((r) => r.total >= r.processed)).toBe(true);
+    expect(counts.total).toBe(300);
+  });
+
+  it('carries at most maxErrorsInEvent errors in the counts but stores every rejected row', async () => {
+    await using env = await importEnv();
+    const lines = ['email,name,role'];
+    for (let i = 0; i < 30; i++) lines.push(`bad${i},Name,member`);
+    const { jobId, counts } = await env.run(lines.join('\n'), { limits: { maxErrorsInEvent: 5 } });
+    expect(counts.failed).toBe(30);
+    expect(counts.errors).toEqual([1, 2, 3, 4, 5].map((n) => `Row ${n}: email: Invalid email address`));
+    expect([...env.jobs.rowErrors(jobId)]).toHaveLength(30);
+  });
+
+  it('validates products: decimal price and whole-number quantity', async () => {
+    await using env = await importEnv();
+    const csv = 'sku,name,price,quantity\nA-1,Lamp,19.99,3\nA-2,Chair,-1,2\nA-3,Desk,10,1.5\n,Nameless,1,1\n';
+    const { counts } = await env.run(csv, { template: productsTemplate });
+    expect(counts).toMatchObject({
+      inserted: 1,
+      failed: 3,
+      errors: [
+        'Row 2: price: must be a decimal number >= 0',
+        'Row 3: quantity: must be a whole number >= 0',
+        'Row 4: sku: is required',
+      ],
+    });
+    expect(env.db.prepare('SELECT sku, name, price, quantity FROM products').all()).toEqual([
+      { sku: 'A-1', name: 'Lamp', price: '19.99', quantity: 3 },
+    ]);
+  });
+});
+
+describe('estimateDataRows', () => {
+  it.each([
+    ['header and rows with a final newline', 'h\na\nb\n', 2],
+    ['no final newline', 'h\na\nb', 2],
+    ['CRLF line ends', 'h\r\na\r\nb\r\n', 2],
+    ['header only', 'h\n', 0],
+    ['header only, no newline', 'h', 0],
+    ['an empty file', '', 0],
+    ['a quoted newline (an upper bound)', 'h\n"a\nb"\n', 2],
+  ])('counts %s', async (_case, content, expected) => {
+    await using env = await importEnv();
+    expect(await estimateDataRows(await env.file(content))).toBe(expected);
+  });
+
+  it('counts a large file across read chunks', async () => {
+    await using env = await importEnv();
+    expect(await estimateDataRows(await env.file(usersCsv(100_000)))).toBe(100_000);
+  });
+});
+
+describe('defineTemplate', () => {
+  const contacts = defineTemplate({
+    name: 'contacts',
+    label: 'Contacts',
+    table: 'contacts',
+    key: 'phone',
+    columns: z.object({
+      phone: z
+        .string()
+        .trim()
+        .regex(/^\+?\d{6,15}$/, 'must be a phone number')
+        .describe('Phone number, digits'),
+      nickname: blankAsUndefined(z.string().trim().max(20, 'is too long').optional()),
+      tier: blankAsUndefined(z.enum(['gold', 'silver'], 'must be gold or silver').default('silver')).describe(
+        'gold or silver',
+      ),
+    }),
+    sqlTypes: { phone: 'TEXT', nickname: 'TEXT', tier: 'TEXT' },
+  });
+
+  it('describes each column: required or not, and its description', () => {
+    expect(contacts.headers).toEqual(['phone', 'nickname', 'tier']);
+    expect(contacts.info).toEqual({
+      name: 'contacts',
+      label: 'Contacts',
+      key: 'phone',
+      columns: [
+        { name: 'phone', required: true, description: 'Phone number, digits' },
+        { name: 'nickname', required: false, description: '' },
+        { name: 'tier', required: false, description: 'gold or silver' },
+      ],
+    });
+    expect(usersTemplate.info.columns).toEqual([
+      { name: 'email', required: true, description: 'Email address; unique, compared case-insensitively' },
+      { name: 'name', required: true, description: 'Display name, 1-200 characters' },
+      { name: 'role', required: false, description: 'admin, member or viewer; empty means member' },
+    ]);
+    expect(productsTemplate.info.columns.map((c) => [c.name, c.required])).toEqual([
+      ['sku', true],
+      ['name', true],
+      ['price', true],
+      ['quantity', true],
+    ]);
+  });
+
+  it('validates a row into stored values and its key, or into field errors', () => {
+    expect(contacts.validate({ phone: ' +4412345678 ', nickname: '  ', tier: '' })).toEqual({
+      ok: true,
+      row: { phone: '+4412345678', tier: 'silver' },
+      key: '+4412345678',
+    });
+    expect(contacts.validate({ phone: 'x', nickname: 'y'.repeat(21), tier: 'bronze' })).toEqual({
+      ok: false,
+      errors: ['phone: must be a phone number', 'nickname: is too long', 'tier: must be gold or silver'],
+    });
+  });
+
+  it('imports into its own table through runImport, storing absent optional cells as NULL', async () => {
+    await using env = await importEnv();
+    const { counts } = await env.run('tier,phone,nickname\ngold,123456,Al\n,654321,\n', { template: contacts });
+    expect(counts).toMatchObject({ processed: 2, inserted: 2, failed: 0 });
+    expect(env.db.prepare('SELECT phone, nickname, tier FROM contacts ORDER BY phone').all()).toEqual([
+      { phone: '123456', nickname: 'Al', tier: 'gold' },
+      { phone: '654321', nickname: null, tier: 'silver' },
+    ]);
+  });
+});

@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import type { JobEvent, UploadProgress, UploadResult } from '@jobstream/contracts';
+import { describe, expect, it } from 'vitest';
+import { createProgressHub, JobLifecycleError, type StoredEvent, validateTransition } from '../src/index';
+
+function progressOf(jobId: string, progress: number, status: 'started' | 'processing' = 'processing'): UploadProgress {
+  const processed = Math.max(0, Math.floor(progress));
+  return { jobId, templateName: 'users', status, progress, message: `at ${progress}%`, processed, total: 100 };
+}
+
+function resultOf(jobId: string): UploadResult {
+  return {
+    jobId,
+    templateName: 'users',
+    status: 'completed',
+    processed: 100,
+    total: 100,
+    inserted: 98,
+    updated: 1,
+    failed: 1,
+    errors: ['Row 3: email: Invalid email address'],
+    durationMs: 5,
+  };
+}
+
+/** Runs `fn`, expecting a JobLifecycleError for `jobId`; returns its message. */
+function lifecycleError(jobId: string, fn: () => unknown): string {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(JobLifecycleError);
+  const error = thrown as JobLifecycleError;
+  expect(error.name).toBe('JobLifecycleError');
+  expect(error.jobId).toBe(jobId);
+  expect(error.message.startsWith(`job ${jobId}: `)).toBe(true);
+  return error.message;
+}
+
+function stored(event: JobEvent, seq: number): StoredEvent {
+  return { ...event, seq, at: 0 };
+}
+
+describe('ProgressEmitter lifecycle', () => {
+  it('accepts started -> processing* -> completed with ids "1", "2", ... strictly increasing', () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    const ids = [hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'))];
+    for (let p = 10; p <= 90; p += 10) ids.push(hub.emitter.emitProgress(jobId, progressOf(jobId, p)));
+    ids.push(hub.emitter.emitCompletion(jobId, resultOf(jobId)));
+    expect(ids).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
+    const room = hub.registry.get(jobId);
+    expect(room?.seq).toBe(11);
+    expect(room?.latest?.event).toBe('upload-completed');
+    expect(room?.ended).toBe(true);
+  });
+
+  it('accepts started -> processing -> failed, carrying the template name and row errors', () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 40));
+    expect(hub.emitter.emitError(jobId, 'Disk full', { errors: ['Row 1: name: is required'] })).toBe('3');
+    expect(hub.registry.get(jobId)?.latest).toMatchObject({
+      event: 'upload-error',
+      seq: 3,
+      payload: {
+        jobId,
+        templateName: 'users',
+        status: 'failed',
+        message: 'Disk full',
+        errors: ['Row 1: name: is required'],
+      },
+    });
+  });
+
+  it('numbers each job on its own', () => {
+    using hub = createProgressHub();
+    const a = randomUUID();
+    const b = randomUUID();
+    expect(hub.emitter.emitProgress(a, progressOf(a, 0, 'started'))).toBe('1');
+    expect(hub.emitter.emitProgress(b, progressOf(b, 0, 'started'))).toBe('1');
+    expect(hub.emitter.emitProgress(a, progressOf(a, 1))).toBe('2');
+    expect(hub.emitter.emitProgress(b, progressOf(b, 1))).toBe('2');
+  });
+
+  it('requires the first event to be started', () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 5)))).toContain(
+      "the first event must have status 'started', got 'processing'",
+    );
+    expect(lifecycleError(jobId, () => hub.emitter.emitCompletion(jobId, resultOf(jobId)))).toContain(
+      'job was never started',
+    );
+    expect(hub.registry.get(jobId)).toBeUndefined();
+    expect(hub.registry.metrics().eventsEmitted).toBe(0);
+  });
+
+  it('rejects emitError for a job it never saw', () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    expect(lifecycleError(jobId, () => hub.emitter.emitError(jobId, 'boom'))).toBe(
+      `job ${jobId}: job was never started`,
+    );
+    expect(hub.registry.metrics()).toMatchObject({ roomsActive: 0, eventsEmitted: 0 });
+  });
+
+  it('never lets progress decrease, but allows equal progress', () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 50));
+    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 50))).toBe('3');
+    expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 49.9)))).toContain(
+      'progress cannot decrease (from 50 to 49.9)',
+    );
+    // A rejected event leaves no trace: the next accepted one takes the next id.
+    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 51))).toBe('4');
+  });
+
+  it('allows repeated started events but never going back to started', () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'))).toBe('2');
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 10));
+    expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 10, 'started')))).toContain(
+      "cannot go back to 'started' from 'processing'",
+    );
+  });
+
+  it.each(['completed', 'failed'] as const)('accepts nothing after the job %s', (outcome) => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    if (outcome === 'completed') hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    else hub.emitter.emitError(jobId, 'Bad header');
+    const after = [
+      () => hub.emitter.emitProgress(jobId, progressOf(jobId, 100)),
+      () => hub.emitter.emitCompletion(jobId, resultOf(jobId)),
+      () => hub.emitter.emitError(jobId, 'again'),
+    ];
+    for (const emit of after) {
+      expect(lifecycleError(jobId, emit)).toBe(
+        `job ${jobId}: already ${outcome}; nothing is accepted after a terminal event`,
+      );
+    }
+    expect(hub.registry.get(jobId)?.seq).toBe(2);
+    expect(hub.registry.metrics().eventsEmitted).toBe(2);
+  });
+
+  it('rejects a payload for another job, for every kind of event', () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    const other = randomUUID();
+    expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(other, 0, 'started')))).toBe(
+      `job ${jobId}: payload is for job ${other}`,
+    );
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(other, 10)))).toContain(
+      `payload is for job ${other}`,
+    );
+    expect(lifecycleError(jobId, () => hub.emitter.emitCompletion(jobId, resultOf(other)))).toContain(
+      `payload is for job ${other}`,
+    );
+    expect(hub.registry.get(other)).toBeUndefined();
+    expect(hub.registry.get(jobId)?.seq).toBe(1);
+  });
+
+  it('rejects invalid payloads, naming the field', () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    const tooBig = lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 101, 'started')));
+    expect(tooBig).toMatch(/^job [0-9a-f-]+: invalid payload \(progress: /);
+    const negative = lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, -1, 'started')));
+    expect(negative).toMatch(/invalid payload \(progress: /);
+    const { templateName: _omitted, ...withoutTemplate } = progressOf(jobId, 0, 'started');
+    const missing = lifecycleError(jobId, () =>
+      hub.emitter.emitProgress(jobId, withoutTemplate as unknown as UploadProgress),
+    );
+    expect(missing).toMatch(/invalid payload \(templateName: /);
+    const badId = lifecycleError('not-a-uuid', () =>
+      hub.emitter.emitProgress('not-a-uuid', progressOf('not-a-uuid', 0, 'started')),
+    );
+    expect(badId).toContain('jobId: jobId must be a UUID');
+    const twoFields = lifecycleError(jobId, () =>
+      hub.emitter.emitProgress(jobId, {
+        ...progressOf(jobId, 0, 'started'),
+        processed: -1,
+        message: 7 as unknown as string,
+      }),
+    );
+    expect(twoFields).toContain('message: ');
+    expect(twoFields).toContain('processed: ');
+
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    const badResult = lifecycleError(jobId, () =>
+      hub.emitter.emitCompletion(jobId, { ...resultOf(jobId), inserted: -3 }),
+    );
+    expect(badResult).toMatch(/invalid payload \(inserted: /);
+    const emptyMessage = lifecycleError(jobId, () => hub.emitter.emitError(jobId, ''));
+    expect(emptyMessage).toMatch(/invalid payload \(message: /);
+    // None of the rejected events changed the job.
+    expect(hub.registry.get(jobId)?.seq).toBe(1);
+    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 100))).toBe('2');
+  });
+});
+
+describe('validateTransition', () => {
+  const jobId = randomUUID();
+  const started = stored({ event: 'upload-progress', payload: progressOf(jobId, 0, 'started') }, 1);
+  const at60 = stored({ event: 'upload-progress', payload: progressOf(jobId, 60) }, 2);
+  const done = stored({ event: 'upload-completed', payload: resultOf(jobId) }, 3);
+
+  it('returns the parsed event, dropping unknown fields', () => {
+    const next: JobEvent = {
+      event: 'upload-progress',
+      payload: { ...progressOf(jobId, 61), extra: 'x' } as UploadProgress,
+    };
+    const parsed = validateTransition(jobId, at60, next);
+    expect(parsed).toEqual({ event: 'upload-progress', payload: progressOf(jobId, 61) });
+  });
+
+  it('applies the same rules as the emitter', () => {
+    expect(() =>
+      validateTransition(jobId, undefined, { event: 'upload-progress', payload: progressOf(jobId, 0) }),
+    ).toThrow(JobLifecycleError);
+    expect(validateTransition(jobId, undefined, started)).toMatchObject({ event: 'upload-progress' });
+    expect(() => validateTransition(jobId, at60, { event: 'upload-progress', payload: progressOf(jobId, 59) })).toThrow(
+      /progress cannot decrease \(from 60 to 59\)/,
+    );
+    expect(validateTransition(jobId, at60, { event: 'upload-progress', payload: progressOf(jobId, 60) })).toBeTruthy();
+    expect(() =>
+      validateTransition(jobId, done, { event: 'upload-progress', payload: progressOf(jobId, 100) }),
+    ).toThrow(/already completed; nothing is accepted after a terminal event/);
+    expect(() =>
+      validateTransition(jobId, undefined, {
+        event: 'upload-error',
+        payload: { jobId, templateName: 'users', status: 'failed', message: 'x' },
+      }),
+    ).toThrow(/job was never started/);
+  });
+});

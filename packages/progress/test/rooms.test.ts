@@ -1,0 +1,625 @@
+import { randomUUID } from 'node:crypto';
+import type { JobStreamEvent, UploadProgress, UploadResult } from '@jobstream/contracts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createProgressHub,
+  type DeliveredEvent,
+  InMemoryBus,
+  type ProgressHub,
+  type ProgressHubOptions,
+  type StoredEvent,
+  subscribeToJob,
+} from '../src/index';
+
+type Stream = AsyncGenerator<DeliveredEvent, void>;
+/** A delivered event as one flat object: its id next to its wire data. */
+type Flat = JobStreamEvent & { id: string };
+
+function flat(event: DeliveredEvent): Flat {
+  return { id: event.id, ...event.data };
+}
+
+function progressOf(
+  jobId: string,
+  progress: number,
+  status: 'started' | 'processing' = 'processing',
+  processed = Math.floor(progress),
+): UploadProgress {
+  return { jobId, templateName: 'users', status, progress, message: `at ${processed}`, processed, total: 10_000 };
+}
+
+function resultOf(jobId: string): UploadResult {
+  return {
+    jobId,
+    templateName: 'users',
+    status: 'completed',
+    processed: 10,
+    total: 10,
+    inserted: 10,
+    updated: 0,
+    failed: 0,
+    errors: [],
+    durationMs: 1,
+  };
+}
+
+/** A hub whose registry reads a clock the test moves by hand. */
+function hubWithClock(options: ProgressHubOptions = {}): { hub: ProgressHub; clock: { now: number } } {
+  const clock = { now: 1_000_000 };
+  return { hub: createProgressHub({ ...options, now: () => clock.now }), clock };
+}
+
+/** Emits `started` then processing events at 1, 2, ... so the job's ids run 1..count. */
+function emitSequence(hub: ProgressHub, jobId: string, count: number): void {
+  hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+  for (let i = 1; i < count; i++) hub.emitter.emitProgress(jobId, progressOf(jobId, i / 100, 'processing', i));
+}
+
+function subscribe(hub: ProgressHub, jobId: string, lastEventId?: string, conflate?: boolean) {
+  const abort = new AbortController();
+  const stream = subscribeToJob(hub.registry, jobId, { lastEventId, signal: abort.signal, conflate });
+  if (!stream) throw new Error(`unknown job ${jobId}`);
+  return { stream, abort };
+}
+
+async function next(stream: Stream): Promise<Flat> {
+  const result = await stream.next();
+  if (result.done) throw new Error('stream ended early');
+  return flat(result.value);
+}
+
+async function take(stream: Stream, count: number): Promise<Flat[]> {
+  const events: Flat[] = [];
+  for (let i = 0; i < count; i++) events.push(await next(stream));
+  return events;
+}
+
+/** Asserts the stream has nothing more to give right now (its next pull waits on the room), then ends it by aborting. */
+async function expectWaiting(hub: ProgressHub, stream: Stream, abort: AbortController): Promise<void> {
+  let settled = false;
+  const pending = stream.next().finally(() => {
+    settled = true;
+  });
+  await vi.waitFor(() => expect(hub.registry.metrics().listenersActive).toBe(1));
+  expect(settled).toBe(false);
+  abort.abort();
+  expect(await pending).toEqual({ done: true, value: undefined });
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('subscribing to a job', () => {
+  it('gives a fresh subscriber the current state first, flagged snapshot, then every new event', async () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 3);
+    const { stream, abort } = subscribe(hub, jobId);
+    expect(await next(stream)).toEqual({
+      id: '3',
+      event: 'upload-progress',
+      payload: progressOf(jobId, 0.02, 'processing', 2),
+      snapshot: true,
+    });
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 5));
+    expect(await next(stream)).toEqual({ id: '4', event: 'upload-progress', payload: progressOf(jobId, 5) });
+    expect(hub.registry.metrics()).toMatchObject({ snapshotsSent: 1, eventsDelivered: 2, subscriptionsActive: 1 });
+    await expectWaiting(hub, stream, abort);
+    expect(hub.registry.metrics().subscriptionsActive).toBe(0);
+  });
+
+  it('returns undefined for a job the registry does not know', () => {
+    using hub = createProgressHub();
+    expect(subscribeToJob(hub.registry, randomUUID())).toBeUndefined();
+  });
+
+  it('ends the stream right after the terminal event', async () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 2);
+    const { stream } = subscribe(hub, jobId);
+    await next(stream);
+    hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    expect(await next(stream)).toEqual({ id: '3', event: 'upload-completed', payload: resultOf(jobId) });
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    expect(hub.registry.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0 });
+  });
+
+  it('gives a late subscriber of an ended job the terminal event as its snapshot, then ends', async () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 4);
+    hub.emitter.emitError(jobId, 'Bad header');
+    const { stream } = subscribe(hub, jobId);
+    expect(await next(stream)).toEqual({
+      id: '5',
+      event: 'upload-error',
+      payload: { jobId, templateName: 'users', status: 'failed', message: 'Bad header' },
+      snapshot: true,
+    });
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+  });
+});
+
+describe('resuming from a lastEventId', () => {
+  it('returns exactly the events after an id still in the ring, unconflated', async () => {
+    using hub = createProgressHub({ maxEvents: 10 });
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 20);
+    const { stream, abort } = subscribe(hub, jobId, '12');
+    const events = await take(stream, 8);
+    expect(events.map((e) => e.id)).toEqual(['13', '14', '15', '16', '17', '18', '19', '20']);
+    expect(events.every((e) => e.snapshot === undefined && e.missed === undefined)).toBe(true);
+    expect(events.map((e) => (e.payload as UploadProgress).processed)).toEqual([12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(hub.registry.metrics().eventsConflated).toBe(0);
+    await expectWaiting(hub, stream, abort);
+  });
+
+  it('resumes from the oldest id the ring can still follow (the boundary)', async () => {
+    using hub = createProgressHub({ maxEvents: 10 });
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 20);
+    const { stream, abort } = subscribe(hub, jobId, '10');
+    expect((await take(stream, 10)).map((e) => e.id)).toEqual([
+      '11',
+      '12',
+      '13',
+      '14',
+      '15',
+      '16',
+      '17',
+      '18',
+      '19',
+      '20',
+    ]);
+    await expectWaiting(hub, stream, abort);
+  });
+
+  it('waits for the next event when resuming from the newest id', async () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 5);
+    const { stream } = subscribe(hub, jobId, '5');
+    const pending = next(stream);
+    await vi.waitFor(() => expect(hub.registry.metrics().listenersActive).toBe(1));
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 50));
+    expect(await pending).toEqual({ id: '6', event: 'upload-progress', payload: progressOf(jobId, 50) });
+    await stream.return();
+  });
+
+  it.each([
+    ['an id that left the ring', '9'],
+    ['an id from the future', '99'],
+    ['a malformed id', 'abc'],
+  ])('sends the current state flagged missed for %s', async (_case, lastEventId) => {
+    using hub = createProgressHub({ maxEvents: 10 });
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 20);
+    const { stream, abort } = subscribe(hub, jobId, lastEventId);
+    expect(await next(stream)).toEqual({
+      id: '20',
+      event: 'upload-progress',
+      payload: progressOf(jobId, 0.19, 'processing', 19),
+      snapshot: true,
+      missed: true,
+    });
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 30));
+    expect(await next(stream)).toEqual({ id: '21', event: 'upload-progress', payload: progressOf(jobId, 30) });
+    await expectWaiting(hub, stream, abort);
+  });
+
+  it('yields nothing more once its signal aborts, even in the middle of a batch', async () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 10);
+    const { stream, abort } = subscribe(hub, jobId, '2');
+    expect(await next(stream)).toMatchObject({ id: '3' });
+    abort.abort();
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    expect(hub.registry.metrics().subscriptionsActive).toBe(0);
+  });
+
+  it('bounds the history by age, on the registry clock, always keeping the newest event', async () => {
+    const { hub, clock } = hubWithClock({ maxEvents: 100, maxAgeMs: 1_000 });
+    using _hub = hub;
+    const jobId = randomUUID();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started')); // 1 at t=0
+    for (const [dt, p] of [
+      [400, 1], // 2 at t=400
+      [400, 2], // 3 at t=800
+      [400, 3], // 4 at t=1200: 1 is older than 1 s
+    ] as const) {
+      clock.now += dt;
+      hub.emitter.emitProgress(jobId, progressOf(jobId, p));
+    }
+    const inRing = subscribe(hub, jobId, '1');
+    expect((await take(inRing.stream, 3)).map((e) => e.id)).toEqual(['2', '3', '4']);
+    await inRing.stream.return();
+    const gone = subscribe(hub, jobId, '0');
+    expect(await next(gone.stream)).toMatchObject({ id: '4', snapshot: true, missed: true });
+    await gone.stream.return();
+
+    clock.now += 5_000; // 5 at t=6200: everything before it is too old
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 4));
+    const old = subscribe(hub, jobId, '3');
+    expect(await next(old.stream)).toMatchObject({ id: '5', snapshot: true, missed: true });
+    await old.stream.return();
+    const fresh = subscribe(hub, jobId, '4');
+    expect(await next(fresh.stream)).toMatchObject({ id: '5', payload: { progress: 4 } });
+    await fresh.stream.return();
+    expect(hub.registry.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0 });
+  });
+});
+
+describe('lagging subscribers and shared data', () => {
+  it('gives a subscriber whose events left the ring after the job ended the last progress, then the terminal event', async () => {
+    using hub = createProgressHub({ maxEvents: 10 });
+    const jobId = randomUUID();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    const { stream } = subscribe(hub, jobId);
+    await next(stream);
+    for (let i = 1; i <= 30; i++) hub.emitter.emitProgress(jobId, progressOf(jobId, i, 'processing', i));
+    hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    const delivered: Flat[] = [];
+    for await (const event of stream) delivered.push(flat(event));
+    expect(delivered).toEqual([
+      { id: '31', event: 'upload-progress', payload: progressOf(jobId, 30), snapshot: true, missed: true },
+      { id: '32', event: 'upload-completed', payload: resultOf(jobId), snapshot: true, missed: true },
+    ]);
+    expect(hub.registry.metrics().eventsConflated).toBe(29);
+  });
+
+  it('hands every subscriber the same data object for an event', async () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 1);
+    const a = subscribe(hub, jobId);
+    const b = subscribe(hub, jobId);
+    await next(a.stream);
+    await next(b.stream);
+    const pendingA = a.stream.next();
+    const pendingB = b.stream.next();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 10));
+    const [gotA, gotB] = await Promise.all([pendingA, pendingB]);
+    expect(gotA.value?.data).toEqual({ event: 'upload-progress', payload: progressOf(jobId, 10) });
+    expect(gotA.value?.data).toBe(gotB.value?.data);
+    await a.stream.return();
+    await b.stream.return();
+  });
+});
+
+describe('backpressure (writable)', () => {
+  /** A connection whose send buffer the test fills and drains by hand. */
+  function gate() {
+    let open = true;
+    let release: () => void = () => {};
+    return {
+      writable: () =>
+        open
+          ? undefined
+          : new Promise<void>((resolve) => {
+              release = resolve;
+            }),
+      block() {
+        open = false;
+      },
+      drain() {
+        open = true;
+        release();
+      },
+    };
+  }
+
+  it('holds events while the connection is full, then sends the latest state', async () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 1);
+    const connection = gate();
+    const stream = subscribeToJob(hub.registry, jobId, { writable: connection.writable });
+    if (!stream) throw new Error('unknown job');
+    await next(stream);
+    connection.block();
+    const pending = next(stream);
+    for (let p = 1; p <= 100; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p));
+    connection.drain();
+    expect(await pending).toEqual({ id: '101', event: 'upload-progress', payload: progressOf(jobId, 100) });
+    expect(hub.registry.metrics().eventsConflated).toBe(99);
+    await stream.return();
+  });
+
+  it('ends at once when its signal aborts while the connection is full', async () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 1);
+    const connection = gate();
+    const abort = new AbortController();
+    const stream = subscribeToJob(hub.registry, jobId, { writable: connection.writable, signal: abort.signal });
+    if (!stream) throw new Error('unknown job');
+    await next(stream);
+    connection.block();
+    const pending = stream.next();
+    await Promise.resolve();
+    abort.abort(); // the subscriber left; its connection is still full
+    try {
+      await vi.waitFor(() => expect(hub.registry.metrics().subscriptionsActive).toBe(0));
+    } finally {
+      connection.drain(); // let the stream finish either way
+    }
+    expect(await pending).toEqual({ done: true, value: undefined });
+  });
+});
+
+describe('conflation', () => {
+  it('delivers a burst of 10,000 progress events to a subscriber that is not pulling as one exact latest state', async () => {
+    using hub = createProgressHub({ maxEvents: 20_000 });
+    const jobId = randomUUID();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    const { stream } = subscribe(hub, jobId);
+    expect(await next(stream)).toMatchObject({ id: '1', snapshot: true });
+    for (let i = 1; i <= 10_000; i++) hub.emitter.emitProgress(jobId, progressOf(jobId, i / 100, 'processing', i));
+    hub.emitter.emitCompletion(jobId, resultOf(jobId));
+
+    const delivered: Flat[] = [];
+    for await (const event of stream) delivered.push(flat(event));
+    expect(delivered).toEqual([
+      { id: '10001', event: 'upload-progress', payload: progressOf(jobId, 100, 'processing', 10_000) },
+      { id: '10002', event: 'upload-completed', payload: resultOf(jobId) },
+    ]);
+    expect(hub.registry.metrics()).toMatchObject({
+      eventsEmitted: 10_002,
+      eventsDelivered: 3,
+      eventsConflated: 9_999,
+      subscriptionsActive: 0,
+    });
+  });
+
+  it('conflates a burst that arrives while the subscriber waits for its next event', async () => {
+    using hub = createProgressHub({ maxEvents: 20_000 });
+    const jobId = randomUUID();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    const { stream, abort } = subscribe(hub, jobId);
+    await next(stream);
+    const pending = next(stream);
+    await vi.waitFor(() => expect(hub.registry.metrics().listenersActive).toBe(1));
+    for (let i = 1; i <= 10_000; i++) hub.emitter.emitProgress(jobId, progressOf(jobId, i / 100, 'processing', i));
+    expect(await pending).toEqual({
+      id: '10001',
+      event: 'upload-progress',
+      payload: progressOf(jobId, 100, 'processing', 10_000),
+    });
+    expect(hub.registry.metrics().eventsConflated).toBe(9_999);
+    await expectWaiting(hub, stream, abort);
+  });
+
+  it('keeps status changes and the terminal event when conflating', async () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    const { stream } = subscribe(hub, jobId);
+    await next(stream);
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started')); // 2
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started')); // 3
+    for (let p = 1; p <= 7; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p)); // 4..10
+    hub.emitter.emitError(jobId, 'Disk full'); // 11
+    const delivered: Flat[] = [];
+    for await (const event of stream) delivered.push(flat(event));
+    expect(delivered.map((e) => [e.id, e.payload.status])).toEqual([
+      ['3', 'started'],
+      ['10', 'processing'],
+      ['11', 'failed'],
+    ]);
+    expect(delivered[1]?.payload).toMatchObject({ progress: 7 });
+    expect(hub.registry.metrics().eventsConflated).toBe(7);
+  });
+
+  it('falls back to a missed snapshot with the exact latest state when the burst overflows the ring', async () => {
+    using hub = createProgressHub(); // default ring: 256 events
+    const jobId = randomUUID();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    const { stream, abort } = subscribe(hub, jobId);
+    await next(stream);
+    for (let i = 1; i <= 10_000; i++) hub.emitter.emitProgress(jobId, progressOf(jobId, i / 100, 'processing', i));
+    expect(await next(stream)).toEqual({
+      id: '10001',
+      event: 'upload-progress',
+      payload: progressOf(jobId, 100, 'processing', 10_000),
+      snapshot: true,
+      missed: true,
+    });
+    await expectWaiting(hub, stream, abort);
+  });
+
+  it('delivers every event in order when conflation is off', async () => {
+    using hub = createProgressHub({ maxEvents: 20_000 });
+    const jobId = randomUUID();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    const { stream } = subscribe(hub, jobId, undefined, false);
+    await next(stream);
+    for (let i = 1; i <= 10_000; i++) hub.emitter.emitProgress(jobId, progressOf(jobId, i / 100, 'processing', i));
+    hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    const ids: string[] = [];
+    for await (const event of stream) ids.push(event.id);
+    expect(ids).toHaveLength(10_001);
+    expect(ids.every((id, i) => id === String(i + 2))).toBe(true);
+    expect(hub.registry.metrics().eventsConflated).toBe(0);
+  });
+});
+
+describe('room release', () => {
+  it('releases an ended room at once with retentionMs 0 when nobody is in it', () => {
+    using hub = createProgressHub({ retentionMs: 0 });
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 3);
+    expect(hub.registry.metrics().roomsActive).toBe(1);
+    hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    expect(hub.registry.get(jobId)).toBeUndefined();
+    expect(hub.registry.metrics().roomsActive).toBe(0);
+  });
+
+  it('with retentionMs 0 keeps the room while a member still reads it, and releases it when the member leaves', async () => {
+    using hub = createProgressHub({ retentionMs: 0 });
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 1);
+    const { stream } = subscribe(hub, jobId);
+    await next(stream);
+    hub.emitter.emitError(jobId, 'Bad header');
+    expect(hub.registry.metrics().roomsActive).toBe(1);
+    expect(await next(stream)).toMatchObject({ id: '2', event: 'upload-error' });
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    expect(hub.registry.metrics()).toMatchObject({ roomsActive: 0, subscriptionsActive: 0, listenersActive: 0 });
+  });
+
+  it('keeps an ended room until retention has passed, then releases it', () => {
+    vi.useFakeTimers();
+    using hub = createProgressHub({ retentionMs: 10_000, now: () => Date.now() });
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 2);
+    hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    vi.advanceTimersByTime(9_999);
+    expect(hub.registry.get(jobId)?.ended).toBe(true);
+    vi.advanceTimersByTime(1);
+    expect(hub.registry.get(jobId)).toBeUndefined();
+    expect(hub.registry.metrics().roomsActive).toBe(0);
+  });
+
+  it('keeps a room past retention while a member is in it, releasing it when the member leaves', async () => {
+    vi.useFakeTimers();
+    using hub = createProgressHub({ retentionMs: 10_000, now: () => Date.now() });
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 1);
+    hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    const { stream } = subscribe(hub, jobId);
+    expect(await next(stream)).toMatchObject({ event: 'upload-completed', snapshot: true });
+    vi.advanceTimersByTime(60_000);
+    expect(hub.registry.metrics().roomsActive).toBe(1);
+    await stream.return();
+    expect(hub.registry.metrics()).toMatchObject({ roomsActive: 0, subscriptionsActive: 0 });
+  });
+
+  it('does not release a room early when its last member leaves before retention has passed', async () => {
+    vi.useFakeTimers();
+    using hub = createProgressHub({ retentionMs: 10_000, now: () => Date.now() });
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 1);
+    const { stream } = subscribe(hub, jobId);
+    await next(stream);
+    hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    await take(stream, 1);
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    vi.advanceTimersByTime(5_000);
+    expect(hub.registry.metrics().roomsActive).toBe(1);
+    vi.advanceTimersByTime(5_000);
+    expect(hub.registry.metrics().roomsActive).toBe(0);
+  });
+
+  it('releases the room even when its retention timer fires a little before the registry clock says retention passed', () => {
+    // Node timers run on a monotonic clock and can fire about 1 ms "early" as measured by Date.now(), the registry's
+    // default clock; the wall clock can also be stepped back. Either way the room must not stay in memory forever.
+    vi.useFakeTimers();
+    const clock = { now: 0 };
+    using hub = createProgressHub({ retentionMs: 1_000, now: () => clock.now });
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 1);
+    hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    clock.now += 999;
+    vi.advanceTimersByTime(1_000); // the timer fires when the clock reads 999 ms
+    clock.now += 60_000;
+    vi.advanceTimersByTime(60_000); // a minute later by both clocks, nobody in the room
+    expect(hub.registry.metrics().roomsActive).toBe(0);
+  });
+
+  it('serves an ended job whose room left memory from its stored terminal event, even with retentionMs 0', async () => {
+    using hub = createProgressHub({ retentionMs: 0 });
+    const jobId = randomUUID();
+    const stored: StoredEvent = {
+      event: 'upload-completed',
+      payload: resultOf(jobId),
+      seq: 7,
+      at: Date.now() - 60_000,
+    };
+    expect(hub.registry.get(jobId)).toBeUndefined();
+    const stream = subscribeToJob(hub.registry, jobId, { stored });
+    expect(stream).toBeDefined();
+    if (!stream) return;
+    expect(await next(stream)).toEqual({
+      id: '7',
+      event: 'upload-completed',
+      payload: resultOf(jobId),
+      snapshot: true,
+    });
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    expect(hub.registry.metrics()).toMatchObject({ roomsActive: 0, subscriptionsActive: 0, listenersActive: 0 });
+  });
+});
+
+describe('no leaks', () => {
+  it('returns every gauge to 0 after 1,000 subscriptions ended by return() or abort', async () => {
+    using hub = createProgressHub({ retentionMs: 0 });
+    const jobs = Array.from({ length: 5 }, () => randomUUID());
+    for (const jobId of jobs) emitSequence(hub, jobId, 2);
+    for (let i = 0; i < 1_000; i++) {
+      const jobId = jobs[i % jobs.length] as string;
+      const { stream, abort } = subscribe(hub, jobId, i % 7 === 0 ? '1' : undefined);
+      switch (i % 5) {
+        case 0: // return() after the first event, while suspended at a yield
+          await next(stream);
+          await stream.return();
+          break;
+        case 1: // abort while waiting for the next event
+          await next(stream);
+          {
+            const pending = stream.next();
+            await Promise.resolve();
+            abort.abort();
+            expect((await pending).done).toBe(true);
+          }
+          break;
+        case 2: // return() before ever pulling
+          await stream.return();
+          break;
+        case 3: // aborted before the first pull
+          abort.abort();
+          expect((await stream.next()).done).toBe(true);
+          break;
+        default: // abort while suspended at a yield, then pull until the end
+          await next(stream);
+          abort.abort();
+          for (let n = 0; n < 20 && !(await stream.next()).done; n++);
+      }
+      if (i % 100 === 99) {
+        hub.emitter.emitProgress(jobId, progressOf(jobId, 1 + i / 100));
+        expect(hub.registry.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0 });
+      }
+    }
+    expect(hub.registry.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0, roomsActive: 5 });
+    for (const jobId of jobs) hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    expect(hub.registry.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0, roomsActive: 0 });
+  });
+
+  it('releases rooms of 1,000 jobs that each had a subscriber to the end', async () => {
+    using hub = createProgressHub({ retentionMs: 0 });
+    for (let i = 0; i < 1_000; i++) {
+      const jobId = randomUUID();
+      emitSequence(hub, jobId, 1);
+      const { stream } = subscribe(hub, jobId);
+      await next(stream);
+      hub.emitter.emitProgress(jobId, progressOf(jobId, 50));
+      hub.emitter.emitCompletion(jobId, resultOf(jobId));
+      let count = 0;
+      for await (const _event of stream) count++;
+      expect(count).toBe(2);
+    }
+    expect(hub.registry.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0, roomsActive: 0 });
+  });
+
+  it('stops listening to the bus when the hub is disposed', () => {
+    const bus = new InMemoryBus();
+    {
+      using _a = createProgressHub({ bus });
+      using _b = createProgressHub({ bus });
+      expect(bus.handlerCount).toBe(2);
+    }
+    expect(bus.handlerCount).toBe(0);
+  });
+});
