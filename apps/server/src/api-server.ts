@@ -55,6 +55,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   const services = createServices({ config, hub, logger, authorize: options.authorize });
 
+  const logProcedureError = ({
+    error,
+    path,
+  }: {
+    error: { code: string; message: string };
+    path: string | undefined;
+  }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') logger.error('procedure failed', { path, error: error.message });
+  };
   const connectionLimits = {
     sendBufferBytes: config.SEND_BUFFER_BYTES,
     maxSubscriptions: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
@@ -68,9 +77,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       connection: httpConnectionHandle(res, connectionLimits),
       setSessionCookie: (token) => res.appendHeader('set-cookie', sessionCookie(token, config.COOKIE_SECURE)),
     }),
-    onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') logger.error('procedure failed', { path, error: error.message });
-    },
+    onError: logProcedureError,
+    responseMeta: () => ({ headers: new Headers([['vary', 'Origin']]) }),
   });
   const ws = createWsTransport({
     createContext: ({ req, res, info }) => ({
@@ -79,6 +87,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       connection: wsConnectionHandle(res, connectionLimits),
     }),
     clientAddress: (req) => clientAddress(req, config.TRUST_PROXY),
+    onError: logProcedureError,
     pingMs: config.WS_PING_MS,
     pongWaitMs: config.WS_PONG_WAIT_MS,
     limits: {

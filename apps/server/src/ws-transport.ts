@@ -4,7 +4,7 @@ import { type ApiContext, type AppRouter, appRouter } from '@jobstream/api';
 import { applyWSSHandler, type CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AddressLimiter } from './address-limiter';
-import { messageRate } from './message-rate';
+import { messageRate, requestCount } from './message-rate';
 import { createSharedPayloadEncoder } from './shared-payload-encoder';
 
 /** Limits of the WebSocket transport; each has a documented default in the config. */
@@ -20,6 +20,8 @@ export interface WsLimits {
 /** Options of the WebSocket transport. */
 export interface WsTransportOptions {
   createContext: (opts: CreateWSSContextFnOptions) => ApiContext | Promise<ApiContext>;
+  /** Called with procedure errors, for logging. */
+  onError?: (opts: { error: { code: string; message: string }; path: string | undefined }) => void;
   /** The address a request counts against for the per-address limit. */
   clientAddress: (req: IncomingMessage) => string;
   pingMs: number;
@@ -55,11 +57,20 @@ function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/** Drops every message past the rate (a batch counts each of its requests) before tRPC sees it, and closes the socket. */
 function limitMessageRate(client: WebSocket, perSecond: number): void {
   const allow = messageRate(perSecond);
-  client.on('message', () => {
-    if (!allow() && client.readyState === client.OPEN) client.close(CLOSE_RATE_LIMITED, 'Message rate limit exceeded');
-  });
+  const emit = client.emit.bind(client);
+  let exceeded = false;
+  client.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event !== 'message') return emit(event, ...args);
+    if (exceeded) return false;
+    if (allow(requestCount(args[0]))) return emit(event, ...args);
+    exceeded = true;
+    client.close(CLOSE_RATE_LIMITED, 'Message rate limit exceeded');
+    setTimeout(() => client.terminate(), 1_000).unref();
+    return false;
+  }) as WebSocket['emit'];
 }
 
 /** Creates the WebSocket side of the API server: keep-alive on, every limit enforced. */
@@ -73,6 +84,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
     createContext: options.createContext,
     keepAlive: { enabled: true, pingMs: options.pingMs, pongWaitMs: options.pongWaitMs },
     experimental_encoder: createSharedPayloadEncoder(),
+    onError: options.onError,
   });
   return {
     wss,

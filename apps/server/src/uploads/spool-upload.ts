@@ -43,6 +43,7 @@ function fileOfMultipart(req: IncomingMessage, file: string, maxBytes: number): 
     }
     let writing: Promise<number> | undefined;
     parser.on('file', (name, stream) => {
+      stream.on('error', () => {});
       if (name !== 'file' || writing) return stream.resume();
       writing = writeLimited(stream, file, maxBytes);
       writing.catch(() => {});
@@ -52,7 +53,7 @@ function fileOfMultipart(req: IncomingMessage, file: string, maxBytes: number): 
       if (!writing) return reject(new UploadError(400, "Missing the 'file' field"));
       writing.then(resolve, reject);
     });
-    req.pipe(parser);
+    pipeline(req, parser).catch(() => reject(new UploadError(400, 'Malformed multipart body')));
   });
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -39,7 +39,12 @@ export async function handleUpload(
     await mkdir(services.spoolDir, { recursive: true });
     const file = join(services.spoolDir, `${jobId}.csv`);
     await spoolUpload(req, file, { maxBytes: config.MAX_UPLOAD_BYTES });
-    await services.imports.start({ jobId, owner: caller.sessionId, template, file });
+    try {
+      await services.imports.start({ jobId, owner: caller.sessionId, template, file });
+    } catch (error) {
+      await rm(file, { force: true });
+      throw error;
+    }
     sendJson(res, 201, { jobId });
   } catch (error) {
     if (error instanceof UploadError) return rejectRequest(req, res, error.status, error.message);

@@ -1,0 +1,321 @@
+import { readdir } from 'node:fs/promises';
+import { request } from 'node:http';
+import type { AppRouter } from '@jobstream/api';
+import type { TRPCClientError } from '@trpc/client';
+import { describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import {
+  connectClient,
+  follow,
+  followToEnd,
+  progressOf,
+  resultOf,
+  startJob,
+  startTestServer,
+  upload,
+  usersCsv,
+} from './fixtures';
+import { openRawClient } from './raw-client';
+
+type Payload = Record<string, unknown>;
+
+/** Resolves with the close code the socket ends with. */
+function closeCode(socket: WebSocket): Promise<number> {
+  if (socket.readyState === socket.CLOSED) return Promise.reject(new Error('already closed'));
+  return new Promise((resolve) => socket.once('close', (code) => resolve(code)));
+}
+
+/** Tries a WebSocket upgrade to `/trpc`: the open socket, or the HTTP status the upgrade was refused with. */
+function tryUpgrade(
+  url: string,
+  token: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: 101; socket: WebSocket } | { status: number; socket?: undefined }> {
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/trpc`, {
+    headers: { authorization: `Bearer ${token}`, ...headers },
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve({ status: 101, socket }));
+    socket.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0 });
+      res.resume();
+      socket.terminate();
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** One tRPC request as the wire carries it, input wrapped by superjson. */
+function rpc(id: number, method: 'query' | 'mutation' | 'subscription', path: string, input: unknown = null): string {
+  return JSON.stringify({ id, method, params: { path, input: { json: input } } });
+}
+
+function lastPayload(got: { data: Array<{ payload: unknown }> }): Payload {
+  return got.data.at(-1)?.payload as Payload;
+}
+
+function sessionCount(server: { services: { db: { prepare(sql: string): { get(): unknown } } } }): number {
+  return (server.services.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+}
+
+/** Sends a raw `POST /uploads` with a declared length larger than the limit, without sending the body. */
+function declaredTooLarge(url: string, token: string, length: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${url}/uploads?template=users`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': String(length) },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.write('email,name,role\n');
+  });
+}
+
+describe('WebSocket limits', () => {
+  it('closes a connection that sends a message over WS_MAX_PAYLOAD_BYTES with 1009, and serves the next one', async () => {
+    await using server = await startTestServer({ WS_MAX_PAYLOAD_BYTES: '1024' });
+    const { token } = server.services.sessions.create();
+    await using raw = await openRawClient(server.url, token);
+    const closed = closeCode(raw.socket);
+    raw.socket.send(rpc(1, 'query', 'upload.ping', 'x'.repeat(2000)));
+    expect(await closed).toBe(1009);
+
+    await using small = await openRawClient(server.url, token);
+    small.socket.send(rpc(1, 'query', 'upload.ping'));
+    await vi.waitFor(() => expect(small.received[0]?.result?.type).toBe('data'));
+  });
+
+  it('answers a third subscription with TOO_MANY_REQUESTS at MAX_SUBSCRIPTIONS_PER_CONNECTION=2, then accepts one once a slot frees', async () => {
+    await using server = await startTestServer({ MAX_SUBSCRIPTIONS_PER_CONNECTION: '2' });
+    await using client = connectClient(server);
+    const [a, b, c] = [startJob(server, client.token), startJob(server, client.token), startJob(server, client.token)];
+    const gotA = follow(client, a);
+    const gotB = follow(client, b);
+    await vi.waitFor(() => expect(gotA.data.length && gotB.data.length).toBe(1));
+
+    const third = follow(client, c);
+    await vi.waitFor(() => expect(third.errors).toHaveLength(1));
+    const error = third.errors[0] as TRPCClientError<AppRouter>;
+    expect(error.data?.code).toBe('TOO_MANY_REQUESTS');
+    expect(error.message).toBe('At most 2 subscriptions per connection');
+    expect(third.data).toEqual([]);
+
+    server.hub.emitter.emitCompletion(a, resultOf(a));
+    await vi.waitFor(() => expect(gotA.done).toBe(true));
+    const again = follow(client, c);
+    await vi.waitFor(() => expect(again.data).toHaveLength(1));
+    expect(again.errors).toEqual([]);
+    server.hub.emitter.emitProgress(c, progressOf(c, 42));
+    await vi.waitFor(() => expect(again.data.at(-1)?.payload.progress).toBe(42));
+    expect(gotB.errors).toEqual([]);
+    gotB.unsubscribe();
+    again.unsubscribe();
+  });
+
+  it('refuses a third upgrade from one address with 429 at MAX_CONNECTIONS_PER_ADDRESS=2, and accepts one after a close', async () => {
+    await using server = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '2' });
+    const { token } = server.services.sessions.create();
+    const first = await openRawClient(server.url, token);
+    await using second = await openRawClient(server.url, token);
+    expect((await tryUpgrade(server.url, token)).status).toBe(429);
+    expect((await tryUpgrade(server.url, token)).status).toBe(429);
+
+    await first[Symbol.asyncDispose]();
+    await vi.waitFor(async () => {
+      const attempt = await tryUpgrade(server.url, token);
+      attempt.socket?.terminate();
+      expect(attempt.status).toBe(101);
+    });
+    second.socket.send(rpc(7, 'query', 'upload.ping'));
+    await vi.waitFor(() => expect(second.received.at(-1)?.id).toBe(7));
+  });
+
+  it('ignores X-Forwarded-For for the per-address limit unless TRUST_PROXY=true', async () => {
+    await using direct = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '1' });
+    const { token } = direct.services.sessions.create();
+    await using only = await openRawClient(direct.url, token, { 'x-forwarded-for': '203.0.113.1' });
+    expect((await tryUpgrade(direct.url, token, { 'x-forwarded-for': '203.0.113.2' })).status).toBe(429);
+    expect(only.socket.readyState).toBe(only.socket.OPEN);
+
+    await using proxied = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '1', TRUST_PROXY: 'true' });
+    const proxiedToken = proxied.services.sessions.create().token;
+    await using first = await openRawClient(proxied.url, proxiedToken, { 'x-forwarded-for': '203.0.113.1' });
+    expect((await tryUpgrade(proxied.url, proxiedToken, { 'x-forwarded-for': '203.0.113.1, 10.0.0.1' })).status).toBe(
+      429,
+    );
+    const other = await tryUpgrade(proxied.url, proxiedToken, { 'x-forwarded-for': '203.0.113.2' });
+    expect(other.status).toBe(101);
+    other.socket?.terminate();
+    expect(first.socket.readyState).toBe(first.socket.OPEN);
+  });
+
+  it('closes a connection that bursts past MAX_MESSAGES_PER_SECOND=5 with 1008; other clients are unaffected', async () => {
+    await using server = await startTestServer({ MAX_MESSAGES_PER_SECOND: '5' });
+    await using other = connectClient(server);
+    const jobId = startJob(server, other.token);
+    const watching = follow(other, jobId);
+    await vi.waitFor(() => expect(watching.data).toHaveLength(1));
+
+    const { token } = server.services.sessions.create();
+    await using noisy = await openRawClient(server.url, token);
+    const closed = closeCode(noisy.socket);
+    for (let id = 1; id <= 50; id++) {
+      noisy.socket.send(rpc(id, 'query', 'upload.ping'));
+    }
+    expect(await closed).toBe(1008);
+
+    server.hub.emitter.emitProgress(jobId, progressOf(jobId, 10));
+    server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    await vi.waitFor(() => expect(watching.done).toBe(true));
+    expect(watching.data.map((d) => d.event)).toEqual(['upload-progress', 'upload-progress', 'upload-completed']);
+    expect(watching.errors).toEqual([]);
+    expect((await other.trpc.upload.ping.query()).event).toBe('pong');
+  });
+
+  it('does not run the messages of a burst past MAX_MESSAGES_PER_SECOND', async () => {
+    await using server = await startTestServer({ MAX_MESSAGES_PER_SECOND: '5' });
+    const { token } = server.services.sessions.create();
+    const before = sessionCount(server);
+    await using noisy = await openRawClient(server.url, token);
+    const closed = closeCode(noisy.socket);
+    for (let id = 1; id <= 50; id++) {
+      noisy.socket.send(rpc(id, 'mutation', 'session.create'));
+    }
+    expect(await closed).toBe(1008);
+    // The bucket holds 5 messages; a burst sent in well under a second refills less than one more.
+    expect(sessionCount(server) - before).toBeLessThanOrEqual(6);
+  });
+  it('counts every request of a batched frame against MAX_MESSAGES_PER_SECOND', async () => {
+    await using server = await startTestServer({ MAX_MESSAGES_PER_SECOND: '5' });
+    const { token } = server.services.sessions.create();
+    const before = sessionCount(server);
+    await using noisy = await openRawClient(server.url, token);
+    const batch = Array.from({ length: 50 }, (_, i) => rpc(i + 1, 'mutation', 'session.create'));
+    noisy.socket.send(`[${batch.join(',')}]`);
+    noisy.socket.send(rpc(99, 'query', 'upload.ping'));
+    await vi.waitFor(() =>
+      expect(noisy.socket.readyState === noisy.socket.CLOSED || noisy.received.some((m) => m.id === 99)).toBe(true),
+    );
+    expect(sessionCount(server) - before).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('upload and import limits', () => {
+  it('rejects a body over MAX_UPLOAD_BYTES with 413, declared or streamed, and creates no job', async () => {
+    await using server = await startTestServer({ MAX_UPLOAD_BYTES: '2048' });
+    await using client = connectClient(server);
+    const declared = await declaredTooLarge(server.url, client.token, 4096);
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body)).toEqual({ error: 'The file is larger than the limit of 2048 bytes' });
+    expect(await upload(server, { token: client.token, body: usersCsv(200) })).toEqual({
+      status: 413,
+      body: { error: 'The file is larger than the limit of 2048 bytes' },
+    });
+    expect((await upload(server, { token: client.token, body: usersCsv(200), multipart: true })).status).toBe(413);
+    const fits = await upload(server, { token: client.token, body: usersCsv(10) });
+    expect(fits.status).toBe(201);
+    await followToEnd(client, fits.body.jobId as string);
+    expect((await client.trpc.upload.list.query()).map((job) => job.jobId)).toEqual([fits.body.jobId]);
+  });
+
+  it('fails a file over MAX_ROWS with "The file has more than N rows" and completes one at the limit', async () => {
+    await using server = await startTestServer({ MAX_ROWS: '10' });
+    await using client = connectClient(server);
+    const atLimit = await upload(server, { token: client.token, body: usersCsv(10) });
+    expect(lastPayload(await followToEnd(client, atLimit.body.jobId as string))).toMatchObject({
+      status: 'completed',
+      processed: 10,
+      inserted: 10,
+    });
+    const over = await upload(server, { token: client.token, body: usersCsv(11, { offset: 100 }) });
+    expect(over.status).toBe(201);
+    expect(lastPayload(await followToEnd(client, over.body.jobId as string))).toMatchObject({
+      status: 'failed',
+      message: 'The file has more than 10 rows',
+    });
+  });
+
+  it('answers 429 while a session runs MAX_RUNNING_IMPORTS=1 imports; another session is not affected', async () => {
+    await using server = await startTestServer({ MAX_RUNNING_IMPORTS: '1' });
+    await using a = connectClient(server);
+    await using b = connectClient(server);
+    const running = await upload(server, { token: a.token, body: usersCsv(200_000) });
+    expect(running.status).toBe(201);
+    const runningId = running.body.jobId as string;
+    const watching = follow(a, runningId);
+
+    expect(await upload(server, { token: a.token, body: usersCsv(1) })).toEqual({
+      status: 429,
+      body: { error: 'At most 1 imports may run at once per session' },
+    });
+    const other = await upload(server, { token: b.token, body: usersCsv(5, { offset: 500_000 }) });
+    expect(other.status).toBe(201);
+    expect(lastPayload(await followToEnd(b, other.body.jobId as string))).toMatchObject({ status: 'completed' });
+
+    expect(await a.trpc.upload.cancel.mutate({ jobId: runningId })).toEqual({ cancelled: true });
+    await vi.waitFor(() => expect(watching.done).toBe(true));
+    await server.services.imports.settled(runningId);
+    const next = await upload(server, { token: a.token, body: usersCsv(1, { offset: 600_000 }) });
+    expect(next.status).toBe(201);
+    await followToEnd(a, next.body.jobId as string);
+    expect((await a.trpc.upload.list.query()).map((job) => job.jobId)).toEqual([next.body.jobId, runningId]);
+  });
+
+  it('holds MAX_RUNNING_IMPORTS=1 against concurrent uploads of one session and leaves no spooled file behind', async () => {
+    await using server = await startTestServer({ MAX_RUNNING_IMPORTS: '1' });
+    await using client = connectClient(server);
+    const body = usersCsv(50_000);
+    const answers = await Promise.all(Array.from({ length: 4 }, () => upload(server, { token: client.token, body })));
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses).toEqual([201, 429, 429, 429]);
+    for (const answer of answers) {
+      if (answer.body.jobId) await followToEnd(client, answer.body.jobId);
+    }
+    await vi.waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
+  });
+
+  it('deletes the spooled file of an upload refused with 429 after its body was received', async () => {
+    await using server = await startTestServer({ MAX_RUNNING_IMPORTS: '1' });
+    await using client = connectClient(server);
+    const encoder = new TextEncoder();
+    let finish: () => void = () => {};
+    const slowBody = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(usersCsv(100)));
+        finish = () => {
+          controller.enqueue(encoder.encode(usersCsv(100, { offset: 100 }).slice('email,name,role\n'.length)));
+          controller.close();
+        };
+      },
+    });
+    // Passes the admission check at once, then spools until `finish`.
+    const slow = fetch(`${server.url}/uploads?template=users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${client.token}`, 'content-type': 'text/csv' },
+      body: slowBody,
+      duplex: 'half',
+    } as RequestInit);
+    await vi.waitFor(async () => expect((await readdir(server.services.spoolDir)).length).toBe(1));
+
+    const running = await upload(server, { token: client.token, body: usersCsv(200_000, { offset: 1_000 }) });
+    expect(running.status).toBe(201);
+    finish();
+    const refused = await slow;
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({ error: 'At most 1 imports may run at once per session' });
+
+    await client.trpc.upload.cancel.mutate({ jobId: running.body.jobId as string });
+    await server.services.imports.settled(running.body.jobId as string);
+    await vi.waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
+  });
+});
