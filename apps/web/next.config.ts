@@ -1,0 +1,10 @@
+import type { NextConfig } from 'next';
+
+const config: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  transpilePackages: ['@jobstream/api', '@jobstream/contracts', '@jobstream/react'],
+  allowedDevOrigins: ['127.0.0.1', 'localhost'],
+};
+
+export default config;

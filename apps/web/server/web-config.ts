@@ -1,0 +1,35 @@
+/** What the web server reads from its environment, at run time. */
+export interface WebConfig {
+  /** Interface to listen on (default 127.0.0.1). */
+  host: string;
+  /** Port to listen on (default 3000). */
+  port: number;
+  /** The API server that `/trpc` and `/uploads` are proxied to (default http://127.0.0.1:3001). */
+  apiUrl: URL;
+  /** Next's development mode, with hot reload. */
+  dev: boolean;
+}
+
+function parsePort(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`WEB_PORT must be a port number, got "${value}"`);
+  return port;
+}
+
+function parseApiUrl(value: string | undefined): URL {
+  const url = new URL(value || 'http://127.0.0.1:3001');
+  if (url.protocol !== 'http:') throw new Error(`API_URL must be an http:// URL, got "${value}"`);
+  return url;
+}
+
+/** Reads WEB_PORT, HOST and API_URL; `--dev` on the command line selects development mode. */
+export function loadWebConfig(env: Record<string, string | undefined>, argv: readonly string[]): WebConfig {
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: parsePort(env.WEB_PORT, 3000),
+    apiUrl: parseApiUrl(env.API_URL),
+    dev: argv.includes('--dev'),
+  };
+}

@@ -1,0 +1,78 @@
+'use client';
+
+import { type DragEvent, useId, useState } from 'react';
+import { formatBytes } from '@/lib/format-bytes';
+
+/** Props of `FileDropZone`. */
+export interface FileDropZoneProps {
+  file: File | undefined;
+  onFile: (file: File | undefined) => void;
+  disabled?: boolean;
+}
+
+/** A file input styled as a drop target: click, press Enter or Space, or drop a file on it. */
+export function FileDropZone({ file, onFile, disabled = false }: FileDropZoneProps) {
+  const inputId = useId();
+  const [dragging, setDragging] = useState(false);
+
+  const onDragOver = (event: DragEvent) => {
+    if (disabled) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    setDragging(true);
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    if (disabled) return;
+    const dropped = event.dataTransfer.files[0];
+    if (dropped) onFile(dropped);
+  };
+
+  return (
+    <div className="field">
+      <label
+        htmlFor={inputId}
+        className={`dropzone${dragging ? ' dropzone--active' : ''}${file ? ' dropzone--filled' : ''}${disabled ? ' dropzone--disabled' : ''}`}
+        onDragOver={onDragOver}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <input
+          id={inputId}
+          type="file"
+          name="file"
+          accept=".csv,text/csv"
+          className="visually-hidden"
+          disabled={disabled}
+          onChange={(event) => onFile(event.target.files?.[0])}
+        />
+        <span className="dropzone__icon" aria-hidden="true">
+          <svg
+            viewBox="0 0 24 24"
+            width="28"
+            height="28"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.6"
+            aria-hidden="true"
+          >
+            <path d="M12 16V4m0 0-4.5 4.5M12 4l4.5 4.5" strokeLinecap="round" strokeLinejoin="round" />
+            <path d="M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3" strokeLinecap="round" />
+          </svg>
+        </span>
+        {file ? (
+          <span className="dropzone__text">
+            <strong className="dropzone__name">{file.name}</strong>
+            <span className="dropzone__hint">{formatBytes(file.size)} · choose or drop another file to replace it</span>
+          </span>
+        ) : (
+          <span className="dropzone__text">
+            <strong>Choose a CSV file</strong>
+            <span className="dropzone__hint">or drag and drop it here</span>
+          </span>
+        )}
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { loadWebConfig } from '../server/web-config';
+
+describe('loadWebConfig', () => {
+  it('defaults to 127.0.0.1:3000 and the API on 3001', () => {
+    const config = loadWebConfig({}, []);
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, dev: false });
+    expect(config.apiUrl.href).toBe('http://127.0.0.1:3001/');
+  });
+
+  it('reads WEB_PORT, HOST, API_URL and --dev', () => {
+    const config = loadWebConfig({ WEB_PORT: '4000', HOST: '0.0.0.0', API_URL: 'http://api:9000' }, ['--dev']);
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 4000, dev: true });
+    expect(config.apiUrl.origin).toBe('http://api:9000');
+  });
+
+  it('rejects a bad port or API URL', () => {
+    expect(() => loadWebConfig({ WEB_PORT: 'abc' }, [])).toThrow(/WEB_PORT/);
+    expect(() => loadWebConfig({ API_URL: 'ftp://x' }, [])).toThrow(/API_URL/);
+  });
+});

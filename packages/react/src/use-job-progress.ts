@@ -1,0 +1,128 @@
+'use client';
+
+import type { AppRouter } from '@jobstream/api';
+import type { UploadFailure, UploadResult, UploadStatus } from '@jobstream/contracts';
+import { skipToken } from '@tanstack/react-query';
+import type { TRPCClientErrorLike } from '@trpc/client';
+import { useSubscription } from '@trpc/tanstack-react-query';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useConnectionStatus } from './connection-context';
+import { type ConnectionStateLike, type ConnectionStatus, toConnectionStatus } from './connection-status';
+import { initialJobProgress, isFinished, jobProgressReducer } from './job-progress-reducer';
+import { estimateEtaMs, visibleRate } from './rate-estimator';
+import { useTRPC } from './trpc-context';
+
+/** An error of the progress subscription, as tRPC reports it. */
+export type JobProgressError = TRPCClientErrorLike<AppRouter>;
+
+/** One job's live state, as `useJobProgress` returns it. */
+export interface JobProgress {
+  /** Undefined until the job's current state has arrived. */
+  status: UploadStatus | undefined;
+  templateName: string | undefined;
+  /** Percent, 0 to 100. */
+  progress: number;
+  message: string;
+  processed: number | undefined;
+  total: number | undefined;
+  /** Row errors so far, in arrival order, without duplicates. */
+  errors: readonly string[];
+  /** The final counts, once completed. */
+  result: UploadResult | undefined;
+  /** Why it failed, once failed. */
+  failure: UploadFailure | undefined;
+  /** The live connection's status: from `ConnectionStatusProvider` if present, else from this subscription's own reports. */
+  connection: ConnectionStatus;
+  /** Smoothed rows per second, once a few samples back it. */
+  rate: number | undefined;
+  /** Estimated milliseconds left, once meaningful. */
+  eta: number | undefined;
+  /** The last event id applied: where a resubscription resumes. */
+  lastEventId: string | undefined;
+  /** The subscription's error (NOT_FOUND for a job that is not the caller's or unknown), if it ended in one. */
+  error: JobProgressError | null;
+  /** Resubscribes after an error, resuming after the last event received. */
+  retry: () => void;
+}
+
+/** Options of `useJobProgress`. */
+export interface UseJobProgressOptions {
+  /** Set false to hold the subscription (default true). */
+  enabled?: boolean;
+}
+
+interface OwnConnection {
+  state: ConnectionStateLike;
+  everConnected: boolean;
+}
+
+function browserOnline(): boolean {
+  return typeof navigator === 'undefined' || navigator.onLine;
+}
+
+/**
+ * Follows one job live over the `upload.onProgress` subscription: accumulates its events into a state (the
+ * subscription's own `data` is only the last event), resumes after the last tracked id when the socket
+ * reconnects, and estimates rate and ETA. Needs `TRPCProvider`; `ConnectionStatusProvider` is optional.
+ */
+export function useJobProgress(jobId: string | undefined, options: UseJobProgressOptions = {}): JobProgress {
+  const trpc = useTRPC();
+  const [stored, dispatch] = useReducer(jobProgressReducer, jobId, initialJobProgress);
+  const state = stored.jobId === jobId ? stored : initialJobProgress(jobId);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const [resumeFrom, setResumeFrom] = useState<string | undefined>(undefined);
+  const [own, setOwn] = useState<OwnConnection | undefined>(undefined);
+
+  useEffect(() => {
+    dispatch({ type: 'reset', jobId });
+    setResumeFrom(undefined);
+  }, [jobId]);
+
+  const enabled = options.enabled !== false && jobId !== undefined && !isFinished(state);
+  const input = jobId === undefined ? skipToken : { jobId, ...(resumeFrom ? { lastEventId: resumeFrom } : {}) };
+  const subscription = useSubscription(
+    trpc.upload.onProgress.subscriptionOptions(input, {
+      enabled,
+      onData: (tracked) => dispatch({ type: 'event', id: tracked.id, event: tracked.data, receivedAt: Date.now() }),
+      onConnectionStateChange: (next) =>
+        setOwn((prev) => ({
+          state: { state: next.state, error: next.error },
+          everConnected: (prev?.everConnected ?? false) || next.state === 'pending',
+        })),
+    }),
+  );
+
+  const { reset } = subscription;
+  const retry = useCallback(() => {
+    const from = stateRef.current.lastEventId;
+    if (from === resumeFrom) reset();
+    else setResumeFrom(from);
+  }, [reset, resumeFrom]);
+
+  const shared = useConnectionStatus();
+  const connection =
+    shared ??
+    (own
+      ? toConnectionStatus(own.state, { everConnected: own.everConnected, browserOnline: browserOnline() })
+      : 'connecting');
+  const finished = isFinished(state);
+
+  return {
+    status: state.status,
+    templateName: state.templateName,
+    progress: state.progress,
+    message: state.message,
+    processed: state.processed,
+    total: state.total,
+    errors: state.errors,
+    result: state.result,
+    failure: state.failure,
+    connection,
+    rate: finished ? undefined : visibleRate(state.rate),
+    eta: finished ? undefined : estimateEtaMs(state.rate, state.processed, state.total),
+    lastEventId: state.lastEventId,
+    error: finished ? null : subscription.error,
+    retry,
+  };
+}
