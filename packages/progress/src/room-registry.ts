@@ -86,7 +86,10 @@ export class RoomRegistry implements Disposable {
   }
 
   private scheduleRelease(room: JobRoom): void {
-    if (this.retentionMs === 0) return this.expire(room);
+    if (this.retentionMs === 0) {
+      this.expire(room);
+      return;
+    }
     const timer = setTimeout(() => {
       this.timers.delete(room.jobId);
       this.expire(room);
