@@ -7,7 +7,7 @@ import type { Config } from './config';
 import { httpConnectionHandle, wsConnectionHandle } from './connection-handle';
 import { clientAddress } from './http/client-address';
 import { sessionCookie } from './http/cookies';
-import { identify } from './http/identify';
+import type { IdentifyCaller } from './http/identify';
 import { applyCors, originAllowed } from './http/origin';
 import { pathOf, sendJson } from './http/respond';
 import { createLogger, type Logger } from './logger';
@@ -23,6 +23,8 @@ export interface ApiServerOptions {
   logger?: Logger;
   /** Host-app rule for who may see a job (default: the session that uploaded it). */
   authorize?: AuthorizeJob;
+  /** Host-app identity: who a request or connection is (default: jobstream's anonymous sessions). */
+  identify?: IdentifyCaller;
 }
 
 /** A running API server. */
@@ -53,7 +55,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       maxEvents: config.HISTORY_MAX_EVENTS,
       maxAgeMs: config.HISTORY_MAX_AGE_MS,
     });
-  const services = createServices({ config, hub, logger, authorize: options.authorize });
+  const services = createServices({
+    config,
+    hub,
+    logger,
+    authorize: options.authorize,
+    identify: options.identify,
+  });
 
   const logProcedureError = ({
     error,
@@ -71,9 +79,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const trpcHttp = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
-    createContext: ({ req, res, info }): ApiContext => ({
+    createContext: async ({ req, res, info }): Promise<ApiContext> => ({
       ...services,
-      caller: identify(services.sessions, req, info.connectionParams),
+      caller: await services.identify(req, info.connectionParams),
       connection: httpConnectionHandle(res, connectionLimits),
       setSessionCookie: (token) => res.appendHeader('set-cookie', sessionCookie(token, config.COOKIE_SECURE)),
     }),
@@ -81,9 +89,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     responseMeta: () => ({ headers: new Headers([['vary', 'Origin']]) }),
   });
   const ws = createWsTransport({
-    createContext: ({ req, res, info }) => ({
+    createContext: async ({ req, res, info }) => ({
       ...services,
-      caller: identify(services.sessions, req, info.connectionParams),
+      caller: await services.identify(req, info.connectionParams),
       connection: wsConnectionHandle(res, connectionLimits),
     }),
     clientAddress: (req) => clientAddress(req, config.TRUST_PROXY),

@@ -4,6 +4,7 @@ import { builtInTemplates, ImportService, TemplateRegistry } from '@jobstream/im
 import type { ProgressHub } from '@jobstream/progress';
 import { type Database, JobStore, openDatabase, SessionStore } from '@jobstream/storage';
 import type { Config } from './config';
+import { type IdentifyCaller, sessionIdentity } from './http/identify';
 import type { Logger } from './logger';
 
 /** The process's services, plus what only the server itself needs. */
@@ -11,6 +12,8 @@ export interface ServerServices extends ApiServices {
   db: Database;
   /** Where uploads are spooled before they are imported. */
   spoolDir: string;
+  /** Who is calling, for every HTTP request, upload and WebSocket connection. */
+  identify: IdentifyCaller;
   close(): Promise<void>;
 }
 
@@ -20,6 +23,7 @@ export function createServices(options: {
   hub: ProgressHub;
   logger: Logger;
   authorize?: AuthorizeJob;
+  identify?: IdentifyCaller;
 }): ServerServices {
   const { config, hub, logger } = options;
   const db = openDatabase(config.DATABASE_PATH);
@@ -32,6 +36,7 @@ export function createServices(options: {
     limits: { maxRows: config.MAX_ROWS, progressIntervalMs: config.PROGRESS_INTERVAL_MS },
     onUnexpectedError: (jobId, error) => logger.error('import crashed', { jobId, error: String(error) }),
   });
+  const sessions = new SessionStore(db);
   const interrupted = imports.failInterrupted();
   if (interrupted > 0) logger.warn('marked interrupted jobs as failed', { count: interrupted });
   return {
@@ -39,7 +44,8 @@ export function createServices(options: {
     jobs,
     imports,
     registry: hub.registry,
-    sessions: new SessionStore(db),
+    sessions,
+    identify: options.identify ?? sessionIdentity(sessions),
     templates: new TemplateRegistry(builtInTemplates),
     authorize: options.authorize ?? ownerOnly,
     spoolDir: join(config.DATA_DIR, 'spool'),

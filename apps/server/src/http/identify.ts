@@ -8,6 +8,12 @@ function bearer(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+/** How the server finds out who is calling: the documented hook for host apps with their own auth. */
+export type IdentifyCaller = (
+  req: IncomingMessage,
+  connectionParams?: Record<string, string | undefined> | null,
+) => Caller | Promise<Caller>;
+
 /** Resolves the caller of a request: `Authorization: Bearer`, then a `token` connection param, then the session cookie. */
 export function identify(
   sessions: SessionStore,
@@ -17,4 +23,9 @@ export function identify(
   const token =
     bearer(req.headers.authorization) ?? connectionParams?.token ?? readCookie(req.headers.cookie, SESSION_COOKIE);
   return { sessionId: sessions.resolve(token) ?? null };
+}
+
+/** The default `IdentifyCaller`: jobstream's anonymous sessions. */
+export function sessionIdentity(sessions: SessionStore): IdentifyCaller {
+  return (req, connectionParams) => identify(sessions, req, connectionParams);
 }

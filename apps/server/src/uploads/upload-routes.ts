@@ -7,7 +7,6 @@ import { pipeline } from 'node:stream/promises';
 import { JobId } from '@jobstream/contracts';
 import { TooManyImportsError } from '@jobstream/importer';
 import type { Config } from '../config';
-import { identify } from '../http/identify';
 import { rejectRequest, sendJson } from '../http/respond';
 import type { ServerServices } from '../services';
 import { errorsCsv } from './errors-csv';
@@ -24,7 +23,7 @@ export async function handleUpload(
   config: Config,
 ): Promise<void> {
   try {
-    const caller = identify(services.sessions, req);
+    const caller = await services.identify(req);
     if (!caller.sessionId) throw new UploadError(401, 'No session: call session.create first');
     const name = new URL(req.url ?? '/', 'http://localhost').searchParams.get('template') ?? '';
     const template = services.templates.get(name);
@@ -67,7 +66,7 @@ export async function handleErrorsDownload(
 ): Promise<void> {
   const jobId = JobId.safeParse(ERRORS_PATH.exec(path)?.[1]);
   const job = jobId.success ? services.jobs.get(jobId.data) : undefined;
-  const caller = identify(services.sessions, req);
+  const caller = await services.identify(req);
   if (!job || !(await services.authorize(caller, job))) return sendJson(res, 404, { error: 'Not found' });
   const template = services.templates.get(job.templateName);
   const headers = template?.headers ?? [];
