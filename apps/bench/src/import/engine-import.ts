@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { JobStreamEvent } from '@jobstream/contracts';
+import { estimateDataRows, JobReporter, runImport, usersTemplate } from '@jobstream/importer';
+import { createProgressHub, type DeliveredEvent, subscribeToJob } from '@jobstream/progress';
+import { JobStore, openDatabase, SessionStore } from '@jobstream/storage';
+
+/** What one engine import did. */
+export interface EngineImportOutcome {
+  rows: number;
+  failed: number;
+  /** Events the in-process subscriber received (0 with progress off). */
+  events: number;
+  /** The subscriber's last event, with progress on. */
+  last?: JobStreamEvent;
+}
+
+interface Reporting {
+  reporter: JobReporter;
+  followed: Promise<{ events: number; last?: JobStreamEvent }>;
+}
+
+async function follow(stream: AsyncGenerator<DeliveredEvent, void> | undefined) {
+  let events = 0;
+  let last: JobStreamEvent | undefined;
+  for await (const { data } of stream ?? []) {
+    events++;
+    last = data;
+  }
+  return last ? { events, last } : { events };
+}
+
+/** Reports the job started through a fresh progress hub, with one in-process subscriber following it. */
+function startReporting(jobs: JobStore, jobId: string, estimatedRows: number): Reporting {
+  const hub = createProgressHub();
+  const reporter = new JobReporter(hub.emitter, jobs, {
+    jobId,
+    templateName: usersTemplate.name,
+    startedAt: Date.now(),
+  });
+  reporter.started(estimatedRows);
+  return { reporter, followed: follow(subscribeToJob(hub.registry, jobId)) };
+}
+
+/**
+ * Imports a users CSV with the import engine as the import service runs it: count the rows, then `runImport`. With
+ * `progress`, a `JobReporter` reports to a progress hub and the job store, and one in-process subscriber follows.
+ */
+export async function runEngineImport(options: {
+  file: string;
+  dbPath: string;
+  progress: boolean;
+}): Promise<EngineImportOutcome> {
+  const db = openDatabase(options.dbPath);
+  try {
+    const jobs = new JobStore(db);
+    const jobId = randomUUID();
+    const { sessionId } = new SessionStore(db).create();
+    jobs.create({ jobId, owner: sessionId, templateName: usersTemplate.name, message: '' });
+    const estimatedRows = await estimateDataRows(options.file);
+    const reporting = options.progress ? startReporting(jobs, jobId, estimatedRows) : undefined;
+    const counts = await runImport({
+      jobId,
+      template: usersTemplate,
+      file: options.file,
+      estimatedRows,
+      db,
+      jobs,
+      onProgress: reporting && ((progress) => reporting.reporter.progress(progress)),
+    });
+    reporting?.reporter.completed(counts);
+    const followed = (await reporting?.followed) ?? { events: 0 };
+    return { rows: counts.inserted + counts.updated, failed: counts.failed, ...followed };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,17 @@
+import type { ImportVariant } from '../results';
+
+/** What an import process reports for one run. */
+export interface ImportRun {
+  elapsedMs: number;
+  /** CPU time of the import process over the run (less sensitive than wall time to other work on the machine). */
+  cpuMs: number;
+  rows: number;
+  /** Progress events received by the subscriber (engine with progress on). */
+  events?: number;
+  problems: string[];
+}
+
+/** Methods of an import process. */
+export type ImportApi = {
+  run: (params: { variant: ImportVariant; file: string; expectedRows: number }) => Promise<ImportRun>;
+};

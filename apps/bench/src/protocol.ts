@@ -1,0 +1,126 @@
+import type { ClientProtocol, ServerKind } from './server-kinds';
+
+/** A server process's CPU time and memory at one moment. */
+export interface ResourceSample {
+  /** User + system CPU time since the process started, µs. */
+  cpuMicros: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+}
+
+/** Where load-generator clients connect. */
+export interface Endpoint {
+  url: string;
+  /** Sent as tRPC `connectionParams` (e.g. `{ token }`) when present. */
+  connectionParams?: Record<string, string>;
+}
+
+/** Emit as fast as delivery keeps up, then complete every job. */
+export interface FloodParams {
+  subscribersPerJob: number;
+  /** Most progress events in all. */
+  maxEvents: number;
+  /** Longest emitting time, ms. */
+  maxMs: number;
+  /** Most messages emitted but not yet seen by the subscribers. */
+  windowMessages: number;
+  /** Messages emitted before yielding to I/O. */
+  chunkMessages: number;
+}
+
+/** Emit at a fixed rate, then complete every job. */
+export interface PacedParams {
+  eventsPerSecond: number;
+  durationMs: number;
+}
+
+/** What a server emitted in a phase. */
+export interface EmitReport {
+  /** Progress events emitted (each one goes to every subscriber of its job). */
+  events: number;
+  startedAtMicros: number;
+  /** When the last terminal event was emitted. */
+  endedAtMicros: number;
+  /** Resources when emitting started. */
+  atStart: ResourceSample;
+}
+
+/** Methods of a server process. */
+export type ServerApi = {
+  /** Creates `count` jobs and returns their ids. */
+  createJobs: (params: { count: number }) => { jobIds: string[] };
+  /** Samples CPU and memory, after full GCs when asked. */
+  sample: (params: { gc: boolean }) => Promise<ResourceSample>;
+  flood: (params: FloodParams) => Promise<EmitReport>;
+  paced: (params: PacedParams) => Promise<EmitReport>;
+  /** Emits every job's completion. */
+  complete: (params: Record<string, never>) => Promise<EmitReport>;
+};
+
+/** What a server process announces once it listens. */
+export interface ServerReady extends Endpoint {
+  kind: ServerKind;
+}
+
+/** Latency percentiles, µs. */
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** What the load generator saw since its last reset. */
+export interface LoadReport {
+  subscribers: number;
+  /** Messages received in the phase: progress events and terminal events. */
+  delivered: number;
+  terminals: number;
+  /** Subscribers that saw no terminal event before the timeout. */
+  missingTerminals: number;
+  /** Subscribers whose last progress event before the terminal one was not the job's last. */
+  wrongFinalState: number;
+  /** Progress events received after a later one, or twice. */
+  outOfOrder: number;
+  /** Progress events a subscriber never received although it received a later one (conflated or lost). */
+  skipped: number;
+  /** Subscription errors. */
+  errors: string[];
+  /** When the last terminal event arrived, µs (see `nowMicros`). */
+  lastReceiveAtMicros: number;
+  /** The load generator's own CPU time over the phase, µs: near the phase's duration means it was the bottleneck. */
+  loadCpuMicros: number;
+  latency?: LatencySummary;
+}
+
+/** Subscribe `subscribersPerJob` clients, each on its own connection, to each job. */
+export interface SubscribeParams extends Endpoint {
+  protocol: ClientProtocol;
+  jobIds: string[];
+  subscribersPerJob: number;
+  /** Connections opened at once. */
+  concurrency: number;
+}
+
+/** Methods of the load-generator process. */
+export type LoadApi = {
+  subscribe: (params: SubscribeParams) => Promise<{ subscribers: number; elapsedMs: number }>;
+  /** Starts a phase: zeroes the counters and reports coverage every few ms. */
+  reset: (params: { recordLatency: boolean }) => null;
+  /** Resolves once every subscriber has its terminal event, or at the timeout. */
+  awaitTerminals: (params: { timeoutMs: number }) => Promise<LoadReport>;
+  /** Closes every connection. */
+  close: (params: Record<string, never>) => Promise<null>;
+};
+
+/** Notices between the processes. */
+export interface Notices {
+  /** Server process is listening. */
+  ready: ServerReady;
+  /** Load generator is up. */
+  loadReady: Record<string, never>;
+  /** Import process is up. */
+  importReady: Record<string, never>;
+  /** Progress messages the subscribers have caught up with (received or superseded), for flow control. */
+  covered: { messages: number };
+}

@@ -1,0 +1,184 @@
+import type { BenchResults, ImportRow, ServerRow, ServerScenarioId } from './results';
+import { ANCHORS, LABEL_OF, SERVER_KINDS } from './server-kinds';
+import type { Sizes } from './sizes';
+import { evaluateTargets } from './targets';
+import { formatNumber, formatRatio, renderTextTable, type TextColumn } from './text-table';
+
+/** A metric column of a scenario's table; `ratio` adds its ratio to each anchor. */
+interface MetricSpec {
+  key: string;
+  header: string;
+  digits: number;
+  scale?: number;
+  ratio?: boolean;
+}
+
+interface ScenarioSpec {
+  title: (sizes: Sizes) => string;
+  metrics: MetricSpec[];
+  /** The issue's reference figures on this machine. */
+  reference?: string;
+}
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+const SPECS: Record<ServerScenarioId, ScenarioSpec> = {
+  S1: {
+    title: (s) => `S1 throughput: ${n(s.s1.jobs)} jobs x 1 subscriber, round-robin progress as fast as delivered`,
+    metrics: [
+      { key: 'msgsPerSec', header: 'msgs/s', digits: 0, ratio: true },
+      { key: 'cpuMicrosPerMsg', header: 'CPU us/msg', digits: 1, ratio: true },
+      { key: 'serverCpuPct', header: 'server CPU%', digits: 0 },
+      { key: 'loadCpuPct', header: 'loadgen CPU%', digits: 0 },
+      { key: 'skipped', header: 'skipped', digits: 0 },
+    ],
+    reference: 'CPU us/msg raw ws ~11, Socket.IO ~17, plain tRPC ~38',
+  },
+  'S1-latency': {
+    title: (s) =>
+      `S1-latency: ${n(s.s1Latency.jobs)} jobs x 1 subscriber at ${n(s.s1Latency.eventsPerSecond)} msgs/s, emit-to-receive`,
+    metrics: [
+      { key: 'p50Ms', header: 'p50 ms', digits: 2, ratio: true },
+      { key: 'p99Ms', header: 'p99 ms', digits: 2, ratio: true },
+      { key: 'maxMs', header: 'max ms', digits: 2 },
+      { key: 'samples', header: 'samples', digits: 0 },
+    ],
+  },
+  S2: {
+    title: (s) => `S2 fan-out: 1 job x ${n(s.s2.subscribers)} subscribers, events fully delivered to all`,
+    metrics: [
+      { key: 'eventsPerSec', header: 'events/s', digits: 1, ratio: true },
+      { key: 'msgsPerSec', header: 'msgs/s', digits: 0 },
+      { key: 'cpuMicrosPerMsg', header: 'CPU us/msg', digits: 1, ratio: true },
+      { key: 'serverCpuPct', header: 'server CPU%', digits: 0 },
+      { key: 'loadCpuPct', header: 'loadgen CPU%', digits: 0 },
+      { key: 'skipped', header: 'skipped', digits: 0 },
+    ],
+    reference: 'events/s raw ws ~105, Socket.IO ~85, plain tRPC ~30',
+  },
+  S3: {
+    title: (s) => `S3 memory: ${n(s.s3.subscribers)} idle subscribers, 1 per job, 1 connection each (RSS after GC)`,
+    metrics: [
+      { key: 'bytesPerSubscriber', header: 'KB/subscriber', digits: 1, scale: 1 / 1024, ratio: true },
+      { key: 'heapBytesPerSubscriber', header: 'heap KB/sub', digits: 1, scale: 1 / 1024 },
+      { key: 'subscribeMs', header: 'subscribe ms', digits: 0 },
+    ],
+    reference: 'KB per idle subscriber raw ws ~10, Socket.IO ~19, plain tRPC ~60',
+  },
+};
+
+function checkCell(ok: boolean): string {
+  return ok ? 'ok' : 'FAIL';
+}
+
+function serverTable(scenario: ServerScenarioId, rows: readonly ServerRow[], sizes: Sizes): string {
+  const spec = SPECS[scenario];
+  const anchors = ANCHORS.map((kind) => rows.find((r) => r.server === kind));
+  const columns: TextColumn[] = [{ header: 'server', align: 'left' }];
+  for (const metric of spec.metrics) {
+    columns.push({ header: metric.header, align: 'right' });
+    if (metric.ratio) for (const kind of ANCHORS) columns.push({ header: `x ${LABEL_OF[kind]}`, align: 'right' });
+  }
+  columns.push({ header: 'check', align: 'left' });
+  const body = SERVER_KINDS.flatMap((kind) => {
+    const r = rows.find((x) => x.server === kind);
+    if (!r) return [];
+    const cells = [LABEL_OF[kind]];
+    for (const metric of spec.metrics) {
+      const value = r.metrics[metric.key];
+      cells.push(formatNumber(value === undefined ? undefined : value * (metric.scale ?? 1), metric.digits));
+      if (!metric.ratio) continue;
+      for (const anchor of anchors) {
+        const base = anchor?.metrics[metric.key];
+        cells.push(formatRatio(value === undefined || base === undefined ? undefined : value / base));
+      }
+    }
+    cells.push(checkCell(r.check.ok));
+    return [cells];
+  });
+  const problems = rows.flatMap((r) => r.check.problems.map((p) => `  FAIL ${LABEL_OF[r.server]}: ${p}`));
+  const reference = spec.reference ? [`  issue's reference on this machine: ${spec.reference}`] : [];
+  return [spec.title(sizes), renderTextTable(columns, body), ...reference, ...problems].join('\n');
+}
+
+function fastestRun(runs: readonly ImportRow[]): ImportRow | undefined {
+  const passing = runs.filter((r) => r.check.ok);
+  return (passing.length > 0 ? passing : runs).reduce<ImportRow | undefined>(
+    (best, r) => (best === undefined || r.rowsPerSec > best.rowsPerSec ? r : best),
+    undefined,
+  );
+}
+
+/** The slowest and fastest run, in seconds: how much runs vary on this machine. */
+function spread(runs: readonly ImportRow[]): string {
+  const seconds = runs.filter((r) => r.check.ok).map((r) => r.elapsedMs / 1000);
+  if (seconds.length < 2) return '';
+  return `${formatNumber(Math.min(...seconds), 2)}-${formatNumber(Math.max(...seconds), 2)}`;
+}
+
+function importTable(runs: readonly ImportRow[], sizes: Sizes): string {
+  const variants = [...new Set(runs.map((r) => r.variant))];
+  const bare = fastestRun(runs.filter((r) => r.variant === 'bare-loop'));
+  const columns: TextColumn[] = [
+    { header: 'variant', align: 'left' },
+    { header: 'rows', align: 'right' },
+    { header: 'runs', align: 'right' },
+    { header: 'seconds', align: 'right' },
+    { header: 'all runs s', align: 'right' },
+    { header: 'rows/s', align: 'right' },
+    { header: 'x bare loop', align: 'right' },
+    { header: 'rows/CPU-s', align: 'right' },
+    { header: 'progress events', align: 'right' },
+    { header: 'check', align: 'left' },
+  ];
+  const body = variants.flatMap((variant) => {
+    const ofVariant = runs.filter((r) => r.variant === variant);
+    const best = fastestRun(ofVariant);
+    if (!best) return [];
+    return [
+      [
+        variant,
+        formatNumber(best.rows),
+        String(ofVariant.length),
+        formatNumber(best.elapsedMs / 1000, 2),
+        spread(ofVariant),
+        formatNumber(best.rowsPerSec),
+        formatRatio(bare?.check.ok ? best.rowsPerSec / bare.rowsPerSec : undefined),
+        formatNumber(best.rowsPerCpuSec),
+        best.events === undefined ? '' : formatNumber(best.events),
+        checkCell(ofVariant.every((r) => r.check.ok)),
+      ],
+    ];
+  });
+  const notes = runs.flatMap((r) => r.check.problems.map((p) => `  FAIL ${r.variant}: ${p}`));
+  const title = `S4 import: ${n(sizes.s4.rows)}-row users CSV into SQLite, fastest of the runs (engine = count rows + runImport)`;
+  return [title, renderTextTable(columns, body), ...notes].join('\n');
+}
+
+/** Above this 1-minute load average, other work on the machine is likely to skew the numbers. */
+export const BUSY_LOAD_AVERAGE = 0.7;
+
+/** The printed report: one table per scenario with ratios to the anchors, then the targets. */
+export function renderReport(results: BenchResults): string {
+  const { machine } = results;
+  const load = `load average ${machine.loadAverageAtStart.toFixed(2)} at start, ${machine.loadAverageAtEnd.toFixed(2)} at end (with the bench's own ~2)`;
+  const header = [
+    `jobstream bench (${results.mode}), ${results.startedAt}, ${(results.elapsedMs / 1000).toFixed(0)} s`,
+    `Node ${machine.node}, ${machine.cpus} x ${machine.cpuModel}, ${load}`,
+    `Server scenarios: best of ${results.sizes.repeats} run(s) each; x <anchor> = value / that anchor's value in this run.`,
+  ];
+  if (machine.loadAverageAtStart > BUSY_LOAD_AVERAGE) {
+    header.push(
+      'WARNING: the machine was busy when the run started; throughput and latency figures are skewed (CPU per message and memory less so).',
+    );
+  }
+  const sections: string[] = [header.join('\n')];
+  for (const scenario of Object.keys(SPECS) as ServerScenarioId[]) {
+    const rows = results.servers.filter((r) => r.scenario === scenario);
+    if (rows.length > 0) sections.push(serverTable(scenario, rows, results.sizes));
+  }
+  if (results.imports) sections.push(importTable(results.imports, results.sizes));
+  const targets = evaluateTargets(results).map((t) => `  [${t.status.toUpperCase()}] ${t.name}: ${t.detail}`);
+  sections.push(['Targets for jobstream', ...targets].join('\n'));
+  return `${sections.join('\n\n')}\n`;
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { nowMicros, sleep, yieldToIo } from '../clock';
+import type { EmitReport, FloodParams, PacedParams, ServerApi } from '../protocol';
+import { progressPayload, resultPayload } from '../wire';
+import type { BenchServer } from './bench-server';
+import { FlowControl } from './flow-control';
+import { sampleResources } from './resources';
+
+/** Drives one server: creates jobs, emits their events round-robin, and reports resources. */
+export class ServerControl {
+  readonly flow = new FlowControl();
+  private jobIds: string[] = [];
+  /** Last progress event number per job, same index as `jobIds`. */
+  private lastK = new Int32Array(0);
+  private cursor = 0;
+
+  constructor(private readonly server: BenchServer) {}
+
+  /** The RPC methods of a server process. */
+  api(): ServerApi {
+    return {
+      createJobs: ({ count }) => this.createJobs(count),
+      sample: (params) => sampleResources(params),
+      flood: (params) => this.flood(params),
+      paced: (params) => this.paced(params),
+      complete: async () => {
+        const atStart = await sampleResources({ gc: false });
+        return this.completeAll({ events: 0, startedAtMicros: nowMicros(), atStart });
+      },
+    };
+  }
+
+  private createJobs(count: number): { jobIds: string[] } {
+    this.jobIds = Array.from({ length: count }, () => randomUUID());
+    this.lastK = new Int32Array(count);
+    this.cursor = 0;
+    for (const jobId of this.jobIds) this.server.createJob(jobId);
+    return { jobIds: this.jobIds };
+  }
+
+  private emitNext(): void {
+    const index = this.cursor++ % this.jobIds.length;
+    const jobId = this.jobIds[index] as string;
+    const k = (this.lastK[index] ?? 0) + 1;
+    this.lastK[index] = k;
+    this.server.emitProgress(jobId, progressPayload({ jobId, k, sentAtMicros: nowMicros() }));
+  }
+
+  private async flood(params: FloodParams): Promise<EmitReport> {
+    const { subscribersPerJob, maxEvents, maxMs, windowMessages, chunkMessages } = params;
+    const chunk = Math.max(1, Math.floor(chunkMessages / subscribersPerJob));
+    this.flow.reset();
+    const atStart = await sampleResources({ gc: false });
+    const startedAtMicros = nowMicros();
+    const deadlineMs = Date.now() + maxMs;
+    let events = 0;
+    while (events < maxEvents && Date.now() < deadlineMs) {
+      await this.flow.waitForRoom({ emitted: events * subscribersPerJob, window: windowMessages, deadlineMs });
+      const batch = Math.min(chunk, maxEvents - events);
+      for (let i = 0; i < batch; i++) this.emitNext();
+      events += batch;
+      await yieldToIo();
+    }
+    return this.completeAll({ events, startedAtMicros, atStart });
+  }
+
+  private async paced(params: PacedParams): Promise<EmitReport> {
+    const atStart = await sampleResources({ gc: false });
+    const startedAtMicros = nowMicros();
+    const durationMicros = params.durationMs * 1000;
+    let events = 0;
+    for (let elapsed = 0; elapsed < durationMicros; elapsed = nowMicros() - startedAtMicros) {
+      const due = Math.floor((elapsed * params.eventsPerSecond) / 1e6);
+      for (; events < due; events++) this.emitNext();
+      await sleep(1);
+    }
+    return this.completeAll({ events, startedAtMicros, atStart });
+  }
+
+  private completeAll(report: Omit<EmitReport, 'endedAtMicros'>): EmitReport {
+    this.jobIds.forEach((jobId, index) => {
+      this.server.emitCompletion(jobId, resultPayload({ jobId, processed: this.lastK[index] ?? 0 }));
+    });
+    return { ...report, endedAtMicros: nowMicros() };
+  }
+}

@@ -1,0 +1,99 @@
+import type { BenchResults, ImportRow, ImportVariant, ServerRow, ServerScenarioId } from './results';
+import type { ServerKind } from './server-kinds';
+
+/** Whether a target was met in this run. */
+export interface TargetResult {
+  name: string;
+  status: 'met' | 'not met' | 'not measured';
+  detail: string;
+}
+
+function row(results: BenchResults, scenario: ServerScenarioId, server: ServerKind): ServerRow | undefined {
+  return results.servers.find((r) => r.scenario === scenario && r.server === server);
+}
+
+function metric(r: ServerRow | undefined, key: string): number | undefined {
+  const value = r?.check.ok ? r.metrics[key] : undefined;
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
+function compare(options: {
+  name: string;
+  ours: number | undefined;
+  theirs: number | undefined;
+  better: 'lower' | 'higher';
+  format: (value: number) => string;
+}): TargetResult {
+  const { name, ours, theirs, better, format } = options;
+  if (ours === undefined || theirs === undefined) {
+    return { name, status: 'not measured', detail: 'a row is missing or failed its delivery check' };
+  }
+  const met = better === 'lower' ? ours <= theirs : ours >= theirs;
+  const detail = `jobstream ${format(ours)} vs Socket.IO ${format(theirs)} (${(ours / theirs).toFixed(2)}x)`;
+  return { name, status: met ? 'met' : 'not met', detail };
+}
+
+function fastest(rows: readonly ImportRow[], variant: ImportVariant): number | undefined {
+  const speeds = rows.filter((r) => r.variant === variant && r.check.ok).map((r) => r.rowsPerSec);
+  return speeds.length > 0 ? Math.max(...speeds) : undefined;
+}
+
+function importTargets(results: BenchResults): TargetResult[] {
+  const rows = results.imports ?? [];
+  const bare = fastest(rows, 'bare-loop');
+  const off = fastest(rows, 'engine-progress-off');
+  const on = fastest(rows, 'engine-progress-on');
+  const costName = 'S4 progress reporting costs < 2% of import throughput';
+  const fullName = 'S4 full import (progress on) >= 70% of the bare loop';
+  const missing = 'an import run is missing or failed its check';
+  const cost =
+    off === undefined || on === undefined
+      ? { name: costName, status: 'not measured' as const, detail: missing }
+      : {
+          name: costName,
+          status: (off - on) / off < 0.02 ? ('met' as const) : ('not met' as const),
+          detail: `${((100 * (off - on)) / off).toFixed(1)}% (${Math.round(on)} vs ${Math.round(off)} rows/s)`,
+        };
+  const full =
+    bare === undefined || on === undefined
+      ? { name: fullName, status: 'not measured' as const, detail: missing }
+      : {
+          name: fullName,
+          status: on / bare >= 0.7 ? ('met' as const) : ('not met' as const),
+          detail: `${((100 * on) / bare).toFixed(0)}% (${Math.round(on)} vs ${Math.round(bare)} rows/s)`,
+        };
+  return [cost, full];
+}
+
+/** The issue's targets for this project's server, judged on this run's numbers. */
+export function evaluateTargets(results: BenchResults): TargetResult[] {
+  const p99 = metric(row(results, 'S1-latency', 'jobstream'), 'p99Ms');
+  const latencyName = 'S1-latency p99 < 2 ms at 2,000 msgs/s';
+  return [
+    compare({
+      name: "S1 server CPU per delivered message <= Socket.IO's",
+      ours: metric(row(results, 'S1', 'jobstream'), 'cpuMicrosPerMsg'),
+      theirs: metric(row(results, 'S1', 'socketio'), 'cpuMicrosPerMsg'),
+      better: 'lower',
+      format: (v) => `${v.toFixed(1)} us`,
+    }),
+    p99 === undefined
+      ? { name: latencyName, status: 'not measured', detail: 'the jobstream row is missing or failed its check' }
+      : { name: latencyName, status: p99 < 2 ? 'met' : 'not met', detail: `p99 ${p99.toFixed(2)} ms` },
+    compare({
+      name: "S2 events/s to 1,000 subscribers >= Socket.IO's",
+      ours: metric(row(results, 'S2', 'jobstream'), 'eventsPerSec'),
+      theirs: metric(row(results, 'S2', 'socketio'), 'eventsPerSec'),
+      better: 'higher',
+      format: (v) => v.toFixed(1),
+    }),
+    compare({
+      name: "S3 memory per idle subscriber <= Socket.IO's",
+      ours: metric(row(results, 'S3', 'jobstream'), 'bytesPerSubscriber'),
+      theirs: metric(row(results, 'S3', 'socketio'), 'bytesPerSubscriber'),
+      better: 'lower',
+      format: (v) => `${(v / 1024).toFixed(1)} KB`,
+    }),
+    ...importTargets(results),
+  ];
+}
