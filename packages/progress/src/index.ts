@@ -6,6 +6,7 @@ export { JobLifecycleError, validateTransition } from './lifecycle';
 export type { ProgressMetrics } from './metrics';
 export { type EmitErrorOptions, ProgressEmitter } from './progress-emitter';
 export { createProgressHub, type ProgressHub, type ProgressHubOptions } from './progress-hub';
+export { type CursorOptions, deliver, RoomCursor } from './room-cursor';
 export { REGISTRY_DEFAULTS, RoomRegistry, type RoomRegistryOptions } from './room-registry';
 export { type DeliveredEvent, type StoredEvent, wireData } from './stored-event';
 export { type SubscribeOptions, subscribeToJob } from './subscribe';

@@ -1,25 +1,16 @@
-import { formatEventId, parseEventId } from './event-id';
+import { parseEventId } from './event-id';
+import { type CursorOptions, deliver, RoomCursor } from './room-cursor';
 import type { RoomRegistry } from './room-registry';
-import { type DeliveredEvent, isTerminalEvent, type StoredEvent, wireData } from './stored-event';
+import type { DeliveredEvent, StoredEvent } from './stored-event';
 
 /** Options of one subscription. */
-export interface SubscribeOptions {
-  /** The id of the last event the subscriber received, to resume after it. */
-  lastEventId?: string | null;
+export interface SubscribeOptions extends CursorOptions {
   /** Ends the subscription. */
   signal?: AbortSignal;
-  /** Skip intermediate progress events when the subscriber falls behind (default true). */
-  conflate?: boolean;
   /** The job's terminal event from storage, served when its room has already left memory. */
   stored?: StoredEvent;
   /** Backpressure: undefined when the subscriber's connection can take more, else a promise that resolves when it can. */
   writable?: () => Promise<void> | undefined;
-}
-
-function deliver(event: StoredEvent, snapshot: boolean, missed: boolean): DeliveredEvent {
-  const data = wireData(event);
-  if (!snapshot) return { id: formatEventId(event.seq), data };
-  return { id: formatEventId(event.seq), data: { ...data, snapshot: true, ...(missed ? { missed: true } : {}) } };
 }
 
 /**
@@ -67,10 +58,8 @@ async function* streamRoom(
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    let cursor = parseEventId(lastEventId);
-    let missedOnResume = lastEventId != null && cursor === undefined;
-    let exact = cursor !== undefined;
-    while (!signal?.aborted) {
+    const cursor = new RoomCursor(room, counters, { lastEventId, conflate });
+    while (!signal?.aborted && !cursor.done) {
       const drained = writable?.();
       if (drained) {
         await new Promise<void>((resolve) => {
@@ -79,24 +68,17 @@ async function* streamRoom(
         });
         continue;
       }
-      const batch = room.read(cursor, conflate && !exact);
-      exact = false;
-      if (batch.events.length === 0) {
+      const events = cursor.take();
+      if (events.length === 0) {
         await new Promise<void>((resolve) => {
           resolveWait = resolve;
           room.addWaiter(wake);
         });
         continue;
       }
-      counters.eventsConflated += batch.conflated;
-      if (batch.snapshot) counters.snapshotsSent++;
-      for (const event of batch.events) {
+      for (const event of events) {
         if (signal?.aborted) return;
-        cursor = event.seq;
-        counters.eventsDelivered++;
-        yield deliver(event, batch.snapshot, batch.missed || missedOnResume);
-        missedOnResume = false;
-        if (isTerminalEvent(event)) return;
+        yield event;
       }
     }
   } finally {

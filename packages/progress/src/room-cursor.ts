@@ -1,0 +1,69 @@
+import { formatEventId, parseEventId } from './event-id';
+import type { JobRoom } from './job-room';
+import type { ProgressMetrics } from './metrics';
+import { type DeliveredEvent, isTerminalEvent, type StoredEvent, wireData } from './stored-event';
+
+/** Where a subscriber starts and whether it may skip intermediate progress when behind. */
+export interface CursorOptions {
+  /** The id of the last event the subscriber received, to resume after it. */
+  lastEventId?: string | null;
+  /** Skip intermediate progress events when the subscriber falls behind (default true). */
+  conflate?: boolean;
+}
+
+type Counters = Pick<ProgressMetrics, 'eventsDelivered' | 'eventsConflated' | 'snapshotsSent'>;
+
+const NOTHING: readonly DeliveredEvent[] = [];
+
+/** One event as a subscriber receives it, flagged when it stands for the job's current state. */
+export function deliver(event: StoredEvent, snapshot: boolean, missed: boolean): DeliveredEvent {
+  const data = wireData(event);
+  if (!snapshot) return { id: formatEventId(event.seq), data };
+  return { id: formatEventId(event.seq), data: { ...data, snapshot: true, ...(missed ? { missed: true } : {}) } };
+}
+
+/**
+ * A subscriber's position in a job's room: what it should receive next — the current state first (or exactly
+ * what followed `lastEventId`), then later events, conflated when it is behind, ending with the terminal event.
+ */
+export class RoomCursor {
+  /** The terminal event has been taken: the subscription is over. */
+  done = false;
+  private seq: number | undefined;
+  private exact: boolean;
+  private missedOnResume: boolean;
+  private readonly conflate: boolean;
+
+  constructor(
+    private readonly room: JobRoom,
+    private readonly counters: Counters,
+    options: CursorOptions = {},
+  ) {
+    this.seq = parseEventId(options.lastEventId);
+    this.exact = this.seq !== undefined;
+    this.missedOnResume = options.lastEventId != null && this.seq === undefined;
+    this.conflate = options.conflate ?? true;
+  }
+
+  /** The events to send now, in order, advancing past them; empty when the subscriber is up to date. */
+  take(): readonly DeliveredEvent[] {
+    if (this.done) return NOTHING;
+    const batch = this.room.read(this.seq, this.conflate && !this.exact);
+    this.exact = false;
+    if (batch.events.length === 0) return NOTHING;
+    this.counters.eventsConflated += batch.conflated;
+    if (batch.snapshot) this.counters.snapshotsSent++;
+    const delivered: DeliveredEvent[] = [];
+    for (const event of batch.events) {
+      this.seq = event.seq;
+      delivered.push(deliver(event, batch.snapshot, batch.missed || this.missedOnResume));
+      this.missedOnResume = false;
+      if (isTerminalEvent(event)) {
+        this.done = true;
+        break;
+      }
+    }
+    this.counters.eventsDelivered += delivered.length;
+    return delivered;
+  }
+}
