@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApiContext, type AuthorizeJob, appRouter } from '@jobstream/api';
+import { type ApiContext, type AuthorizeJob, appRouter, type ConnectionHandle } from '@jobstream/api';
 import { createProgressHub, type ProgressHub } from '@jobstream/progress';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import type { WebSocket } from 'ws';
 import type { Config } from './config';
 import { httpConnectionHandle, wsConnectionHandle } from './connection-handle';
 import { clientAddress } from './http/client-address';
@@ -88,12 +89,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     onError: logProcedureError,
     responseMeta: () => ({ headers: new Headers([['vary', 'Origin']]) }),
   });
+  const handles = new WeakMap<WebSocket, ConnectionHandle>();
+  const handleOf = (socket: WebSocket) => {
+    let handle = handles.get(socket);
+    if (!handle) {
+      handle = wsConnectionHandle(socket, connectionLimits);
+      handles.set(socket, handle);
+    }
+    return handle;
+  };
   const ws = createWsTransport({
-    createContext: async ({ req, res, info }) => ({
+    context: async (req, socket, connectionParams) => ({
       ...services,
-      caller: await services.identify(req, info.connectionParams),
-      connection: wsConnectionHandle(res, connectionLimits),
+      caller: await services.identify(req, connectionParams),
+      connection: handleOf(socket),
     }),
+    sendBufferBytes: config.SEND_BUFFER_BYTES,
     clientAddress: (req) => clientAddress(req, config.TRUST_PROXY),
     onError: logProcedureError,
     pingMs: config.WS_PING_MS,

@@ -14,22 +14,28 @@ function sharedData(message: unknown): object | undefined {
   return isPlainJson(data) ? data : undefined;
 }
 
+const cache = new WeakMap<object, string>();
+
+/** The JSON of an event's shared data, stringified once however many subscribers it goes to. */
+export function sharedJson(data: object): string {
+  let json = cache.get(data);
+  if (json === undefined) {
+    json = JSON.stringify(data);
+    cache.set(data, json);
+  }
+  return json;
+}
+
 /**
  * tRPC's JSON wire format, serializing each event's shared data once for all its subscribers: every message
  * carries the cached JSON of the data and stringifies only its own small envelope.
  */
 export function createSharedPayloadEncoder(): Encoder {
-  const cache = new WeakMap<object, string>();
   return {
     encode(message) {
       const shared = sharedData(message);
       if (!shared) return jsonEncoder.encode(message);
-      let json = cache.get(shared);
-      if (json === undefined) {
-        json = JSON.stringify(shared);
-        cache.set(shared, json);
-      }
-      const raw = json;
+      const raw = sharedJson(shared);
       const envelope = JSON.stringify(message, (_key, value: unknown) => (value === shared ? PLACEHOLDER : value));
       return envelope.replace(QUOTED_PLACEHOLDER, () => raw);
     },

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type ApiContext, type AppRouter, appRouter } from '@jobstream/api';
+import { type AppRouter, appRouter } from '@jobstream/api';
 import { applyWSSHandler, type CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AddressLimiter } from './address-limiter';
 import { messageRate, requestCount } from './message-rate';
+import { type FrameFilter, nativeFrameFilter, type WsContextFactory } from './native-gate';
+import { NATIVE_PATH } from './native-progress';
 import { createSharedPayloadEncoder } from './shared-payload-encoder';
 
 /** Limits of the WebSocket transport; each has a documented default in the config. */
@@ -19,7 +21,10 @@ export interface WsLimits {
 
 /** Options of the WebSocket transport. */
 export interface WsTransportOptions {
-  createContext: (opts: CreateWSSContextFnOptions) => ApiContext | Promise<ApiContext>;
+  /** A connection's context, for tRPC's handler and the native progress path alike. */
+  context: WsContextFactory;
+  /** Bytes queued on a socket above which its subscriptions wait and conflate. */
+  sendBufferBytes: number;
   /** Called with procedure errors, for logging. */
   onError?: (opts: { error: { code: string; message: string }; path: string | undefined }) => void;
   /** The address a request counts against for the per-address limit. */
@@ -57,15 +62,22 @@ function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-/** Drops every message past the rate (a batch counts each of its requests) before tRPC sees it, and closes the socket. */
-function limitMessageRate(client: WebSocket, perSecond: number): void {
+/**
+ * Runs every incoming frame through the rate limit (a batch counts each of its requests; past the limit the
+ * socket is closed with 1008 and nothing more runs) and then the native path, before tRPC's handler sees it.
+ */
+function gateMessages(client: WebSocket, perSecond: number, filter: FrameFilter): void {
   const allow = messageRate(perSecond);
   const emit = client.emit.bind(client);
   let exceeded = false;
   client.emit = ((event: string | symbol, ...args: unknown[]) => {
     if (event !== 'message') return emit(event, ...args);
     if (exceeded) return false;
-    if (allow(requestCount(args[0]))) return emit(event, ...args);
+    const [data, isBinary] = args as [Buffer, boolean];
+    if (allow(requestCount(data))) {
+      const forwarded = filter(data, isBinary);
+      return forwarded === undefined ? true : emit(event, forwarded, isBinary);
+    }
     exceeded = true;
     client.close(CLOSE_RATE_LIMITED, 'Message rate limit exceeded');
     setTimeout(() => client.terminate(), 1_000).unref();
@@ -81,7 +93,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
   const handler = applyWSSHandler<AppRouter>({
     wss,
     router: appRouter,
-    createContext: options.createContext,
+    createContext: ({ req, res, info }: CreateWSSContextFnOptions) => options.context(req, res, info.connectionParams),
     keepAlive: { enabled: true, pingMs: options.pingMs, pongWaitMs: options.pongWaitMs },
     experimental_encoder: createSharedPayloadEncoder(),
     onError: options.onError,
@@ -93,7 +105,14 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
       if (!addresses.acquire(address)) return refuse(socket, '429 Too Many Requests');
       socket.once('close', () => addresses.release(address));
       wss.handleUpgrade(req, socket, head, (client) => {
-        limitMessageRate(client, limits.maxMessagesPerSecond);
+        const filter = nativeFrameFilter({
+          req,
+          socket: client,
+          context: options.context,
+          sendBufferBytes: options.sendBufferBytes,
+          onError: (error) => options.onError?.({ error, path: NATIVE_PATH }),
+        });
+        gateMessages(client, limits.maxMessagesPerSecond, filter);
         wss.emit('connection', client, req);
       });
     },

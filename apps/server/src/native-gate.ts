@@ -1,0 +1,77 @@
+import type { IncomingMessage } from 'node:http';
+import type { ApiContext } from '@jobstream/api';
+import { parseConnectionParamsFromUnknown } from '@trpc/server/unstable-core-do-not-import';
+import type { WebSocket } from 'ws';
+import { NATIVE_PATH, NativeProgress } from './native-progress';
+
+/** Connection params as the client sends them (`connectionParams: { token }`). */
+export type ConnectionParams = Record<string, string | undefined> | null;
+
+/** Builds a connection's context from its upgrade request and connection params. */
+export type WsContextFactory = (
+  req: IncomingMessage,
+  socket: WebSocket,
+  params: ConnectionParams,
+) => Promise<ApiContext>;
+
+/** Decides, per incoming frame, what the native path takes and what still goes to tRPC. */
+export type FrameFilter = (data: Buffer, isBinary: boolean) => Buffer | undefined;
+
+/**
+ * Puts the native `upload.onProgress` path in front of tRPC's handler for one socket: it records the
+ * connection params (still forwarded to tRPC), takes its own subscriptions out of each frame, and passes the rest.
+ */
+export function nativeFrameFilter(options: {
+  req: IncomingMessage;
+  socket: WebSocket;
+  context: WsContextFactory;
+  sendBufferBytes: number;
+  onError?: ConstructorParameters<typeof NativeProgress>[0]['onError'];
+}): FrameFilter {
+  const { req, socket } = options;
+  let expectParams = new URL(req.url ?? '/', 'http://localhost').searchParams.get('connectionParams') === '1';
+  let resolveParams: (params: ConnectionParams) => void = () => {};
+  const params: Promise<ConnectionParams> = expectParams
+    ? new Promise((resolve) => {
+        resolveParams = resolve;
+      })
+    : Promise.resolve(null);
+  let context: Promise<ApiContext> | undefined;
+  const native = new NativeProgress({
+    socket,
+    sendBufferBytes: options.sendBufferBytes,
+    onError: options.onError,
+    context: () => {
+      context ??= params.then((connectionParams) => options.context(req, socket, connectionParams));
+      return context;
+    },
+  });
+  socket.once('close', () => {
+    resolveParams(null);
+    native.close();
+  });
+
+  return (data, isBinary) => {
+    if (isBinary) return data;
+    const text = data.toString();
+    if (expectParams) {
+      expectParams = false;
+      try {
+        resolveParams(parseConnectionParamsFromUnknown((JSON.parse(text) as { data?: unknown }).data));
+      } catch {
+        resolveParams(null);
+      }
+      return data;
+    }
+    if (!text.includes(NATIVE_PATH) && !text.includes('subscription.stop')) return data;
+    let frame: unknown;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return data;
+    }
+    const rest = native.intercept(frame);
+    if (rest === frame) return data;
+    return rest === undefined ? undefined : Buffer.from(JSON.stringify(rest));
+  };
+}

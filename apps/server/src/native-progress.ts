@@ -1,0 +1,227 @@
+import { type ApiContext, appRouter, authorizedJob, terminalEventOf, transformer } from '@jobstream/api';
+import { type OnProgressInput, OnProgressInputSchema } from '@jobstream/contracts';
+import { type DeliveredEvent, deliver, type JobRoom, parseEventId, RoomCursor } from '@jobstream/progress';
+import { TRPCError } from '@trpc/server';
+import { parseTRPCMessage, type TRPCRequestMessage } from '@trpc/server/rpc';
+import {
+  getErrorShape,
+  getTRPCErrorFromUnknown,
+  isObject,
+  transformTRPCResponse,
+} from '@trpc/server/unstable-core-do-not-import';
+import type { WebSocket } from 'ws';
+import { sharedJson } from './shared-payload-encoder';
+
+/** The subscription served natively; every other message goes to tRPC's handler. */
+export const NATIVE_PATH = 'upload.onProgress';
+
+const POLL_MS = 10;
+
+type RequestId = number | string;
+
+interface Subscription {
+  id: RequestId;
+  /** The start of every message to this subscription: `{"id":…` plus `"jsonrpc"` when the client sent it. */
+  head: string;
+  input: unknown;
+  open: boolean;
+  ctx?: ApiContext;
+  hasSlot: boolean;
+  room?: JobRoom;
+  cursor?: RoomCursor;
+  poll?: NodeJS.Timeout;
+  /** A flush is queued for the end of the current task. */
+  queued: boolean;
+  wake: () => void;
+}
+
+/** What the native path needs from its connection. */
+export interface NativeProgressOptions {
+  socket: WebSocket;
+  /** The connection's context, created once (after its connection params arrive). */
+  context: () => Promise<ApiContext>;
+  /** Bytes queued on the socket above which subscriptions wait and conflate. */
+  sendBufferBytes: number;
+  onError?: (error: TRPCError) => void;
+}
+
+/**
+ * Serves `upload.onProgress` on one WebSocket straight from the job rooms, in tRPC's wire format: each event's
+ * data is serialized once for all subscribers and written to every socket synchronously when it is recorded,
+ * so a subscriber costs a cursor and a callback instead of an async iterator, promise races and a JSON pass.
+ * Semantics are those of the async-generator procedure (same cursor, same checks, same errors).
+ */
+export class NativeProgress {
+  private readonly subscriptions = new Map<RequestId, Subscription>();
+
+  constructor(private readonly options: NativeProgressOptions) {}
+
+  /** Takes the requests of a decoded frame that are ours; returns what is left for tRPC (undefined if nothing). */
+  intercept(frame: unknown): unknown {
+    const items = Array.isArray(frame) ? frame : [frame];
+    const rest = items.filter((item) => !this.take(item));
+    if (rest.length === items.length) return frame;
+    if (rest.length === 0) return undefined;
+    return Array.isArray(frame) ? rest : rest[0];
+  }
+
+  /** Ends every subscription of a closed socket. */
+  close(): void {
+    for (const subscription of [...this.subscriptions.values()]) this.end(subscription, false);
+  }
+
+  private take(item: unknown): boolean {
+    if (!isObject(item)) return false;
+    if (item.method === 'subscription.stop') {
+      const subscription = this.subscriptions.get(item.id as RequestId);
+      if (!subscription) return false;
+      this.end(subscription, true);
+      return true;
+    }
+    if (item.method !== 'subscription' || !isObject(item.params) || item.params.path !== NATIVE_PATH) return false;
+    let message: ReturnType<typeof parseTRPCMessage>;
+    try {
+      message = parseTRPCMessage(item, transformer);
+    } catch {
+      return false;
+    }
+    const { id } = message;
+    if (!('params' in message) || message.method !== 'subscription' || id === null || this.subscriptions.has(id)) {
+      return false;
+    }
+    void this.start(id, message);
+    return true;
+  }
+
+  private async start(id: RequestId, message: TRPCRequestMessage): Promise<void> {
+    const { jsonrpc, params } = message;
+    const head = `{"id":${JSON.stringify(id)}${jsonrpc === undefined ? '' : ',"jsonrpc":"2.0"'}`;
+    const input =
+      params.lastEventId === undefined
+        ? params.input
+        : { ...(params.input as object), lastEventId: params.lastEventId };
+    const subscription: Subscription = {
+      id,
+      head,
+      input,
+      open: true,
+      hasSlot: false,
+      queued: false,
+      wake: () => this.queueFlush(subscription),
+    };
+    this.subscriptions.set(id, subscription);
+    let started = false;
+    try {
+      const parsed = OnProgressInputSchema.safeParse(input);
+      if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: parsed.error });
+      const ctx = await this.options.context();
+      subscription.ctx = ctx;
+      if (!subscription.open) return;
+      this.send(`${head},"result":{"type":"started"}}`);
+      started = true;
+      const job = await authorizedJob(ctx, parsed.data.jobId);
+      if (!subscription.open) return;
+      if (!ctx.connection.openSubscription()) {
+        throw new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message: `At most ${ctx.connection.maxSubscriptions} subscriptions per connection`,
+        });
+      }
+      subscription.hasSlot = true;
+      const room = ctx.registry.join(job.jobId);
+      if (!room) return this.serveStored(subscription, ctx, terminalEventOf(job), parsed.data);
+      subscription.room = room;
+      subscription.cursor = new RoomCursor(room, ctx.registry.counters, { lastEventId: parsed.data.lastEventId });
+      this.flush(subscription);
+    } catch (cause) {
+      const error = getTRPCErrorFromUnknown(cause);
+      this.options.onError?.(error);
+      if (subscription.open) this.sendError(subscription, error);
+      this.end(subscription, started);
+    }
+  }
+
+  private serveStored(
+    subscription: Subscription,
+    ctx: ApiContext,
+    terminal: ReturnType<typeof terminalEventOf>,
+    input: OnProgressInput,
+  ): void {
+    if (!terminal) throw new TRPCError({ code: 'NOT_FOUND', message: `No job ${input.jobId}` });
+    const cursor = parseEventId(input.lastEventId);
+    if (cursor === undefined || cursor < terminal.seq) {
+      ctx.registry.counters.snapshotsSent++;
+      ctx.registry.counters.eventsDelivered++;
+      this.send(this.dataMessage(subscription, deliver(terminal, true, cursor !== undefined)));
+    }
+    this.end(subscription, true);
+  }
+
+  /** Flushes once after the current task, so a burst of events reaches the socket conflated, as one batch. */
+  private queueFlush(subscription: Subscription): void {
+    if (subscription.queued) return;
+    subscription.queued = true;
+    queueMicrotask(() => {
+      subscription.queued = false;
+      this.flush(subscription);
+    });
+  }
+
+  /** Sends what the subscriber should receive now, or waits: for the next event, or for the socket to drain. */
+  private flush(subscription: Subscription): void {
+    const { socket, sendBufferBytes } = this.options;
+    const { cursor, room } = subscription;
+    if (!subscription.open || !cursor || !room || socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > sendBufferBytes) {
+      subscription.poll ??= setInterval(() => {
+        if (socket.bufferedAmount > sendBufferBytes && socket.readyState === socket.OPEN) return;
+        clearInterval(subscription.poll);
+        subscription.poll = undefined;
+        this.flush(subscription);
+      }, POLL_MS);
+      return;
+    }
+    for (const event of cursor.take()) this.send(this.dataMessage(subscription, event));
+    if (cursor.done) this.end(subscription, true);
+    else room.addWaiter(subscription.wake);
+  }
+
+  private end(subscription: Subscription, sendStopped: boolean): void {
+    if (!subscription.open) return;
+    subscription.open = false;
+    this.subscriptions.delete(subscription.id);
+    clearInterval(subscription.poll);
+    const ctx = subscription.ctx;
+    if (subscription.room && ctx) {
+      subscription.room.removeWaiter(subscription.wake);
+      ctx.registry.leave(subscription.room);
+    }
+    if (subscription.hasSlot) ctx?.connection.closeSubscription();
+    if (sendStopped) this.send(`${subscription.head},"result":{"type":"stopped"}}`);
+  }
+
+  private dataMessage(subscription: Subscription, event: DeliveredEvent): string {
+    const id = JSON.stringify(event.id);
+    const data = sharedJson(event.data);
+    return `${subscription.head},"result":{"type":"data","id":${id},"data":{"json":{"id":${id},"data":${data}}}}}`;
+  }
+
+  private sendError(subscription: Subscription, error: TRPCError): void {
+    const config = appRouter._def._config;
+    const shape = getErrorShape({
+      config,
+      error,
+      type: 'subscription',
+      path: NATIVE_PATH,
+      input: subscription.input,
+      ctx: subscription.ctx,
+    });
+    const jsonrpc = subscription.head.includes('"jsonrpc"') ? ('2.0' as const) : undefined;
+    this.send(JSON.stringify(transformTRPCResponse(config, { id: subscription.id, jsonrpc, error: shape })));
+  }
+
+  private send(text: string): void {
+    const { socket } = this.options;
+    if (socket.readyState === socket.OPEN) socket.send(text);
+  }
+}
