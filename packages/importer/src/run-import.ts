@@ -5,6 +5,7 @@ import { EntityWriter } from './entity-writer';
 import { checkHeader } from './header';
 import { describeParseError, ImportFailure } from './import-failure';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits';
+import { recordBatches } from './record-batches';
 import type { ImportTemplate, ValidRow } from './templates/define-template';
 
 /** Counts of an import so far; exact once it has finished. */
@@ -75,35 +76,37 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
     parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: limits.maxRowBytes }),
   );
   try {
-    for await (const cells of parser as AsyncIterable<string[]>) {
-      signal?.throwIfAborted();
-      if (!header) {
-        header = checkHeader(template, cells);
-        positions = template.headers.map((name) => (header as string[]).indexOf(name));
-        continue;
-      }
-      const row = counts.processed + 1;
-      if (row > limits.maxRows) throw new ImportFailure(`The file has more than ${limits.maxRows} rows`);
-      counts.processed = row;
-      if (cells.length !== header.length) {
-        reject(row, [`expected ${header.length} columns, got ${cells.length}`], cells);
-      } else {
-        const record: Record<string, string> = {};
-        for (let i = 0; i < header.length; i++) record[header[i] as string] = cells[i] as string;
-        const result = template.validate(record);
-        if (!result.ok) reject(row, result.errors, cells);
-        else if (seenKeys.has(result.key)) reject(row, [`${template.key}: duplicate of an earlier row`], cells);
-        else {
-          seenKeys.add(result.key);
-          rows.push(result.row);
+    for await (const batch of recordBatches<string[]>(parser)) {
+      for (const cells of batch) {
+        signal?.throwIfAborted();
+        if (!header) {
+          header = checkHeader(template, cells);
+          positions = template.headers.map((name) => (header as string[]).indexOf(name));
+          continue;
         }
-      }
-      if (rows.length + rejected.length >= limits.batchSize) flush();
-      if (onProgress && (row & 63) === 0 && Date.now() - lastReport >= limits.progressIntervalMs) {
-        flush();
-        lastReport = Date.now();
-        counts.total = Math.max(counts.total, counts.processed);
-        onProgress(counts);
+        const row = counts.processed + 1;
+        if (row > limits.maxRows) throw new ImportFailure(`The file has more than ${limits.maxRows} rows`);
+        counts.processed = row;
+        if (cells.length !== header.length) {
+          reject(row, [`expected ${header.length} columns, got ${cells.length}`], cells);
+        } else {
+          const record: Record<string, string> = {};
+          for (let i = 0; i < header.length; i++) record[header[i] as string] = cells[i] as string;
+          const result = template.validate(record);
+          if (!result.ok) reject(row, result.errors, cells);
+          else if (seenKeys.has(result.key)) reject(row, [`${template.key}: duplicate of an earlier row`], cells);
+          else {
+            seenKeys.add(result.key);
+            rows.push(result.row);
+          }
+        }
+        if (rows.length + rejected.length >= limits.batchSize) flush();
+        if (onProgress && (row & 63) === 0 && Date.now() - lastReport >= limits.progressIntervalMs) {
+          flush();
+          lastReport = Date.now();
+          counts.total = Math.max(counts.total, counts.processed);
+          onProgress(counts);
+        }
       }
     }
   } catch (error) {
