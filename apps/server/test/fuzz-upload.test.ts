@@ -2,25 +2,12 @@ import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { connectClient, followToEnd, startTestServer, type TestClient, tempDir, upload, usersCsv } from './fixtures';
+import { mulberry32, SEED } from './fuzz-seed';
 import { freePort, startServerProcess } from './process';
 
 type Payload = Record<string, unknown>;
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-/** mulberry32: a tiny seeded PRNG, so a failing run can be replayed with FUZZ_SEED. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Fixed by default so CI is repeatable; `FUZZ_SEED=<n>` replays or explores another run. */
-const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 const UPLOADS = 120;
 const MAX_UPLOAD_BYTES = 1024 * 1024;
 
