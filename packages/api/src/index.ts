@@ -6,6 +6,8 @@ export {
   type ConnectionHandle,
   ownerOnly,
 } from './context';
+export { authorizedJob, requireSession } from './job-access';
 export { type AppRouter, appRouter } from './root';
+export { terminalEventOf } from './stored-events';
 export { isPlainJson, markPlainJson, transformer } from './transformer';
 export { createCallerFactory } from './trpc';

@@ -22,7 +22,8 @@ function readableOrEnd(stream: Readable): Promise<void> {
 export async function* recordBatches<T>(stream: Readable): AsyncGenerator<T[], void> {
   while (true) {
     const batch: T[] = [];
-    for (let record = stream.read() as T | null; record !== null; record = stream.read() as T | null) batch.push(record);
+    for (let record = stream.read() as T | null; record !== null; record = stream.read() as T | null)
+      batch.push(record);
     if (batch.length > 0) {
       yield batch;
       continue;

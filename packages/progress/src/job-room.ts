@@ -37,7 +37,9 @@ export class JobRoom {
   /** The job ended and its retention has passed: the room goes as soon as no one is in it. */
   expired = false;
   private history: StoredEvent[] = [];
-  private readonly waiters = new Set<() => void>();
+  private waiters = new Set<() => void>();
+  /** The other of two sets swapped at each append, so a waiter woken by it can wait again at once. */
+  private spare = new Set<() => void>();
 
   constructor(
     readonly jobId: string,
@@ -61,8 +63,11 @@ export class JobRoom {
     else this.lastProgress = event;
     this.history.push(event);
     this.trim(event.at);
-    for (const wake of this.waiters) wake();
-    this.waiters.clear();
+    const waking = this.waiters;
+    this.waiters = this.spare;
+    this.spare = waking;
+    for (const wake of waking) wake();
+    waking.clear();
   }
 
   /** Events after `cursor` (undefined: a new subscriber), conflated when asked; a snapshot when history has a gap. */
