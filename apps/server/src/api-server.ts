@@ -104,7 +104,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       caller: await services.identify(req, connectionParams),
       connection: handleOf(socket),
     }),
-    sendBufferBytes: config.SEND_BUFFER_BYTES,
     clientAddress: (req) => clientAddress(req, config.TRUST_PROXY),
     onError: logProcedureError,
     pingMs: config.WS_PING_MS,

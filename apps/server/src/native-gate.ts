@@ -25,7 +25,6 @@ export function nativeFrameFilter(options: {
   req: IncomingMessage;
   socket: WebSocket;
   context: WsContextFactory;
-  sendBufferBytes: number;
   onError?: ConstructorParameters<typeof NativeProgress>[0]['onError'];
 }): FrameFilter {
   const { req, socket } = options;
@@ -39,7 +38,6 @@ export function nativeFrameFilter(options: {
   let context: Promise<ApiContext> | undefined;
   const native = new NativeProgress({
     socket,
-    sendBufferBytes: options.sendBufferBytes,
     onError: options.onError,
     context: () => {
       context ??= params.then((connectionParams) => options.context(req, socket, connectionParams));

@@ -15,8 +15,6 @@ import { sharedJson } from './shared-payload-encoder';
 /** The subscription served natively; every other message goes to tRPC's handler. */
 export const NATIVE_PATH = 'upload.onProgress';
 
-const POLL_MS = 10;
-
 type RequestId = number | string;
 
 interface Subscription {
@@ -29,7 +27,8 @@ interface Subscription {
   hasSlot: boolean;
   room?: JobRoom;
   cursor?: RoomCursor;
-  poll?: NodeJS.Timeout;
+  /** Waiting for the connection's send buffer to drain. */
+  draining: boolean;
   /** A flush is queued for the end of the current task. */
   queued: boolean;
   wake: () => void;
@@ -40,8 +39,6 @@ export interface NativeProgressOptions {
   socket: WebSocket;
   /** The connection's context, created once (after its connection params arrive). */
   context: () => Promise<ApiContext>;
-  /** Bytes queued on the socket above which subscriptions wait and conflate. */
-  sendBufferBytes: number;
   onError?: (error: TRPCError) => void;
 }
 
@@ -107,6 +104,7 @@ export class NativeProgress {
       open: true,
       hasSlot: false,
       queued: false,
+      draining: false,
       wake: () => this.queueFlush(subscription),
     };
     this.subscriptions.set(id, subscription);
@@ -167,18 +165,19 @@ export class NativeProgress {
     });
   }
 
-  /** Sends what the subscriber should receive now, or waits: for the next event, or for the socket to drain. */
+  /** Sends what the subscriber should receive now, or waits: for the next event, or for the connection to drain. */
   private flush(subscription: Subscription): void {
-    const { socket, sendBufferBytes } = this.options;
-    const { cursor, room } = subscription;
-    if (!subscription.open || !cursor || !room || socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > sendBufferBytes) {
-      subscription.poll ??= setInterval(() => {
-        if (socket.bufferedAmount > sendBufferBytes && socket.readyState === socket.OPEN) return;
-        clearInterval(subscription.poll);
-        subscription.poll = undefined;
+    const { socket } = this.options;
+    const { cursor, room, ctx } = subscription;
+    if (!subscription.open || subscription.draining || !cursor || !room || !ctx) return;
+    if (socket.readyState !== socket.OPEN) return;
+    const drained = ctx.connection.writable();
+    if (drained) {
+      subscription.draining = true;
+      void drained.then(() => {
+        subscription.draining = false;
         this.flush(subscription);
-      }, POLL_MS);
+      });
       return;
     }
     for (const event of cursor.take()) this.send(this.dataMessage(subscription, event));
@@ -190,7 +189,6 @@ export class NativeProgress {
     if (!subscription.open) return;
     subscription.open = false;
     this.subscriptions.delete(subscription.id);
-    clearInterval(subscription.poll);
     const ctx = subscription.ctx;
     if (subscription.room && ctx) {
       subscription.room.removeWaiter(subscription.wake);

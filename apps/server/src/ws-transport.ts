@@ -23,8 +23,6 @@ export interface WsLimits {
 export interface WsTransportOptions {
   /** A connection's context, for tRPC's handler and the native progress path alike. */
   context: WsContextFactory;
-  /** Bytes queued on a socket above which its subscriptions wait and conflate. */
-  sendBufferBytes: number;
   /** Called with procedure errors, for logging. */
   onError?: (opts: { error: { code: string; message: string }; path: string | undefined }) => void;
   /** The address a request counts against for the per-address limit. */
@@ -109,7 +107,6 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
           req,
           socket: client,
           context: options.context,
-          sendBufferBytes: options.sendBufferBytes,
           onError: (error) => options.onError?.({ error, path: NATIVE_PATH }),
         });
         gateMessages(client, limits.maxMessagesPerSecond, filter);
