@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApiContext, type AuthorizeJob, appRouter, type ConnectionHandle } from '@jobstream/api';
+import { type ApiContext, type AuthorizeJob, appRouter } from '@jobstream/api';
 import { createProgressHub, type ProgressHub } from '@jobstream/progress';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { WebSocket } from 'ws';
@@ -13,6 +13,7 @@ import { applyCors, originAllowed } from './http/origin';
 import { pathOf, sendJson } from './http/respond';
 import { createLogger, type Logger } from './logger';
 import { renderMetrics } from './metrics';
+import type { ConnectionParams } from './native-gate';
 import { createServices, type ServerServices } from './services';
 import { handleErrorsDownload, handleUpload, isErrorsDownload } from './uploads/upload-routes';
 import { createWsTransport } from './ws-transport';
@@ -89,21 +90,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     onError: logProcedureError,
     responseMeta: () => ({ headers: new Headers([['vary', 'Origin']]) }),
   });
-  const handles = new WeakMap<WebSocket, ConnectionHandle>();
-  const handleOf = (socket: WebSocket) => {
-    let handle = handles.get(socket);
-    if (!handle) {
-      handle = wsConnectionHandle(socket, connectionLimits);
-      handles.set(socket, handle);
+  const wsContexts = new WeakMap<WebSocket, Promise<ApiContext>>();
+  /** One context per WebSocket, shared by tRPC's handler and the native path: one identity lookup, one slot counter. */
+  const wsContextOf = (req: IncomingMessage, socket: WebSocket, connectionParams: ConnectionParams) => {
+    let context = wsContexts.get(socket);
+    if (!context) {
+      context = (async () => ({
+        ...services,
+        caller: await services.identify(req, connectionParams),
+        connection: wsConnectionHandle(socket, connectionLimits),
+      }))();
+      wsContexts.set(socket, context);
     }
-    return handle;
+    return context;
   };
   const ws = createWsTransport({
-    context: async (req, socket, connectionParams) => ({
-      ...services,
-      caller: await services.identify(req, connectionParams),
-      connection: handleOf(socket),
-    }),
+    context: wsContextOf,
     clientAddress: (req) => clientAddress(req, config.TRUST_PROXY),
     onError: logProcedureError,
     pingMs: config.WS_PING_MS,

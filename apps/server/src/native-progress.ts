@@ -31,6 +31,8 @@ interface Subscription {
   draining: boolean;
   /** A flush is queued for the end of the current task. */
   queued: boolean;
+  /** The queued flush, one function for the subscription's whole life. */
+  queuedFlush: () => void;
   wake: () => void;
 }
 
@@ -104,6 +106,10 @@ export class NativeProgress {
       open: true,
       hasSlot: false,
       queued: false,
+      queuedFlush: () => {
+        subscription.queued = false;
+        this.flush(subscription);
+      },
       draining: false,
       wake: () => this.queueFlush(subscription),
     };
@@ -159,10 +165,7 @@ export class NativeProgress {
   private queueFlush(subscription: Subscription): void {
     if (subscription.queued) return;
     subscription.queued = true;
-    queueMicrotask(() => {
-      subscription.queued = false;
-      this.flush(subscription);
-    });
+    queueMicrotask(subscription.queuedFlush);
   }
 
   /** Sends what the subscriber should receive now, or waits: for the next event, or for the connection to drain. */
