@@ -1,44 +1,40 @@
 'use client';
 
 import type { AppRouter } from '@jobstream/api';
-import type { UploadFailure, UploadResult, UploadStatus } from '@jobstream/contracts';
 import { skipToken } from '@tanstack/react-query';
 import type { TRPCClientErrorLike } from '@trpc/client';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useConnectionStatus } from './connection-context';
 import { type ConnectionStateLike, type ConnectionStatus, toConnectionStatus } from './connection-status';
-import { initialJobProgress, isFinished, jobProgressReducer } from './job-progress-reducer';
+import { initialJobProgress, isFinished, type JobProgressState, jobProgressReducer } from './job-progress-reducer';
 import { estimateEtaMs, visibleRate } from './rate-estimator';
 import { useTRPC } from './trpc-context';
 
 /** An error of the progress subscription, as tRPC reports it. */
 export type JobProgressError = TRPCClientErrorLike<AppRouter>;
 
-/** One job's live state, as `useJobProgress` returns it. */
-export interface JobProgress {
-  /** Undefined until the job's current state has arrived. */
-  status: UploadStatus | undefined;
-  templateName: string | undefined;
-  /** Percent, 0 to 100. */
-  progress: number;
-  message: string;
-  processed: number | undefined;
-  total: number | undefined;
-  /** Row errors so far, in arrival order, without duplicates. */
-  errors: readonly string[];
-  /** The final counts, once completed. */
-  result: UploadResult | undefined;
-  /** Why it failed, once failed. */
-  failure: UploadFailure | undefined;
-  /** The live connection's status: from `ConnectionStatusProvider` if present, else from this subscription's own reports. */
+/** One job's live state, as `useJobProgress` returns it: the accumulated events plus connection, rate and ETA. */
+export interface JobProgress
+  extends Pick<
+    JobProgressState,
+    | 'status'
+    | 'templateName'
+    | 'progress'
+    | 'message'
+    | 'processed'
+    | 'total'
+    | 'errors'
+    | 'result'
+    | 'failure'
+    | 'lastEventId'
+  > {
+  /** The live connection's status. */
   connection: ConnectionStatus;
   /** Smoothed rows per second, once a few samples back it. */
   rate: number | undefined;
   /** Estimated milliseconds left, once meaningful. */
   eta: number | undefined;
-  /** The last event id applied: where a resubscription resumes. */
-  lastEventId: string | undefined;
   /** The subscription's error (NOT_FOUND for a job that is not the caller's or unknown), if it ended in one. */
   error: JobProgressError | null;
   /** Resubscribes after an error, resuming after the last event received. */
