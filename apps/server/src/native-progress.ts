@@ -1,6 +1,6 @@
-import { type ApiContext, appRouter, authorizedJob, terminalEventOf, transformer } from '@jobstream/api';
-import { type OnProgressInput, OnProgressInputSchema } from '@jobstream/contracts';
-import { type DeliveredEvent, deliver, type JobRoom, parseEventId, RoomCursor } from '@jobstream/progress';
+import { type ApiContext, appRouter, claimProgressSubscription, terminalEventOf, transformer } from '@jobstream/api';
+import { OnProgressInputSchema } from '@jobstream/contracts';
+import { type DeliveredEvent, type JobRoom, RoomCursor, storedDelivery } from '@jobstream/progress';
 import { TRPCError } from '@trpc/server';
 import { parseTRPCMessage, type TRPCRequestMessage } from '@trpc/server/rpc';
 import {
@@ -24,7 +24,8 @@ interface Subscription {
   input: unknown;
   open: boolean;
   ctx?: ApiContext;
-  hasSlot: boolean;
+  /** Gives the connection slot back, once one is held. */
+  release?: () => void;
   room?: JobRoom;
   cursor?: RoomCursor;
   /** Waiting for the connection's send buffer to drain. */
@@ -104,7 +105,6 @@ export class NativeProgress {
       head,
       input,
       open: true,
-      hasSlot: false,
       queued: false,
       queuedFlush: () => {
         subscription.queued = false;
@@ -123,17 +123,17 @@ export class NativeProgress {
       if (!subscription.open) return;
       this.send(`${head},"result":{"type":"started"}}`);
       started = true;
-      const job = await authorizedJob(ctx, parsed.data.jobId);
-      if (!subscription.open) return;
-      if (!ctx.connection.openSubscription()) {
-        throw new TRPCError({
-          code: 'TOO_MANY_REQUESTS',
-          message: `At most ${ctx.connection.maxSubscriptions} subscriptions per connection`,
-        });
-      }
-      subscription.hasSlot = true;
+      const { job, release } = await claimProgressSubscription(ctx, parsed.data.jobId);
+      subscription.release = release;
+      if (!subscription.open) return release();
       const room = ctx.registry.join(job.jobId);
-      if (!room) return this.serveStored(subscription, ctx, terminalEventOf(job), parsed.data);
+      if (!room) {
+        const terminal = terminalEventOf(job);
+        if (!terminal) throw new TRPCError({ code: 'NOT_FOUND', message: `No job ${job.jobId}` });
+        const event = storedDelivery(ctx.registry, terminal, parsed.data.lastEventId);
+        if (event) this.send(this.dataMessage(subscription, event));
+        return this.end(subscription, true);
+      }
       subscription.room = room;
       subscription.cursor = new RoomCursor(room, ctx.registry.counters, { lastEventId: parsed.data.lastEventId });
       this.flush(subscription);
@@ -143,22 +143,6 @@ export class NativeProgress {
       if (subscription.open) this.sendError(subscription, error);
       this.end(subscription, started);
     }
-  }
-
-  private serveStored(
-    subscription: Subscription,
-    ctx: ApiContext,
-    terminal: ReturnType<typeof terminalEventOf>,
-    input: OnProgressInput,
-  ): void {
-    if (!terminal) throw new TRPCError({ code: 'NOT_FOUND', message: `No job ${input.jobId}` });
-    const cursor = parseEventId(input.lastEventId);
-    if (cursor === undefined || cursor < terminal.seq) {
-      ctx.registry.counters.snapshotsSent++;
-      ctx.registry.counters.eventsDelivered++;
-      this.send(this.dataMessage(subscription, deliver(terminal, true, cursor !== undefined)));
-    }
-    this.end(subscription, true);
   }
 
   /** Flushes once after the current task, so a burst of events reaches the socket conflated, as one batch. */
@@ -197,7 +181,7 @@ export class NativeProgress {
       subscription.room.removeWaiter(subscription.wake);
       ctx.registry.leave(subscription.room);
     }
-    if (subscription.hasSlot) ctx?.connection.closeSubscription();
+    subscription.release?.();
     if (sendStopped) this.send(`${subscription.head},"result":{"type":"stopped"}}`);
   }
 

@@ -7,6 +7,7 @@ export {
   ownerOnly,
 } from './context';
 export { authorizedJob, requireSession } from './job-access';
+export { claimProgressSubscription, type ProgressClaim } from './progress-access';
 export { type AppRouter, appRouter } from './root';
 export { terminalEventOf } from './stored-events';
 export { isPlainJson, markPlainJson, transformer } from './transformer';

@@ -9,4 +9,4 @@ export { createProgressHub, type ProgressHub, type ProgressHubOptions } from './
 export { type CursorOptions, deliver, RoomCursor } from './room-cursor';
 export { REGISTRY_DEFAULTS, RoomRegistry, type RoomRegistryOptions } from './room-registry';
 export { type DeliveredEvent, type StoredEvent, wireData } from './stored-event';
-export { type SubscribeOptions, subscribeToJob } from './subscribe';
+export { type SubscribeOptions, storedDelivery, subscribeToJob } from './subscribe';

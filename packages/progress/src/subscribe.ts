@@ -23,19 +23,30 @@ export function subscribeToJob(
   options: SubscribeOptions = {},
 ): AsyncGenerator<DeliveredEvent, void> | undefined {
   if (registry.get(jobId)) return streamRoom(registry, jobId, options);
-  if (options.stored) return streamStored(registry, options.stored, parseEventId(options.lastEventId));
+  if (options.stored) return streamStored(registry, options.stored, options.lastEventId);
   return undefined;
+}
+
+/** The stored terminal event as a subscriber at `lastEventId` should receive it: undefined when it already has it. */
+export function storedDelivery(
+  registry: RoomRegistry,
+  terminal: StoredEvent,
+  lastEventId: string | null | undefined,
+): DeliveredEvent | undefined {
+  const cursor = parseEventId(lastEventId);
+  if (cursor !== undefined && cursor >= terminal.seq) return undefined;
+  registry.counters.snapshotsSent++;
+  registry.counters.eventsDelivered++;
+  return deliver(terminal, true, cursor !== undefined);
 }
 
 async function* streamStored(
   registry: RoomRegistry,
   terminal: StoredEvent,
-  cursor: number | undefined,
+  lastEventId: string | null | undefined,
 ): AsyncGenerator<DeliveredEvent, void> {
-  if (cursor !== undefined && cursor >= terminal.seq) return;
-  registry.counters.snapshotsSent++;
-  registry.counters.eventsDelivered++;
-  yield deliver(terminal, true, cursor !== undefined);
+  const event = storedDelivery(registry, terminal, lastEventId);
+  if (event) yield event;
 }
 
 async function* streamRoom(

@@ -54,18 +54,10 @@ export function JobView({ jobId }: { jobId: string }) {
         <StatePanel
           tone="error"
           title="This job could not be loaded"
-          action={
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                live.retry();
-                void stored.refetch();
-              }}
-            >
-              Try again
-            </button>
-          }
+          onRetry={() => {
+            live.retry();
+            void stored.refetch();
+          }}
         />
       );
     }

@@ -24,17 +24,7 @@ export function JobsList() {
 
   if (jobs.isPending) return <StatePanel tone="loading" title="Loading jobs…" />;
   if (jobs.isError) {
-    return (
-      <StatePanel
-        tone="error"
-        title="Jobs could not be loaded"
-        action={
-          <button type="button" className="button" onClick={() => jobs.refetch()}>
-            Try again
-          </button>
-        }
-      />
-    );
+    return <StatePanel tone="error" title="Jobs could not be loaded" onRetry={() => jobs.refetch()} />;
   }
   if (jobs.data.length === 0) {
     return (

@@ -10,15 +10,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
   if (session.kind === 'ready') return children;
   if (session.kind === 'pending') return <StatePanel tone="loading" title="Connecting…" />;
   return (
-    <StatePanel
-      tone="error"
-      title="Cannot reach jobstream"
-      action={
-        <button type="button" className="button" onClick={session.retry}>
-          Try again
-        </button>
-      }
-    >
+    <StatePanel tone="error" title="Cannot reach jobstream" onRetry={session.retry}>
       <p>{session.message} Check that the API server is running, then try again.</p>
     </StatePanel>
   );

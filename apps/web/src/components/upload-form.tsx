@@ -30,17 +30,7 @@ export function UploadForm() {
 
   if (templates.isPending) return <StatePanel tone="loading" title="Loading templates…" />;
   if (templates.isError) {
-    return (
-      <StatePanel
-        tone="error"
-        title="Templates could not be loaded"
-        action={
-          <button type="button" className="button" onClick={() => templates.refetch()}>
-            Try again
-          </button>
-        }
-      />
-    );
+    return <StatePanel tone="error" title="Templates could not be loaded" onRetry={() => templates.refetch()} />;
   }
 
   const template = templates.data.find((t) => t.name === templateName);

@@ -3,6 +3,7 @@ import { subscribeToJob } from '@jobstream/progress';
 import { TRPCError, tracked } from '@trpc/server';
 import { z } from 'zod';
 import { authorizedJob, requireSession } from '../job-access';
+import { claimProgressSubscription } from '../progress-access';
 import { terminalEventOf } from '../stored-events';
 import { markPlainJson } from '../transformer';
 import { publicProcedure, router } from '../trpc';
@@ -38,25 +39,18 @@ export const uploadRouter = router({
 
   /** Streams one of the caller's jobs: its current state, then every change, ending after the terminal event. */
   onProgress: publicProcedure.input(OnProgressInputSchema).subscription(async function* ({ input, ctx, signal }) {
-    const job = await authorizedJob(ctx, input.jobId);
-    const { connection } = ctx;
-    if (!connection.openSubscription()) {
-      throw new TRPCError({
-        code: 'TOO_MANY_REQUESTS',
-        message: `At most ${connection.maxSubscriptions} subscriptions per connection`,
-      });
-    }
+    const { job, release } = await claimProgressSubscription(ctx, input.jobId);
     try {
       const stream = subscribeToJob(ctx.registry, job.jobId, {
         lastEventId: input.lastEventId,
         signal,
         stored: terminalEventOf(job),
-        writable: () => connection.writable(),
+        writable: () => ctx.connection.writable(),
       });
       if (!stream) throw new TRPCError({ code: 'NOT_FOUND', message: `No job ${input.jobId}` });
       for await (const { id, data } of stream) yield tracked(id, markPlainJson(data));
     } finally {
-      connection.closeSubscription();
+      release();
     }
   }),
 });
