@@ -10,14 +10,20 @@ test('after a dropped connection the job resumes from its last event, without lo
 }) => {
   const sockets: WebSocketRoute[] = [];
   const sent: string[] = [];
+  const received: string[] = [];
   await page.routeWebSocket(/\/trpc$/, (socket) => {
     const server = socket.connectToServer();
     socket.onMessage((message) => {
       sent.push(String(message));
       server.send(message);
     });
+    server.onMessage((message) => {
+      received.push(String(message));
+      socket.send(message);
+    });
     sockets.push(socket);
   });
+  const trackedEventsReceived = () => received.filter((m) => m.includes('"type":"data","id":')).length;
   const indicator = page.getByRole('status').filter({ hasText: /Live|Connecting|Reconnecting|Offline/ });
 
   await uploadThroughUi(page, {
@@ -26,6 +32,9 @@ test('after a dropped connection the job resumes from its last event, without lo
   });
   await expect(indicator).toHaveText('Live');
   await expect.poll(() => progressOf(page), { timeout: 30_000 }).toBeGreaterThan(0);
+  // The page may show progress from `upload.get` before the subscription's first event: only drop once the
+  // socket has carried a tracked event, so there is an id to resume from.
+  await expect.poll(trackedEventsReceived).toBeGreaterThan(0);
   expect(await progressOf(page)).toBeLessThan(100);
 
   const dropped = sockets.length;
