@@ -52,6 +52,8 @@ export type ServerApi = {
   /** Samples CPU and memory, after full GCs when asked. */
   sample: (params: { gc: boolean }) => Promise<ResourceSample>;
   flood: (params: FloodParams) => Promise<EmitReport>;
+  /** Floods like `flood` without completing the jobs, then waits until the subscribers have caught up: JIT warm-up. */
+  warm: (params: FloodParams) => Promise<{ events: number }>;
   paced: (params: PacedParams) => Promise<EmitReport>;
   /** Emits every job's completion. */
   complete: (params: Record<string, never>) => Promise<EmitReport>;

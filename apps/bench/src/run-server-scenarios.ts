@@ -14,9 +14,10 @@ export const SERVER_SCENARIOS: readonly ServerScenarioId[] = ['S1', 'S1-latency'
 type Run = { kind: ServerKind; sizes: Sizes; load: LoadGenerator; cpuProfileDir?: string };
 
 const RUNNERS: Record<ServerScenarioId, (run: Run) => Promise<ServerRow>> = {
-  S1: ({ sizes, ...run }) => runS1Throughput({ ...run, sizes: sizes.s1 }),
-  'S1-latency': ({ sizes, ...run }) => runS1Latency({ ...run, sizes: sizes.s1Latency }),
-  S2: ({ sizes, ...run }) => runS2Fanout({ ...run, sizes: sizes.s2 }),
+  S1: ({ sizes, ...run }) => runS1Throughput({ ...run, sizes: sizes.s1, warmupMs: sizes.warmupMs }),
+  'S1-latency': ({ sizes, ...run }) =>
+    runS1Latency({ ...run, sizes: sizes.s1Latency, warmupMs: sizes.warmupMs, warmupFlood: sizes.s1 }),
+  S2: ({ sizes, ...run }) => runS2Fanout({ ...run, sizes: sizes.s2, warmupMs: sizes.warmupMs }),
   S3: ({ sizes, ...run }) => runS3Memory({ ...run, sizes: sizes.s3 }),
 };
 

@@ -1,6 +1,6 @@
 import { type ApiContext, appRouter, claimProgressSubscription, terminalEventOf, transformer } from '@jobstream/api';
 import { OnProgressInputSchema } from '@jobstream/contracts';
-import { type DeliveredEvent, type JobRoom, RoomCursor, storedDelivery } from '@jobstream/progress';
+import { type JobRoom, RoomCursor, storedDelivery } from '@jobstream/progress';
 import { TRPCError } from '@trpc/server';
 import { parseTRPCMessage, type TRPCRequestMessage } from '@trpc/server/rpc';
 import {
@@ -10,12 +10,16 @@ import {
   transformTRPCResponse,
 } from '@trpc/server/unstable-core-do-not-import';
 import type { WebSocket } from 'ws';
-import { sharedJson } from './shared-payload-encoder';
+import { dataMessage } from './data-message';
+import { MicrotaskBatch } from './microtask-batch';
 
 /** The subscription served natively; every other message goes to tRPC's handler. */
 export const NATIVE_PATH = 'upload.onProgress';
 
 type RequestId = number | string;
+
+/** Every subscription's queued flush, run together at the end of the task that woke them. */
+const flushes = new MicrotaskBatch();
 
 interface Subscription {
   id: RequestId;
@@ -131,7 +135,7 @@ export class NativeProgress {
         const terminal = terminalEventOf(job);
         if (!terminal) throw new TRPCError({ code: 'NOT_FOUND', message: `No job ${job.jobId}` });
         const event = storedDelivery(ctx.registry, terminal, parsed.data.lastEventId);
-        if (event) this.send(this.dataMessage(subscription, event));
+        if (event) this.send(dataMessage(head, event));
         return this.end(subscription, true);
       }
       subscription.room = room;
@@ -149,7 +153,7 @@ export class NativeProgress {
   private queueFlush(subscription: Subscription): void {
     if (subscription.queued) return;
     subscription.queued = true;
-    queueMicrotask(subscription.queuedFlush);
+    flushes.add(subscription.queuedFlush);
   }
 
   /** Sends what the subscriber should receive now, or waits: for the next event, or for the connection to drain. */
@@ -167,7 +171,7 @@ export class NativeProgress {
       });
       return;
     }
-    for (const event of cursor.take()) this.send(this.dataMessage(subscription, event));
+    for (const event of cursor.take()) this.send(dataMessage(subscription.head, event));
     if (cursor.done) this.end(subscription, true);
     else room.addWaiter(subscription.wake);
   }
@@ -185,12 +189,6 @@ export class NativeProgress {
     if (sendStopped) this.send(`${subscription.head},"result":{"type":"stopped"}}`);
   }
 
-  private dataMessage(subscription: Subscription, event: DeliveredEvent): string {
-    const id = JSON.stringify(event.id);
-    const data = sharedJson(event.data);
-    return `${subscription.head},"result":{"type":"data","id":${id},"data":{"json":{"id":${id},"data":${data}}}}}`;
-  }
-
   private sendError(subscription: Subscription, error: TRPCError): void {
     const config = appRouter._def._config;
     const shape = getErrorShape({
@@ -205,8 +203,8 @@ export class NativeProgress {
     this.send(JSON.stringify(transformTRPCResponse(config, { id: subscription.id, jsonrpc, error: shape })));
   }
 
-  private send(text: string): void {
+  private send(message: string): void {
     const { socket } = this.options;
-    if (socket.readyState === socket.OPEN) socket.send(text);
+    if (socket.readyState === socket.OPEN) socket.send(message);
   }
 }

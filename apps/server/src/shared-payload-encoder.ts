@@ -17,7 +17,7 @@ function sharedData(message: unknown): object | undefined {
 const cache = new WeakMap<object, string>();
 
 /** The JSON of an event's shared data, stringified once however many subscribers it goes to. */
-export function sharedJson(data: object): string {
+function sharedJson(data: object): string {
   let json = cache.get(data);
   if (json === undefined) {
     json = JSON.stringify(data);

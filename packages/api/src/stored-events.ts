@@ -1,5 +1,5 @@
 import type { JobEvent } from '@jobstream/contracts';
-import { parseEventId, type StoredEvent } from '@jobstream/progress';
+import { createStoredEvent, parseEventId, type StoredEvent } from '@jobstream/progress';
 import type { JobRecord } from '@jobstream/storage';
 
 /** The terminal event of an ended job rebuilt from storage, for jobs whose room has left memory; undefined while it runs. */
@@ -32,5 +32,5 @@ export function terminalEventOf(job: JobRecord): StoredEvent | undefined {
             ...(job.errors.length ? { errors: job.errors } : {}),
           },
         };
-  return { ...event, seq, at: job.finishedAt.getTime() };
+  return createStoredEvent(event, seq, job.finishedAt.getTime());
 }

@@ -1,2 +1,3 @@
 export * from './enums';
+export * from './progress-check';
 export * from './schemas';

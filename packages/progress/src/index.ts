@@ -8,5 +8,5 @@ export { type EmitErrorOptions, ProgressEmitter } from './progress-emitter';
 export { createProgressHub, type ProgressHub, type ProgressHubOptions } from './progress-hub';
 export { type CursorOptions, deliver, RoomCursor } from './room-cursor';
 export { REGISTRY_DEFAULTS, RoomRegistry, type RoomRegistryOptions } from './room-registry';
-export { type DeliveredEvent, type StoredEvent, wireData } from './stored-event';
+export { createStoredEvent, type DeliveredEvent, type StoredEvent, sharedDelivery } from './stored-event';
 export { type SubscribeOptions, storedDelivery, subscribeToJob } from './subscribe';

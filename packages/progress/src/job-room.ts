@@ -1,4 +1,5 @@
 import { conflate } from './conflate';
+import { EventRing } from './event-ring';
 import { isTerminalEvent, type StoredEvent } from './stored-event';
 
 /** Bounds of a room's history. */
@@ -36,7 +37,7 @@ export class JobRoom {
   endedAt: number | undefined;
   /** The job ended and its retention has passed: the room goes as soon as no one is in it. */
   expired = false;
-  private history: StoredEvent[] = [];
+  private readonly history: EventRing;
   private waiters = new Set<() => void>();
   /** The other of two sets swapped at each append, so a waiter woken by it can wait again at once. */
   private spare = new Set<() => void>();
@@ -44,7 +45,9 @@ export class JobRoom {
   constructor(
     readonly jobId: string,
     private readonly limits: HistoryLimits,
-  ) {}
+  ) {
+    this.history = new EventRing(limits.maxEvents);
+  }
 
   /** Number of pending waits, for leak checks. */
   get listenerCount(): number {
@@ -76,9 +79,10 @@ export class JobRoom {
     if (!latest) return EMPTY;
     if (cursor === undefined) return { events: [latest], snapshot: true, missed: false, conflated: 0 };
     if (cursor === this.seq) return EMPTY;
-    const oldest = this.history[0];
+    const oldest = this.history.oldest;
     if (cursor > this.seq || !oldest || oldest.seq > cursor + 1) return this.gapSnapshot(cursor);
-    const pending = this.history.slice(cursor + 1 - oldest.seq);
+    if (cursor === this.seq - 1) return { events: [latest], snapshot: false, missed: false, conflated: 0 };
+    const pending = this.history.from(cursor + 1 - oldest.seq);
     if (!conflating || pending.length === 1) return { events: pending, snapshot: false, missed: false, conflated: 0 };
     const events = conflate(pending);
     return { events, snapshot: false, missed: false, conflated: pending.length - events.length };
@@ -103,10 +107,9 @@ export class JobRoom {
     this.waiters.delete(wake);
   }
 
+  /** Drops events older than the age limit, always keeping the newest (the count limit is the ring's size). */
   private trim(now: number): void {
-    const { maxEvents, maxAgeMs } = this.limits;
-    let drop = Math.max(0, this.history.length - maxEvents);
-    while (drop < this.history.length - 1 && (this.history[drop] as StoredEvent).at < now - maxAgeMs) drop++;
-    if (drop > 0) this.history.splice(0, drop);
+    const oldestKept = now - this.limits.maxAgeMs;
+    while (this.history.size > 1 && (this.history.oldest as StoredEvent).at < oldestKept) this.history.shift();
   }
 }

@@ -3,6 +3,7 @@ import type { ProgressBus } from './bus';
 import { formatEventId } from './event-id';
 import { JobLifecycleError, validateTransition } from './lifecycle';
 import type { RoomRegistry } from './room-registry';
+import { createStoredEvent } from './stored-event';
 
 /** Where the emitter reads a job's current state and sends its events. */
 export interface ProgressEmitterDeps {
@@ -48,7 +49,7 @@ export class ProgressEmitter {
     const room = this.deps.registry.get(jobId);
     const event = validateTransition(jobId, room?.latest, next);
     const seq = (room?.seq ?? 0) + 1;
-    this.deps.bus.publish({ jobId, event: { ...event, seq, at: this.deps.registry.now() } });
+    this.deps.bus.publish({ jobId, event: createStoredEvent(event, seq, this.deps.registry.now()) });
     return formatEventId(seq);
   }
 }

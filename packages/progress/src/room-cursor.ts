@@ -1,7 +1,7 @@
-import { formatEventId, parseEventId } from './event-id';
+import { parseEventId } from './event-id';
 import type { JobRoom } from './job-room';
 import type { ProgressMetrics } from './metrics';
-import { type DeliveredEvent, isTerminalEvent, type StoredEvent, wireData } from './stored-event';
+import { type DeliveredEvent, isTerminalEvent, type StoredEvent, sharedDelivery } from './stored-event';
 
 /** Where a subscriber starts and whether it may skip intermediate progress when behind. */
 export interface CursorOptions {
@@ -17,9 +17,9 @@ const NOTHING: readonly DeliveredEvent[] = [];
 
 /** One event as a subscriber receives it, flagged when it stands for the job's current state. */
 export function deliver(event: StoredEvent, snapshot: boolean, missed: boolean): DeliveredEvent {
-  const data = wireData(event);
-  if (!snapshot) return { id: formatEventId(event.seq), data };
-  return { id: formatEventId(event.seq), data: { ...data, snapshot: true, ...(missed ? { missed: true } : {}) } };
+  const shared = sharedDelivery(event);
+  if (!snapshot) return shared;
+  return { id: shared.id, data: { ...shared.data, snapshot: true, ...(missed ? { missed: true } : {}) } };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { JobEvent, JobStreamEvent } from '@jobstream/contracts';
+import { formatEventId } from './event-id';
 
 /** A job event with its sequence number and the time it was recorded. */
 export type StoredEvent = JobEvent & { seq: number; at: number };
@@ -9,16 +10,32 @@ export interface DeliveredEvent {
   data: JobStreamEvent;
 }
 
-const shared = new WeakMap<StoredEvent, JobStreamEvent>();
+const SHARED = Symbol('jobstream.sharedDelivery');
 
-/** The event's wire data, created once per event so that every subscriber (and serializer cache) sees the same object. */
-export function wireData(event: StoredEvent): JobStreamEvent {
-  let data = shared.get(event);
-  if (!data) {
-    data = { event: event.event, payload: event.payload } as JobStreamEvent;
-    shared.set(event, data);
+type WithShared = StoredEvent & { [SHARED]: DeliveredEvent | undefined };
+
+/** A job event numbered and timed for its room; every stored event is made here, so all share one shape. */
+export function createStoredEvent(event: JobEvent, seq: number, at: number): StoredEvent {
+  const stored: WithShared = { event: event.event, payload: event.payload, seq, at, [SHARED]: undefined } as WithShared;
+  return stored;
+}
+
+/**
+ * The event as every subscriber that is not sent a snapshot receives it: built once per event, so that all of
+ * them (and any serializer cache keyed on it) share one object. Kept on the event under a symbol key (which
+ * JSON and structured clone ignore) that `createStoredEvent` reserves.
+ */
+export function sharedDelivery(event: StoredEvent): DeliveredEvent {
+  const holder = event as WithShared;
+  let delivered = holder[SHARED];
+  if (!delivered) {
+    delivered = {
+      id: formatEventId(event.seq),
+      data: { event: event.event, payload: event.payload } as JobStreamEvent,
+    };
+    holder[SHARED] = delivered;
   }
-  return data;
+  return delivered;
 }
 
 /** True for `upload-completed` and `upload-error`. */

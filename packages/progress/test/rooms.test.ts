@@ -8,6 +8,7 @@ import {
   type ProgressHub,
   type ProgressHubOptions,
   type StoredEvent,
+  sharedDelivery,
   subscribeToJob,
 } from '../src/index';
 
@@ -286,6 +287,21 @@ describe('lagging subscribers and shared data', () => {
     expect(gotA.value?.data).toBe(gotB.value?.data);
     await a.stream.return();
     await b.stream.return();
+  });
+
+  it('keeps that shared object off the event’s JSON and clones', () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    emitSequence(hub, jobId, 1);
+    const event = hub.registry.get(jobId)?.latest as StoredEvent;
+    expect(sharedDelivery(event)).toBe(sharedDelivery(event));
+    expect(JSON.parse(JSON.stringify(event))).toEqual({
+      event: event.event,
+      payload: event.payload,
+      seq: 1,
+      at: event.at,
+    });
+    expect(Object.getOwnPropertySymbols(structuredClone(event))).toEqual([]);
   });
 });
 

@@ -46,6 +46,7 @@ export class Tally {
   /** Starts a phase: zeroes the counters, and records latency when asked. */
   reset(options: { recordLatency: boolean }): void {
     this.delivered = 0;
+    this.covered = 0;
     this.cpuAtReset = cpuMicros();
     this.latency = options.recordLatency ? new LatencyRecorder(LATENCY_CAPACITY) : undefined;
   }

@@ -27,6 +27,8 @@ export interface ScenarioOptions<S> {
   load?: LoadGenerator;
   /** Folder for a CPU profile of the server process. */
   cpuProfileDir?: string;
+  /** Length of the unmeasured warm-up flood, ms (0: none). */
+  warmupMs?: number;
 }
 
 /**

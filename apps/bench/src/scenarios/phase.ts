@@ -1,4 +1,4 @@
-import type { EmitReport, LoadReport } from '../protocol';
+import type { EmitReport, FloodParams, LoadReport } from '../protocol';
 import type { Pair } from './pair';
 
 /** Longest wait for the last terminal event after emitting stopped. */
@@ -12,6 +12,13 @@ export interface PhaseResult {
   cpuMicros: number;
   /** From the first emit to the last terminal event received, µs. */
   durationMicros: number;
+}
+
+/** Floods the subscribers unmeasured for `flood.maxMs` and waits until they caught up, so the measured phase runs warm code. */
+export async function warmUp(pair: Pair, flood: FloodParams): Promise<void> {
+  if (flood.maxMs <= 0) return;
+  await pair.load.call('reset', { recordLatency: false });
+  await pair.server.call('warm', flood);
 }
 
 /** Resets the load generator's counters, runs `emit` on the server, waits for the terminal events, samples CPU. */

@@ -2,14 +2,21 @@ import type { ServerRow } from '../results';
 import type { Sizes } from '../sizes';
 import { checkDelivery } from './check';
 import { type ScenarioOptions, startPair } from './pair';
-import { cpuPerMessage, runPhase, utilization } from './phase';
+import { cpuPerMessage, runPhase, utilization, warmUp } from './phase';
 
 /** S1-latency: S1's layout at a fixed event rate; emit-to-receive time from the timestamp in each event. */
-export async function runS1Latency(options: ScenarioOptions<Sizes['s1Latency']>): Promise<ServerRow> {
+export async function runS1Latency(
+  options: ScenarioOptions<Sizes['s1Latency']> & { warmupFlood?: Sizes['s1'] },
+): Promise<ServerRow> {
   const { kind, sizes } = options;
   await using pair = await startPair(kind, options);
   const { jobIds } = await pair.server.call('createJobs', { count: sizes.jobs });
   await pair.subscribe({ jobIds, subscribersPerJob: 1 });
+  if (options.warmupFlood) {
+    const { maxEvents, windowMessages, chunkMessages } = options.warmupFlood;
+    const maxMs = options.warmupMs ?? 0;
+    await warmUp(pair, { subscribersPerJob: 1, maxEvents, maxMs, windowMessages, chunkMessages });
+  }
   const { eventsPerSecond, durationMs } = sizes;
   const phase = await runPhase({
     pair,

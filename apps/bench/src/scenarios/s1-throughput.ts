@@ -2,7 +2,7 @@ import type { ServerRow } from '../results';
 import type { Sizes } from '../sizes';
 import { checkDelivery } from './check';
 import { type ScenarioOptions, startPair } from './pair';
-import { cpuPerMessage, runPhase, utilization } from './phase';
+import { cpuPerMessage, runPhase, utilization, warmUp } from './phase';
 
 /** S1: one subscriber on each of many jobs; progress round-robin as fast as it is delivered. */
 export async function runS1Throughput(options: ScenarioOptions<Sizes['s1']>): Promise<ServerRow> {
@@ -11,11 +11,9 @@ export async function runS1Throughput(options: ScenarioOptions<Sizes['s1']>): Pr
   const { jobIds } = await pair.server.call('createJobs', { count: sizes.jobs });
   await pair.subscribe({ jobIds, subscribersPerJob: 1 });
   const { maxEvents, maxMs, windowMessages, chunkMessages } = sizes;
-  const phase = await runPhase({
-    pair,
-    recordLatency: false,
-    emit: () => pair.server.call('flood', { subscribersPerJob: 1, maxEvents, maxMs, windowMessages, chunkMessages }),
-  });
+  const flood = { subscribersPerJob: 1, maxEvents, maxMs, windowMessages, chunkMessages };
+  await warmUp(pair, { ...flood, maxMs: options.warmupMs ?? 0 });
+  const phase = await runPhase({ pair, recordLatency: false, emit: () => pair.server.call('flood', flood) });
   return {
     scenario: 'S1',
     server: kind,

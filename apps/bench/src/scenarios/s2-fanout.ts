@@ -2,7 +2,7 @@ import type { ServerRow } from '../results';
 import type { Sizes } from '../sizes';
 import { checkDelivery } from './check';
 import { type ScenarioOptions, startPair } from './pair';
-import { cpuPerMessage, runPhase, utilization } from './phase';
+import { cpuPerMessage, runPhase, utilization, warmUp } from './phase';
 
 /** S2: one job, many subscribers; events emitted as fast as every subscriber receives them. */
 export async function runS2Fanout(options: ScenarioOptions<Sizes['s2']>): Promise<ServerRow> {
@@ -10,18 +10,15 @@ export async function runS2Fanout(options: ScenarioOptions<Sizes['s2']>): Promis
   await using pair = await startPair(kind, options);
   const { jobIds } = await pair.server.call('createJobs', { count: 1 });
   await pair.subscribe({ jobIds, subscribersPerJob: sizes.subscribers });
-  const phase = await runPhase({
-    pair,
-    recordLatency: false,
-    emit: () =>
-      pair.server.call('flood', {
-        subscribersPerJob: sizes.subscribers,
-        maxEvents: sizes.maxEvents,
-        maxMs: sizes.maxMs,
-        windowMessages: sizes.windowEvents * sizes.subscribers,
-        chunkMessages: 1,
-      }),
-  });
+  const flood = {
+    subscribersPerJob: sizes.subscribers,
+    maxEvents: sizes.maxEvents,
+    maxMs: sizes.maxMs,
+    windowMessages: sizes.windowEvents * sizes.subscribers,
+    chunkMessages: 1,
+  };
+  await warmUp(pair, { ...flood, maxMs: options.warmupMs ?? 0 });
+  const phase = await runPhase({ pair, recordLatency: false, emit: () => pair.server.call('flood', flood) });
   const seconds = phase.durationMicros / 1e6;
   return {
     scenario: 'S2',

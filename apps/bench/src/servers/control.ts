@@ -6,6 +6,9 @@ import type { BenchServer } from './bench-server';
 import { FlowControl } from './flow-control';
 import { sampleResources } from './resources';
 
+/** Longest wait for the subscribers to catch up after a warm-up flood. */
+const WARM_DRAIN_TIMEOUT_MS = 30_000;
+
 /** Drives one server: creates jobs, emits their events round-robin, and reports resources. */
 export class ServerControl {
   readonly flow = new FlowControl();
@@ -22,6 +25,7 @@ export class ServerControl {
       createJobs: ({ count }) => this.createJobs(count),
       sample: (params) => sampleResources(params),
       flood: (params) => this.flood(params),
+      warm: (params) => this.warm(params),
       paced: (params) => this.paced(params),
       complete: async () => {
         const atStart = await sampleResources({ gc: false });
@@ -47,11 +51,25 @@ export class ServerControl {
   }
 
   private async flood(params: FloodParams): Promise<EmitReport> {
-    const { subscribersPerJob, maxEvents, maxMs, windowMessages, chunkMessages } = params;
-    const chunk = Math.max(1, Math.floor(chunkMessages / subscribersPerJob));
     this.flow.reset();
     const atStart = await sampleResources({ gc: false });
     const startedAtMicros = nowMicros();
+    const events = await this.emitFlood(params);
+    return this.completeAll({ events, startedAtMicros, atStart });
+  }
+
+  private async warm(params: FloodParams): Promise<{ events: number }> {
+    this.flow.reset();
+    const events = await this.emitFlood(params);
+    const deadlineMs = Date.now() + WARM_DRAIN_TIMEOUT_MS;
+    await this.flow.waitForRoom({ emitted: events * params.subscribersPerJob, window: 1, deadlineMs });
+    return { events };
+  }
+
+  /** Emits progress as fast as the subscribers keep up, within the window; returns how many events. */
+  private async emitFlood(params: FloodParams): Promise<number> {
+    const { subscribersPerJob, maxEvents, maxMs, windowMessages, chunkMessages } = params;
+    const chunk = Math.max(1, Math.floor(chunkMessages / subscribersPerJob));
     const deadlineMs = Date.now() + maxMs;
     let events = 0;
     while (events < maxEvents && Date.now() < deadlineMs) {
@@ -61,7 +79,7 @@ export class ServerControl {
       events += batch;
       await yieldToIo();
     }
-    return this.completeAll({ events, startedAtMicros, atStart });
+    return events;
   }
 
   private async paced(params: PacedParams): Promise<EmitReport> {

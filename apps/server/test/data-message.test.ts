@@ -1,0 +1,49 @@
+import type { JobStreamEvent } from '@jobstream/contracts';
+import type { DeliveredEvent } from '@jobstream/progress';
+import superjson from 'superjson';
+import { describe, expect, it } from 'vitest';
+import { dataMessage } from '../src/data-message';
+
+function headOf(requestId: number | string, jsonrpc: boolean): string {
+  return `{"id":${JSON.stringify(requestId)}${jsonrpc ? ',"jsonrpc":"2.0"' : ''}`;
+}
+
+/** What tRPC's handler sends for a tracked event with superjson: the reference the native path must match. */
+function trpcMessage(requestId: number | string, jsonrpc: boolean, event: DeliveredEvent): string {
+  return JSON.stringify({
+    id: requestId,
+    ...(jsonrpc ? { jsonrpc: '2.0' } : {}),
+    result: { type: 'data', id: event.id, data: superjson.serialize({ id: event.id, data: event.data }) },
+  });
+}
+
+function delivered(id: string, message: string): DeliveredEvent {
+  const data = {
+    event: 'upload-progress',
+    payload: { jobId: 'j', templateName: 'users', status: 'processing', progress: 5, message, errors: ['Row 1: x'] },
+  } as JobStreamEvent;
+  return { id, data };
+}
+
+describe('dataMessage', () => {
+  it('is byte for byte the message tRPC sends, for any request id and with or without jsonrpc', () => {
+    const event = delivered('7', 'a $& b $1 "quoted" \\ \u2028 é');
+    for (const [requestId, jsonrpc] of [
+      [1, false],
+      [1, true],
+      ['sub-"x"', true],
+      [2, false],
+    ] as const) {
+      expect(dataMessage(headOf(requestId, jsonrpc), event)).toBe(trpcMessage(requestId, jsonrpc, event));
+    }
+  });
+
+  it('never serves one event’s message for another, even with equal ids', () => {
+    const head = headOf(1, false);
+    const first = delivered('3', 'first');
+    const second = delivered('3', 'second');
+    expect(dataMessage(head, first)).toContain('"first"');
+    expect(dataMessage(head, second)).toContain('"second"');
+    expect(dataMessage(head, first)).toContain('"first"');
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it, vi } from 'vitest';
+import { MicrotaskBatch } from '../src/microtask-batch';
+
+describe('MicrotaskBatch', () => {
+  it('runs everything queued in one task together, after that task, in order', async () => {
+    const batch = new MicrotaskBatch();
+    const ran: string[] = [];
+    const spy = vi.spyOn(globalThis, 'queueMicrotask');
+    batch.add(() => ran.push('a'));
+    batch.add(() => ran.push('b'));
+    batch.add(() => batch.add(() => ran.push('queued while running')));
+    expect(ran).toEqual([]);
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
+    await Promise.resolve();
+    await vi.waitFor(() => expect(ran).toEqual(['a', 'b', 'queued while running']));
+  });
+
+  it('runs the others when one throws, and reports the error as uncaught', async () => {
+    const batch = new MicrotaskBatch();
+    const ran: string[] = [];
+    const uncaught: unknown[] = [];
+    const listeners = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    process.on('uncaughtException', (error) => uncaught.push(error));
+    try {
+      batch.add(() => {
+        throw new Error('boom');
+      });
+      batch.add(() => ran.push('after'));
+      await vi.waitFor(() => expect(uncaught).toHaveLength(1));
+      expect(ran).toEqual(['after']);
+      expect((uncaught[0] as Error).message).toBe('boom');
+    } finally {
+      process.removeAllListeners('uncaughtException');
+      for (const listener of listeners) process.on('uncaughtException', listener);
+    }
+  });
+});
