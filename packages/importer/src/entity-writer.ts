@@ -33,25 +33,28 @@ export class EntityWriter {
     private readonly jobs: JobStore,
   ) {
     ensureTable(db, template);
-    const names = template.headers.map(quote);
-    const params = template.headers.map((name) => `@${name}`);
-    const sets = template.headers.filter((name) => name !== template.key).map((name) => `${quote(name)} = @${name}`);
+    const { headers, key } = template;
+    const others = headers.filter((name) => name !== key);
+    const placeholders = headers.map(() => '?');
+    // Positional parameters: binding an array is much cheaper per row than binding named ones from an object.
     this.insert = db.prepare(
-      `INSERT INTO ${quote(template.table)} (${names.join(', ')}, "updated_at") VALUES (${params.join(', ')}, @updatedAt)
-       ON CONFLICT DO NOTHING`,
+      `INSERT INTO ${quote(template.table)} (${headers.map(quote).join(', ')}, "updated_at")
+       VALUES (${placeholders.join(', ')}, ?) ON CONFLICT DO NOTHING`,
     );
     this.update = db.prepare(
-      `UPDATE ${quote(template.table)} SET ${sets.join(', ')}, "updated_at" = @updatedAt WHERE ${quote(template.key)} = @${template.key}`,
+      `UPDATE ${quote(template.table)} SET ${others.map((name) => `${quote(name)} = ?`).join(', ')}, "updated_at" = ?
+       WHERE ${quote(key)} = ?`,
     );
     this.writeBatch = db.transaction((jobId: string, rows: readonly ValidRow[], errors: readonly RowError[]) => {
       const counts: WriteCounts = { inserted: 0, updated: 0 };
       const updatedAt = Date.now();
+      const values: unknown[] = new Array(headers.length + 1);
+      values[headers.length] = updatedAt;
       for (const row of rows) {
-        const values: Record<string, unknown> = { updatedAt };
-        for (const name of template.headers) values[name] = row[name] ?? null;
+        for (let i = 0; i < headers.length; i++) values[i] = row[headers[i] as string] ?? null;
         if (this.insert.run(values).changes === 1) counts.inserted++;
         else {
-          this.update.run(values);
+          this.update.run([...others.map((name) => row[name] ?? null), updatedAt, row[key] ?? null]);
           counts.updated++;
         }
       }
