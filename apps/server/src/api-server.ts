@@ -5,7 +5,7 @@ import { createProgressHub, type ProgressHub } from '@jobstream/progress';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { WebSocket } from 'ws';
 import type { Config } from './config';
-import { httpConnectionHandle, wsConnectionHandle } from './connection-handle';
+import { HttpConnectionHandle, WsConnectionHandle } from './connection-handle';
 import { clientAddress } from './http/client-address';
 import { sessionCookie } from './http/cookies';
 import type { IdentifyCaller } from './http/identify';
@@ -84,7 +84,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     createContext: async ({ req, res, info }): Promise<ApiContext> => ({
       ...services,
       caller: await services.identify(req, info.connectionParams),
-      connection: httpConnectionHandle(res, connectionLimits),
+      connection: new HttpConnectionHandle(res, connectionLimits),
       setSessionCookie: (token) => res.appendHeader('set-cookie', sessionCookie(token, config.COOKIE_SECURE)),
     }),
     onError: logProcedureError,
@@ -98,7 +98,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       context = (async () => ({
         ...services,
         caller: await services.identify(req, connectionParams),
-        connection: wsConnectionHandle(socket, connectionLimits),
+        connection: new WsConnectionHandle(socket, connectionLimits),
       }))();
       wsContexts.set(socket, context);
     }

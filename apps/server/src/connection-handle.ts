@@ -12,56 +12,74 @@ export interface ConnectionLimits {
 
 const POLL_MS = 10;
 
-function slotCounter(
-  max: number,
-): Pick<ConnectionHandle, 'openSubscription' | 'closeSubscription' | 'maxSubscriptions'> {
-  let open = 0;
-  return {
-    maxSubscriptions: max,
-    openSubscription() {
-      if (open >= max) return false;
-      open++;
-      return true;
-    },
-    closeSubscription: () => {
-      open--;
-    },
-  };
+/** Counts a connection's subscription slots; the transports add how they wait for their send buffer. */
+abstract class SlotCountingHandle implements ConnectionHandle {
+  readonly maxSubscriptions: number;
+  private open = 0;
+
+  constructor(protected readonly limits: ConnectionLimits) {
+    this.maxSubscriptions = limits.maxSubscriptions;
+  }
+
+  openSubscription(): boolean {
+    if (this.open >= this.maxSubscriptions) return false;
+    this.open++;
+    return true;
+  }
+
+  closeSubscription(): void {
+    this.open--;
+  }
+
+  abstract writable(): Promise<void> | undefined;
 }
 
 /** A WebSocket's handle: writable while `bufferedAmount` is under the limit; waits by polling otherwise. */
-export function wsConnectionHandle(socket: WebSocket, limits: ConnectionLimits): ConnectionHandle {
-  const blocked = () => socket.readyState === socket.OPEN && socket.bufferedAmount > limits.sendBufferBytes;
-  return {
-    ...slotCounter(limits.maxSubscriptions),
-    writable() {
-      if (!blocked()) return undefined;
-      return new Promise((resolve) => {
-        const timer = setInterval(() => {
-          if (blocked()) return;
-          clearInterval(timer);
-          resolve();
-        }, POLL_MS);
-      });
-    },
-  };
+export class WsConnectionHandle extends SlotCountingHandle {
+  constructor(
+    private readonly socket: WebSocket,
+    limits: ConnectionLimits,
+  ) {
+    super(limits);
+  }
+
+  writable(): Promise<void> | undefined {
+    if (!this.blocked()) return undefined;
+    return new Promise((resolve) => {
+      const timer = setInterval(() => {
+        if (this.blocked()) return;
+        clearInterval(timer);
+        resolve();
+      }, POLL_MS);
+    });
+  }
+
+  private blocked(): boolean {
+    const { socket } = this;
+    return socket.readyState === socket.OPEN && socket.bufferedAmount > this.limits.sendBufferBytes;
+  }
 }
 
 /** An HTTP response's handle (one SSE stream per request): writable until the response needs a drain. */
-export function httpConnectionHandle(res: ServerResponse, limits: ConnectionLimits): ConnectionHandle {
-  return {
-    ...slotCounter(limits.maxSubscriptions),
-    writable() {
-      if (res.writableLength <= limits.sendBufferBytes || res.destroyed) return undefined;
-      return new Promise((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    },
-  };
+export class HttpConnectionHandle extends SlotCountingHandle {
+  constructor(
+    private readonly res: ServerResponse,
+    limits: ConnectionLimits,
+  ) {
+    super(limits);
+  }
+
+  writable(): Promise<void> | undefined {
+    const { res } = this;
+    if (res.writableLength <= this.limits.sendBufferBytes || res.destroyed) return undefined;
+    return new Promise((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
 }

@@ -39,12 +39,12 @@ export function nativeFrameFilter(options: {
   const native = new NativeProgress({
     socket,
     onError: options.onError,
-    context: () => {
+    context() {
       context ??= params.then((connectionParams) => options.context(req, socket, connectionParams));
       return context;
     },
   });
-  socket.once('close', () => {
+  socket.on('close', () => {
     resolveParams(null);
     native.close();
   });

@@ -104,18 +104,21 @@ export class NativeProgress {
       params.lastEventId === undefined
         ? params.input
         : { ...(params.input as object), lastEventId: params.lastEventId };
+    const native = this;
     const subscription: Subscription = {
       id,
       head,
       input,
       open: true,
       queued: false,
-      queuedFlush: () => {
-        subscription.queued = false;
-        this.flush(subscription);
-      },
       draining: false,
-      wake: () => this.queueFlush(subscription),
+      queuedFlush() {
+        subscription.queued = false;
+        native.flush(subscription);
+      },
+      wake() {
+        native.queueFlush(subscription);
+      },
     };
     this.subscriptions.set(id, subscription);
     let started = false;

@@ -101,13 +101,15 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
     handleUpgrade(req, socket, head) {
       const address = options.clientAddress(req);
       if (!addresses.acquire(address)) return refuse(socket, '429 Too Many Requests');
-      socket.once('close', () => addresses.release(address));
+      socket.on('close', () => addresses.release(address));
       wss.handleUpgrade(req, socket, head, (client) => {
         const filter = nativeFrameFilter({
           req,
           socket: client,
           context: options.context,
-          onError: (error) => options.onError?.({ error, path: NATIVE_PATH }),
+          onError(error) {
+            options.onError?.({ error, path: NATIVE_PATH });
+          },
         });
         gateMessages(client, limits.maxMessagesPerSecond, filter);
         wss.emit('connection', client, req);

@@ -22,5 +22,10 @@ export async function claimProgressSubscription(ctx: ApiContext, jobId: string):
       message: `At most ${connection.maxSubscriptions} subscriptions per connection`,
     });
   }
-  return { job, release: () => connection.closeSubscription() };
+  return {
+    job,
+    release() {
+      connection.closeSubscription();
+    },
+  };
 }
