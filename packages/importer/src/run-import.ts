@@ -36,10 +36,18 @@ export interface RunImportOptions {
   limits?: Partial<ImportLimits>;
 }
 
+/** Adds `key` to `keys` in one hash lookup (the set can hold millions); false when it was already there. */
+function addKey(keys: Set<string>, key: string): boolean {
+  const before = keys.size;
+  keys.add(key);
+  return keys.size !== before;
+}
+
 /** Parses, validates and stores one CSV file; resolves with exact counts, rejects with an `ImportFailure` or an abort. */
 export async function runImport(options: RunImportOptions): Promise<ImportCounts> {
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const { jobId, template, signal, onProgress } = options;
+  const names = template.headers;
   const writer = new EntityWriter(options.db, template, options.jobs);
   const counts: ImportCounts = {
     processed: 0,
@@ -90,15 +98,14 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
         if (cells.length !== header.length) {
           reject(row, [`expected ${header.length} columns, got ${cells.length}`], cells);
         } else {
+          // Keyed by the template's own names (the header is a permutation of them): constant strings make
+          // every row's record the same shape, which the file's header strings would not.
           const record: Record<string, string> = {};
-          for (let i = 0; i < header.length; i++) record[header[i] as string] = cells[i] as string;
+          for (let i = 0; i < names.length; i++) record[names[i] as string] = cells[positions[i] as number] as string;
           const result = template.validate(record);
           if (!result.ok) reject(row, result.errors, cells);
-          else if (seenKeys.has(result.key)) reject(row, [`${template.key}: duplicate of an earlier row`], cells);
-          else {
-            seenKeys.add(result.key);
-            rows.push(result.row);
-          }
+          else if (!addKey(seenKeys, result.key)) reject(row, [`${template.key}: duplicate of an earlier row`], cells);
+          else rows.push(result.row);
         }
         if (rows.length + rejected.length >= limits.batchSize) flush();
         if (onProgress && (row & 63) === 0 && Date.now() - lastReport >= limits.progressIntervalMs) {
