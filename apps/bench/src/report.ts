@@ -129,6 +129,7 @@ function importTable(runs: readonly ImportRow[], sizes: Sizes): string {
     { header: 'x bare loop', align: 'right' },
     { header: 'rows/CPU-s', align: 'right' },
     { header: 'progress events', align: 'right' },
+    { header: 'reporting % of run', align: 'right' },
     { header: 'check', align: 'left' },
   ];
   const body = variants.flatMap((variant) => {
@@ -146,6 +147,7 @@ function importTable(runs: readonly ImportRow[], sizes: Sizes): string {
         formatRatio(bare?.check.ok ? best.rowsPerSec / bare.rowsPerSec : undefined),
         formatNumber(best.rowsPerCpuSec),
         best.events === undefined ? '' : formatNumber(best.events),
+        best.reportingMs === undefined ? '' : formatNumber((100 * best.reportingMs) / best.elapsedMs, 2),
         checkCell(ofVariant.every((r) => r.check.ok)),
       ],
     ];

@@ -38,6 +38,8 @@ export interface ImportRow {
   rowsPerCpuSec: number;
   /** Progress events the in-process subscriber received. */
   events?: number;
+  /** Time spent in the progress reporter's calls, ms: the direct measure of what reporting costs. */
+  reportingMs?: number;
   check: Check;
 }
 

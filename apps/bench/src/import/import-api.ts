@@ -8,6 +8,8 @@ export interface ImportRun {
   rows: number;
   /** Progress events received by the subscriber (engine with progress on). */
   events?: number;
+  /** Time spent in the progress reporter's calls (engine with progress on), ms. */
+  reportingMs?: number;
   problems: string[];
 }
 

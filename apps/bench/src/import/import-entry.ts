@@ -40,7 +40,8 @@ const api: ImportApi = {
       if (outcome.failed > 0) problems.push(`${outcome.failed} rows rejected`);
       const completion = progress ? completionProblem(outcome.last, expectedRows) : undefined;
       if (completion) problems.push(completion);
-      return { ...time, rows: outcome.rows, events: outcome.events, problems };
+      const reporting = outcome.reportingMs === undefined ? {} : { reportingMs: outcome.reportingMs };
+      return { ...time, rows: outcome.rows, events: outcome.events, ...reporting, problems };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -33,6 +33,7 @@ async function runOnce(variant: ImportVariant, file: string, rows: number): Prom
       rowsPerSec: run.rows / (run.elapsedMs / 1000),
       rowsPerCpuSec: run.rows / (run.cpuMs / 1000),
       ...(run.events === undefined ? {} : { events: run.events }),
+      ...(run.reportingMs === undefined ? {} : { reportingMs: run.reportingMs }),
       check: { ok: run.problems.length === 0, problems: run.problems },
     };
   } catch (error) {
