@@ -104,6 +104,8 @@ export class NativeProgress {
       params.lastEventId === undefined
         ? params.input
         : { ...(params.input as object), lastEventId: params.lastEventId };
+    // Shorthand methods, not arrow properties: under tsx (esbuild's keepNames) each arrow assigned to a property
+    // is renamed at run time, which gives every subscription's closures their own shape and property array.
     const native = this;
     const subscription: Subscription = {
       id,
