@@ -6,6 +6,8 @@ export interface ResourceSample {
   cpuMicros: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** The longest garbage-collection pause since the previous sample, ms. */
+  gcMaxPauseMs: number;
 }
 
 /** Where load-generator clients connect. */

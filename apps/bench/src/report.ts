@@ -41,6 +41,7 @@ const SPECS: Record<ServerScenarioId, ScenarioSpec> = {
       { key: 'p50Ms', header: 'p50 ms', digits: 2, ratio: true },
       { key: 'p99Ms', header: 'p99 ms', digits: 2, ratio: true },
       { key: 'maxMs', header: 'max ms', digits: 2 },
+      { key: 'gcMaxPauseMs', header: 'max GC pause ms', digits: 2 },
       { key: 'samples', header: 'samples', digits: 0 },
     ],
   },

@@ -1,6 +1,6 @@
 import { conflate } from './conflate';
 import { EventRing } from './event-ring';
-import { isTerminalEvent, type StoredEvent } from './stored-event';
+import { type DeliveredEvent, isTerminalEvent, type StoredEvent, toDelivered } from './stored-event';
 
 /** Bounds of a room's history. */
 export interface HistoryLimits {
@@ -38,6 +38,8 @@ export class JobRoom {
   /** The job ended and its retention has passed: the room goes as soon as no one is in it. */
   expired = false;
   private readonly history: EventRing;
+  /** The latest event as delivered, built at its first delivery and dropped at the next append. */
+  private latestDelivered: DeliveredEvent | undefined;
   private waiters = new Set<() => void>();
   /** The other of two sets swapped at each append, so a waiter woken by it can wait again at once. */
   private spare = new Set<() => void>();
@@ -62,6 +64,7 @@ export class JobRoom {
   append(event: StoredEvent): void {
     this.seq = event.seq;
     this.latest = event;
+    this.latestDelivered = undefined;
     if (isTerminalEvent(event)) this.endedAt = event.at;
     else this.lastProgress = event;
     this.history.push(event);
@@ -71,6 +74,16 @@ export class JobRoom {
     this.spare = waking;
     for (const wake of waking) wake();
     waking.clear();
+  }
+
+  /**
+   * `event` as a subscriber receives it when not a snapshot. Every subscriber of the latest event gets one shared
+   * object (and serializer caches keyed on it hit); older events, read only by lagging subscribers, get their own.
+   */
+  delivered(event: StoredEvent): DeliveredEvent {
+    if (event !== this.latest) return toDelivered(event);
+    this.latestDelivered ??= toDelivered(event);
+    return this.latestDelivered;
   }
 
   /** Events after `cursor` (undefined: a new subscriber), conflated when asked; a snapshot when history has a gap. */

@@ -1,7 +1,7 @@
 import { parseEventId } from './event-id';
 import type { JobRoom } from './job-room';
 import type { ProgressMetrics } from './metrics';
-import { type DeliveredEvent, isTerminalEvent, type StoredEvent, sharedDelivery } from './stored-event';
+import { type DeliveredEvent, isTerminalEvent } from './stored-event';
 
 /** Where a subscriber starts and whether it may skip intermediate progress when behind. */
 export interface CursorOptions {
@@ -15,11 +15,9 @@ type Counters = Pick<ProgressMetrics, 'eventsDelivered' | 'eventsConflated' | 's
 
 const NOTHING: readonly DeliveredEvent[] = [];
 
-/** One event as a subscriber receives it, flagged when it stands for the job's current state. */
-export function deliver(event: StoredEvent, snapshot: boolean, missed: boolean): DeliveredEvent {
-  const shared = sharedDelivery(event);
-  if (!snapshot) return shared;
-  return { id: shared.id, data: { ...shared.data, snapshot: true, ...(missed ? { missed: true } : {}) } };
+/** `delivered` flagged as the job's current state, and as standing for missed events when they were. */
+export function asSnapshot(delivered: DeliveredEvent, missed: boolean): DeliveredEvent {
+  return { id: delivered.id, data: { ...delivered.data, snapshot: true, ...(missed ? { missed: true } : {}) } };
 }
 
 /**
@@ -56,7 +54,8 @@ export class RoomCursor {
     const delivered: DeliveredEvent[] = [];
     for (const event of batch.events) {
       this.seq = event.seq;
-      delivered.push(deliver(event, batch.snapshot, batch.missed || this.missedOnResume));
+      const plain = this.room.delivered(event);
+      delivered.push(batch.snapshot ? asSnapshot(plain, batch.missed || this.missedOnResume) : plain);
       this.missedOnResume = false;
       if (isTerminalEvent(event)) {
         this.done = true;

@@ -1,7 +1,7 @@
 import { parseEventId } from './event-id';
-import { type CursorOptions, deliver, RoomCursor } from './room-cursor';
+import { asSnapshot, type CursorOptions, RoomCursor } from './room-cursor';
 import type { RoomRegistry } from './room-registry';
-import type { DeliveredEvent, StoredEvent } from './stored-event';
+import { type DeliveredEvent, type StoredEvent, toDelivered } from './stored-event';
 
 /** Options of one subscription. */
 export interface SubscribeOptions extends CursorOptions {
@@ -37,7 +37,7 @@ export function storedDelivery(
   if (cursor !== undefined && cursor >= terminal.seq) return undefined;
   registry.counters.snapshotsSent++;
   registry.counters.eventsDelivered++;
-  return deliver(terminal, true, cursor !== undefined);
+  return asSnapshot(toDelivered(terminal), cursor !== undefined);
 }
 
 async function* streamStored(

@@ -12,6 +12,8 @@ export interface PhaseResult {
   cpuMicros: number;
   /** From the first emit to the last terminal event received, µs. */
   durationMicros: number;
+  /** The server's longest GC pause over the phase, ms. */
+  gcMaxPauseMs: number;
 }
 
 /** Floods the subscribers unmeasured for `flood.maxMs` and waits until they caught up, so the measured phase runs warm code. */
@@ -37,6 +39,7 @@ export async function runPhase(options: {
     emitted,
     load,
     cpuMicros: end.cpuMicros - emitted.atStart.cpuMicros,
+    gcMaxPauseMs: end.gcMaxPauseMs,
     durationMicros: Math.max(1, lastReceive - emitted.startedAtMicros),
   };
 }

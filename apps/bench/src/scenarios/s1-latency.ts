@@ -31,6 +31,7 @@ export async function runS1Latency(
       p50Ms: latency.p50 / 1000,
       p99Ms: latency.p99 / 1000,
       maxMs: latency.max / 1000,
+      gcMaxPauseMs: phase.gcMaxPauseMs,
       samples: latency.count,
       cpuMicrosPerMsg: cpuPerMessage(phase),
       ...utilization(phase),
