@@ -94,7 +94,6 @@ export class JobRoom {
     if (cursor === this.seq) return EMPTY;
     const oldest = this.history.oldest;
     if (cursor > this.seq || !oldest || oldest.seq > cursor + 1) return this.gapSnapshot(cursor);
-    if (cursor === this.seq - 1) return { events: [latest], snapshot: false, missed: false, conflated: 0 };
     const pending = this.history.from(cursor + 1 - oldest.seq);
     if (!conflating || pending.length === 1) return { events: pending, snapshot: false, missed: false, conflated: 0 };
     const events = conflate(pending);

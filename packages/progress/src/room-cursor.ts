@@ -1,7 +1,7 @@
 import { parseEventId } from './event-id';
 import type { JobRoom } from './job-room';
 import type { ProgressMetrics } from './metrics';
-import { type DeliveredEvent, isTerminalEvent } from './stored-event';
+import { type DeliveredEvent, isTerminalEvent, type StoredEvent } from './stored-event';
 
 /** Where a subscriber starts and whether it may skip intermediate progress when behind. */
 export interface CursorOptions {
@@ -31,6 +31,8 @@ export class RoomCursor {
   private exact: boolean;
   private missedOnResume: boolean;
   private readonly conflate: boolean;
+  /** What `take` returns for the common case, one new event: reused, as each take's result is read before the next. */
+  private readonly next: DeliveredEvent[] = [];
 
   constructor(
     private readonly room: JobRoom,
@@ -43,9 +45,22 @@ export class RoomCursor {
     this.conflate = options.conflate ?? true;
   }
 
-  /** The events to send now, in order, advancing past them; empty when the subscriber is up to date. */
+  /**
+   * The events to send now, in order, advancing past them; empty when the subscriber is up to date. The array
+   * is valid until the next call.
+   */
   take(): readonly DeliveredEvent[] {
     if (this.done) return NOTHING;
+    const { room } = this;
+    if (!this.exact && this.seq === room.seq - 1) {
+      // Up to date but for the newest event, which the history always holds: no gap, nothing to conflate.
+      const event = room.latest as StoredEvent;
+      this.seq = event.seq;
+      this.done = isTerminalEvent(event);
+      this.counters.eventsDelivered++;
+      this.next[0] = room.delivered(event);
+      return this.next;
+    }
     const batch = this.room.read(this.seq, this.conflate && !this.exact);
     this.exact = false;
     if (batch.events.length === 0) return NOTHING;
