@@ -1,4 +1,5 @@
 import type { DeliveredEvent } from '@jobstream/progress';
+import { eventJson } from './event-json';
 
 /** The last message built: consecutive sends of one event (its fan-out) reuse it. Holds one event at most. */
 let last: { event: DeliveredEvent; tail: string; head: string; message: string } | undefined;
@@ -6,7 +7,7 @@ let last: { event: DeliveredEvent; tail: string; head: string; message: string }
 /** Everything after the request id: `,"result":{"type":"data",…}}`. */
 function tailOf(event: DeliveredEvent): string {
   const id = JSON.stringify(event.id);
-  return `,"result":{"type":"data","id":${id},"data":{"json":{"id":${id},"data":${JSON.stringify(event.data)}}}}}`;
+  return `,"result":{"type":"data","id":${id},"data":{"json":{"id":${id},"data":${eventJson(event.data)}}}}}`;
 }
 
 /**
