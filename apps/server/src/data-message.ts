@@ -1,8 +1,24 @@
 import type { DeliveredEvent } from '@jobstream/progress';
 import { eventJson } from './event-json';
+import { type Frame, textFrame } from './ws-frame';
+
+/** A data message ready to send: its text, and from its second send on (a fan-out) its frame, built once. */
+export interface DataMessage {
+  readonly text: string;
+  readonly frame: Frame | undefined;
+}
+
+interface LastMessage extends DataMessage {
+  event: DeliveredEvent;
+  tail: string;
+  head: string;
+  text: string;
+  frame: Frame | undefined;
+  sends: number;
+}
 
 /** The last message built: consecutive sends of one event (its fan-out) reuse it. Holds one event at most. */
-let last: { event: DeliveredEvent; tail: string; head: string; message: string } | undefined;
+let last: LastMessage | undefined;
 
 /** Everything after the request id: `,"result":{"type":"data",…}}`. */
 function tailOf(event: DeliveredEvent): string {
@@ -13,15 +29,18 @@ function tailOf(event: DeliveredEvent): string {
 /**
  * tRPC's data message carrying `event` to the subscription whose messages start with `head` (`{"id":…`). An
  * event sent to many subscribers in a row is serialized once, and its whole message reused for every
- * subscription with the same head (clients number their requests alike, so most share one).
+ * subscription with the same head (clients number their requests alike, so most share one), framed once too.
  */
-export function dataMessage(head: string, event: DeliveredEvent): string {
+export function dataMessage(head: string, event: DeliveredEvent): DataMessage {
   if (last?.event !== event) {
     const tail = tailOf(event);
-    last = { event, tail, head, message: head + tail };
+    last = { event, tail, head, text: head + tail, frame: undefined, sends: 0 };
   } else if (last.head !== head) {
     last.head = head;
-    last.message = head + last.tail;
+    last.text = head + last.tail;
+    last.frame = undefined;
+    last.sends = 0;
   }
-  return last.message;
+  if (++last.sends === 2) last.frame = textFrame(last.text);
+  return last;
 }

@@ -10,8 +10,9 @@ import {
   transformTRPCResponse,
 } from '@trpc/server/unstable-core-do-not-import';
 import type { WebSocket } from 'ws';
-import { dataMessage } from './data-message';
+import { type DataMessage, dataMessage } from './data-message';
 import { MicrotaskBatch } from './microtask-batch';
+import { type Frame, frameWriter } from './ws-frame';
 
 /** The subscription served natively; every other message goes to tRPC's handler. */
 export const NATIVE_PATH = 'upload.onProgress';
@@ -57,8 +58,12 @@ export interface NativeProgressOptions {
  */
 export class NativeProgress {
   private readonly subscriptions = new Map<RequestId, Subscription>();
+  /** Writes a pre-built frame, when the connection can take one. */
+  private readonly writeFrame: ((frame: Frame) => void) | undefined;
 
-  constructor(private readonly options: NativeProgressOptions) {}
+  constructor(private readonly options: NativeProgressOptions) {
+    this.writeFrame = frameWriter(options.socket);
+  }
 
   /** Takes the requests of a decoded frame that are ours; returns what is left for tRPC (undefined if nothing). */
   intercept(frame: unknown): unknown {
@@ -140,7 +145,7 @@ export class NativeProgress {
         const terminal = terminalEventOf(job);
         if (!terminal) throw new TRPCError({ code: 'NOT_FOUND', message: `No job ${job.jobId}` });
         const event = storedDelivery(ctx.registry, terminal, parsed.data.lastEventId);
-        if (event) this.send(dataMessage(head, event));
+        if (event) this.sendData(dataMessage(head, event));
         return this.end(subscription, true);
       }
       subscription.room = room;
@@ -176,7 +181,7 @@ export class NativeProgress {
       });
       return;
     }
-    for (const event of cursor.take()) this.send(dataMessage(subscription.head, event));
+    for (const event of cursor.take()) this.sendData(dataMessage(subscription.head, event));
     if (cursor.done) this.end(subscription, true);
     else room.addWaiter(subscription.wake);
   }
@@ -206,6 +211,13 @@ export class NativeProgress {
     });
     const jsonrpc = subscription.head.includes('"jsonrpc"') ? ('2.0' as const) : undefined;
     this.send(JSON.stringify(transformTRPCResponse(config, { id: subscription.id, jsonrpc, error: shape })));
+  }
+
+  private sendData(message: DataMessage): void {
+    const { socket } = this.options;
+    if (socket.readyState !== socket.OPEN) return;
+    if (message.frame && this.writeFrame) this.writeFrame(message.frame);
+    else socket.send(message.text);
   }
 
   private send(message: string): void {

@@ -34,7 +34,7 @@ describe('dataMessage', () => {
       ['sub-"x"', true],
       [2, false],
     ] as const) {
-      expect(dataMessage(headOf(requestId, jsonrpc), event)).toBe(trpcMessage(requestId, jsonrpc, event));
+      expect(dataMessage(headOf(requestId, jsonrpc), event).text).toBe(trpcMessage(requestId, jsonrpc, event));
     }
   });
 
@@ -42,8 +42,20 @@ describe('dataMessage', () => {
     const head = headOf(1, false);
     const first = delivered('3', 'first');
     const second = delivered('3', 'second');
-    expect(dataMessage(head, first)).toContain('"first"');
-    expect(dataMessage(head, second)).toContain('"second"');
-    expect(dataMessage(head, first)).toContain('"first"');
+    expect(dataMessage(head, first).text).toContain('"first"');
+    expect(dataMessage(head, second).text).toContain('"second"');
+    expect(dataMessage(head, first).text).toContain('"first"');
+  });
+
+  it('frames a message once it fans out, and the frame carries exactly its text', () => {
+    const head = headOf(1, false);
+    const event = delivered('11', 'fan-out é');
+    expect(dataMessage(head, event).frame).toBeUndefined();
+    const { frame, text } = dataMessage(head, event);
+    expect(frame).toBeDefined();
+    expect(dataMessage(head, event).frame).toBe(frame);
+    const [header, payload] = frame ?? [];
+    expect(header?.[0]).toBe(0x81);
+    expect(payload?.toString()).toBe(text);
   });
 });
