@@ -2,17 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { checkUploadProgress, type JobStreamEvent, UploadProgressSchema } from '@jobstream/contracts';
 import { describe, expect, it } from 'vitest';
 import { eventJson } from '../src/event-json';
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, SEED } from './fuzz-seed';
 
 const STRINGS = [
   '',
@@ -25,7 +15,7 @@ const NUMBERS = [0, -0, 1, 42.5, 99.99999, 100, 1e-7, 123456789, 2 ** 53 - 1];
 
 describe('eventJson', () => {
   it('is byte for byte JSON.stringify of progress events as the emitter stores them (5,000 seeded payloads)', () => {
-    const random = seededRandom(20261128);
+    const random = mulberry32(SEED);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
     const jobId = randomUUID();
     for (let i = 0; i < 5_000; i++) {
