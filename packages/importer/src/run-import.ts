@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs';
 import type { Database, JobStore, RowError } from '@jobstream/storage';
 import { parse } from 'csv-parse';
-import { EntityWriter } from './entity-writer';
+import { EntityWriter, type PendingRow } from './entity-writer';
 import { checkHeader } from './header';
 import { describeParseError, ImportFailure } from './import-failure';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits';
 import { recordBatches } from './record-batches';
-import type { ImportTemplate, ValidRow } from './templates/define-template';
+import type { ImportTemplate } from './templates/define-template';
 
 /** Counts of an import so far; exact once it has finished. */
 export interface ImportCounts {
@@ -36,11 +36,22 @@ export interface RunImportOptions {
   limits?: Partial<ImportLimits>;
 }
 
-/** Adds `key` to `keys` in one hash lookup (the set can hold millions); false when it was already there. */
-function addKey(keys: Set<string>, key: string): boolean {
-  const before = keys.size;
-  keys.add(key);
-  return keys.size !== before;
+/** One rejected row's reasons, as the progress events list them (`Row N: reason`). */
+interface ReportedError {
+  row: number;
+  reasons: string[];
+}
+
+/** Two row-ordered lists of rejected rows as one, in row order. */
+function inRowOrder(a: readonly ReportedError[], b: readonly ReportedError[]): ReportedError[] {
+  const merged: ReportedError[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && (a[i] as ReportedError).row <= (b[j] as ReportedError).row);
+    merged.push(next ? (a[i++] as ReportedError) : (b[j++] as ReportedError));
+  }
+  return merged;
 }
 
 /** Parses, validates and stores one CSV file; resolves with exact counts, rejects with an `ImportFailure` or an abort. */
@@ -48,7 +59,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const { jobId, template, signal, onProgress } = options;
   const names = template.headers;
-  const writer = new EntityWriter(options.db, template, options.jobs);
+  const writer = new EntityWriter(options.db, template, options.jobs, jobId);
   const counts: ImportCounts = {
     processed: 0,
     total: options.estimatedRows,
@@ -57,27 +68,35 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
     failed: 0,
     errors: [],
   };
-  const seenKeys = new Set<string>();
-  let rows: ValidRow[] = [];
+  let rows: PendingRow[] = [];
   let rejected: RowError[] = [];
+  /** The reasons of this batch's invalid rows; duplicates join them when the batch is written. */
+  let invalid: ReportedError[] = [];
   let header: string[] | undefined;
   let positions: number[] = [];
   let lastReport = Date.now();
 
+  const duplicateReason = [`${template.key}: duplicate of an earlier row`];
   const flush = () => {
     if (rows.length === 0 && rejected.length === 0) return;
-    const written = writer.write(jobId, rows, rejected);
+    const written = writer.write(rows, rejected, positions);
     counts.inserted += written.inserted;
     counts.updated += written.updated;
+    counts.failed += written.duplicates.length;
+    const duplicates = written.duplicates.map(({ row }) => ({ row, reasons: duplicateReason }));
+    for (const { row, reasons } of inRowOrder(invalid, duplicates)) {
+      for (const reason of reasons)
+        if (counts.errors.length < limits.maxErrorsInEvent) counts.errors.push(`Row ${row}: ${reason}`);
+    }
     rows = [];
     rejected = [];
+    invalid = [];
   };
-  const reject = (row: number, messages: string[], cells: string[]) => {
+  const reject = (row: number, reasons: string[], cells: string[]) => {
     counts.failed++;
-    const message = messages.map((m) => `Row ${row}: ${m}`).join('; ');
+    const message = reasons.map((reason) => `Row ${row}: ${reason}`).join('; ');
     rejected.push({ row, message, cells: positions.map((at) => cells[at] ?? '') });
-    for (const m of messages)
-      if (counts.errors.length < limits.maxErrorsInEvent) counts.errors.push(`Row ${row}: ${m}`);
+    invalid.push({ row, reasons });
   };
 
   const parser = createReadStream(options.file).pipe(
@@ -104,8 +123,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
           for (let i = 0; i < names.length; i++) record[names[i] as string] = cells[positions[i] as number] as string;
           const result = template.validate(record);
           if (!result.ok) reject(row, result.errors, cells);
-          else if (!addKey(seenKeys, result.key)) reject(row, [`${template.key}: duplicate of an earlier row`], cells);
-          else rows.push(result.row);
+          else rows.push({ row, values: result.row, cells });
         }
         if (rows.length + rejected.length >= limits.batchSize) flush();
         if (onProgress && (row & 63) === 0 && Date.now() - lastReport >= limits.progressIntervalMs) {

@@ -176,6 +176,50 @@ describe('runImport', () => {
     expect(userRows(env.db)).toHaveLength(4);
   });
 
+  it('rejects a key repeated across batches, and a repeat of a key it updated, keeping the first values', async () => {
+    await using env = await importEnv();
+    await env.run('email,name,role\nold@example.com,Old,viewer\n');
+    const csv = [
+      'email,name,role',
+      'a@example.com,First A,admin',
+      'old@example.com,Old Renamed,member',
+      'b@example.com,B,member',
+      'bad,Bad,member',
+      'A@example.com,Second A,viewer',
+      'old@example.com,Old Again,admin',
+    ].join('\n');
+    const { jobId, counts } = await env.run(csv, { limits: { batchSize: 2 } });
+    expect(counts).toMatchObject({ processed: 6, inserted: 2, updated: 1, failed: 3 });
+    expect(counts.errors).toEqual([
+      'Row 4: email: Invalid email address',
+      'Row 5: email: duplicate of an earlier row',
+      'Row 6: email: duplicate of an earlier row',
+    ]);
+    expect(userRows(env.db)).toEqual([
+      { email: 'a@example.com', name: 'First A', role: 'admin' },
+      { email: 'b@example.com', name: 'B', role: 'member' },
+      { email: 'old@example.com', name: 'Old Renamed', role: 'member' },
+    ]);
+    expect([...env.jobs.rowErrors(jobId)].map(({ row, cells }) => ({ row, cells }))).toEqual([
+      { row: 4, cells: ['bad', 'Bad', 'member'] },
+      { row: 5, cells: ['A@example.com', 'Second A', 'viewer'] },
+      { row: 6, cells: ['old@example.com', 'Old Again', 'admin'] },
+    ]);
+  });
+
+  it('imports into a table made before rows were marked with their import, adding the marker', async () => {
+    await using env = await importEnv();
+    env.db.exec(
+      'CREATE TABLE users (email TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, updated_at INTEGER NOT NULL)',
+    );
+    env.db.prepare("INSERT INTO users VALUES ('kept@example.com', 'Kept', 'viewer', 0)").run();
+    const { counts } = await env.run(
+      'email,name,role\nkept@example.com,Kept Again,admin\nkept@example.com,Twice,admin\n',
+    );
+    expect(counts).toMatchObject({ processed: 2, inserted: 0, updated: 1, failed: 1 });
+    expect(userRows(env.db)).toEqual([{ email: 'kept@example.com', name: 'Kept Again', role: 'admin' }]);
+  });
+
   it('reads a BOM and CRLF line ends', async () => {
     await using env = await importEnv();
     const { counts } = await env.run(Buffer.from(`\uFEFF${usersCsv(3, '\r\n')}`, 'utf8'));

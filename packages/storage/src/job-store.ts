@@ -115,6 +115,7 @@ export class JobStore {
          WHERE id = @id`,
       ),
       get: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+      number: db.prepare<[string], { n: number }>('SELECT rowid AS n FROM jobs WHERE id = ?'),
       list: db.prepare<[string, number], JobRow>(
         'SELECT * FROM jobs WHERE owner = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
       ),
@@ -174,6 +175,11 @@ export class JobStore {
   /** Marks every job still running as failed; called at start-up, when no job can be running. Returns how many. */
   failInterrupted(message: string): number {
     return this.statements.interrupt.run({ message, now: this.now() }).changes;
+  }
+
+  /** A job's number: a small integer unique to the job in this database, for marking the rows it writes. */
+  numberOf(jobId: string): number | undefined {
+    return this.statements.number.get(jobId)?.n;
   }
 
   /** Stores rejected rows; call inside the import's write transaction. */
