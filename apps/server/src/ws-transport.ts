@@ -7,7 +7,6 @@ import { AddressLimiter } from './address-limiter';
 import { messageRate, requestCount } from './message-rate';
 import { type FrameFilter, nativeFrameFilter, type WsContextFactory } from './native-gate';
 import { NATIVE_PATH } from './native-progress';
-import { createSharedPayloadEncoder } from './shared-payload-encoder';
 
 /** Limits of the WebSocket transport; each has a documented default in the config. */
 export interface WsLimits {
@@ -93,7 +92,6 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
     router: appRouter,
     createContext: ({ req, res, info }: CreateWSSContextFnOptions) => options.context(req, res, info.connectionParams),
     keepAlive: { enabled: true, pingMs: options.pingMs, pongWaitMs: options.pongWaitMs },
-    experimental_encoder: createSharedPayloadEncoder(),
     onError: options.onError,
   });
   return {

@@ -10,5 +10,5 @@ export { authorizedJob, requireSession } from './job-access';
 export { claimProgressSubscription, type ProgressClaim } from './progress-access';
 export { type AppRouter, appRouter } from './root';
 export { terminalEventOf } from './stored-events';
-export { isPlainJson, markPlainJson, transformer } from './transformer';
+export { markPlainJson, transformer } from './transformer';
 export { createCallerFactory } from './trpc';

@@ -9,7 +9,7 @@ export function markPlainJson<T extends object>(value: T): T {
 }
 
 /** True for an object marked with `markPlainJson`. */
-export function isPlainJson(value: unknown): value is object {
+function isPlainJson(value: unknown): value is object {
   return typeof value === 'object' && value !== null && plain.has(value);
 }
 
