@@ -2,6 +2,7 @@ import {
   isTerminalStatus,
   type JobStreamEvent,
   type UploadFailure,
+  type UploadProgress,
   type UploadResult,
   UploadStatus,
 } from '@jobstream/contracts';
@@ -9,17 +10,17 @@ import { compareEventIds } from './event-id';
 import { mergeErrors } from './merge-errors';
 import { addRateSample, EMPTY_RATE, type RateEstimate } from './rate-estimator';
 
+/** The contract's progress fields as last reported: the template is undefined until the first event. */
+type LatestProgress = { [K in 'templateName' | 'processed' | 'total']: UploadProgress[K] | undefined } & Pick<
+  UploadProgress,
+  'progress' | 'message'
+>;
+
 /** Everything known about one job, accumulated from its event stream. */
-export interface JobProgressState {
+export interface JobProgressState extends LatestProgress {
   jobId: string | undefined;
-  /** Undefined until the first event (the snapshot) arrives. */
+  /** Any `UploadStatus`, terminal ones included; undefined until the first event (the snapshot) arrives. */
   status: UploadStatus | undefined;
-  templateName: string | undefined;
-  /** Percent, 0 to 100. */
-  progress: number;
-  message: string;
-  processed: number | undefined;
-  total: number | undefined;
   /** Row errors so far, without duplicates, in arrival order. */
   errors: readonly string[];
   result: UploadResult | undefined;

@@ -1,6 +1,7 @@
 'use client';
 
 import { type ConnectionStatus, useConnectionStatus } from '@jobstream/react';
+import { useSession } from './session-context';
 
 const LABELS: Record<ConnectionStatus, string> = {
   connecting: 'Connecting…',
@@ -16,9 +17,10 @@ const HINTS: Record<ConnectionStatus, string> = {
   offline: 'No connection; updates resume when it is back',
 };
 
-/** A dot and a word telling whether live updates flow, from the WebSocket client's state. */
+/** A dot and a word telling whether live updates flow: the WebSocket client's state, or the session's before it exists. */
 export function ConnectionIndicator() {
-  const status = useConnectionStatus() ?? 'connecting';
+  const session = useSession();
+  const status = useConnectionStatus() ?? (session.kind === 'error' ? 'offline' : 'connecting');
   return (
     <output
       className={`connection connection--${status}`}

@@ -1,6 +1,6 @@
 'use client';
 
-import { type DragEvent, useId, useState } from 'react';
+import { type DragEvent, useEffect, useId, useState } from 'react';
 import { formatBytes } from '@/lib/format-bytes';
 
 /** Props of `FileDropZone`. */
@@ -10,10 +10,26 @@ export interface FileDropZoneProps {
   disabled?: boolean;
 }
 
+/** While mounted, a file dropped beside the zone does nothing instead of the browser opening it in place of the page. */
+function keepStrayDropsOnPage(): () => void {
+  const ignore = (event: globalThis.DragEvent) => {
+    if (event.defaultPrevented || !event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'none';
+  };
+  window.addEventListener('dragover', ignore);
+  window.addEventListener('drop', ignore);
+  return () => {
+    window.removeEventListener('dragover', ignore);
+    window.removeEventListener('drop', ignore);
+  };
+}
+
 /** A file input styled as a drop target: click, press Enter or Space, or drop a file on it. */
 export function FileDropZone({ file, onFile, disabled = false }: FileDropZoneProps) {
   const inputId = useId();
   const [dragging, setDragging] = useState(false);
+  useEffect(keepStrayDropsOnPage, []);
 
   const onDragOver = (event: DragEvent) => {
     if (disabled) return;
@@ -35,7 +51,9 @@ export function FileDropZone({ file, onFile, disabled = false }: FileDropZonePro
         htmlFor={inputId}
         className={`dropzone${dragging ? ' dropzone--active' : ''}${file ? ' dropzone--filled' : ''}${disabled ? ' dropzone--disabled' : ''}`}
         onDragOver={onDragOver}
-        onDragLeave={() => setDragging(false)}
+        onDragLeave={(event) => {
+          if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+        }}
         onDrop={onDrop}
       >
         <input

@@ -26,7 +26,8 @@ export function RowErrors({ jobId, errors, rejected, finished }: RowErrorsProps)
           </a>
         ) : null}
       </div>
-      <ol className="row-errors__list" data-testid="row-errors">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable to scroll by keyboard */}
+      <ol className="row-errors__list" data-testid="row-errors" tabIndex={0} aria-labelledby="row-errors-title">
         {errors.map((error) => (
           <li key={error} className="row-errors__item">
             {error}

@@ -10,7 +10,7 @@ import { FileDropZone } from './file-drop-zone';
 import { StatePanel } from './state-panel';
 import { TemplateColumns } from './template-columns';
 import { TemplatePicker } from './template-picker';
-import { type UploadPhase, UploadProgress } from './upload-progress';
+import { UploadBytesProgress, type UploadPhase } from './upload-bytes-progress';
 
 /** Choose a template and a CSV file, send it with a byte progress bar, then go to the new job's page. */
 export function UploadForm() {
@@ -82,7 +82,7 @@ export function UploadForm() {
           </button>
         </div>
       ) : (
-        <UploadProgress phase={phase} onCancel={() => abort.current?.abort()} />
+        <UploadBytesProgress phase={phase} onCancel={() => abort.current?.abort()} />
       )}
     </form>
   );

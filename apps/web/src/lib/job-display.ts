@@ -1,15 +1,11 @@
-import type { UploadStatus } from '@jobstream/contracts';
+import type { UploadResult, UploadStatus } from '@jobstream/contracts';
 import type { JobProgress } from '@jobstream/react';
 import type { StoredJob } from './api-types';
 
-/** Final counts of a completed job. */
-export interface JobTotals {
-  processed: number;
-  inserted: number;
-  updated: number;
-  failed: number;
-  durationMs: number | undefined;
-}
+/** Final counts of a completed job (the duration is unknown for a job read from storage without one). */
+export type JobTotals = Pick<UploadResult, 'processed' | 'inserted' | 'updated' | 'failed'> & {
+  durationMs: UploadResult['durationMs'] | undefined;
+};
 
 /** What the job page shows, from the live stream when it has spoken, else from the stored job. */
 export interface JobDisplay {

@@ -5,14 +5,14 @@ import { ProgressBar } from './progress-bar';
 /** Where sending the file stands. */
 export type UploadPhase = { kind: 'idle' } | { kind: 'uploading'; bytes: UploadBytes } | { kind: 'done' };
 
-/** Props of `UploadProgress`. */
-export interface UploadProgressProps {
+/** Props of `UploadBytesProgress`. */
+export interface UploadBytesProgressProps {
   phase: Exclude<UploadPhase, { kind: 'idle' }>;
   onCancel: () => void;
 }
 
 /** The byte progress of the file being sent, with a cancel button. */
-export function UploadProgress({ phase, onCancel }: UploadProgressProps) {
+export function UploadBytesProgress({ phase, onCancel }: UploadBytesProgressProps) {
   if (phase.kind === 'done') {
     return (
       <div className="upload-progress" role="status">

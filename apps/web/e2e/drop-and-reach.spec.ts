@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { expect, test } from '@playwright/test';
+import { expectCompleted } from './app';
+import { usersCsv } from './users-csv';
+
+test('a CSV dragged onto the drop zone is picked and imports; one dropped beside it leaves the page alone', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const csv = usersCsv({ rows: 25, prefix: `drop-${randomUUID()}-` }).toString('utf8');
+  const files = await page.evaluateHandle((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+    return transfer;
+  }, csv);
+
+  const strayDrop = await page.locator('main').evaluate((main) => {
+    const event = new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: new DataTransfer() });
+    event.dataTransfer?.items.add(new File(['x'], 'stray.csv', { type: 'text/csv' }));
+    main.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+  expect(strayDrop).toBe(true);
+  await expect(page).toHaveURL(/\/$/);
+
+  const zone = page.locator('.dropzone');
+  await zone.dispatchEvent('dragenter', { dataTransfer: files });
+  await zone.dispatchEvent('dragover', { dataTransfer: files });
+  await expect(zone).toHaveClass(/dropzone--active/);
+  await zone.dispatchEvent('drop', { dataTransfer: files });
+  await expect(zone).toContainText('dropped.csv');
+  await expect(zone).not.toHaveClass(/dropzone--active/);
+
+  await page.getByRole('button', { name: 'Start import' }).click();
+  await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
+  await expectCompleted(page);
+  await expect(page.getByTestId('inserted')).toHaveText('25');
+});
+
+test('when the API cannot be reached the page says so and the indicator shows offline', async ({ page }) => {
+  await page.route('**/trpc/**', (route) => route.abort('connectionrefused'));
+  await page.goto('/');
+  await expect(page.getByText('Cannot reach jobstream')).toBeVisible();
+  await expect(page.locator('.connection')).toHaveAttribute('data-status', 'offline');
+
+  await page.unroute('**/trpc/**');
+  await page.getByRole('button', { name: /try again/i }).click();
+  await expect(page.locator('.connection')).toHaveAttribute('data-status', 'connected');
+});
