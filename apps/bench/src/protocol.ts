@@ -1,4 +1,5 @@
 import type { ClientProtocol, ServerKind } from './server-kinds';
+import type { GcPauses } from './servers/gc-pauses';
 
 /** A server process's CPU time and memory at one moment. */
 export interface ResourceSample {
@@ -6,8 +7,8 @@ export interface ResourceSample {
   cpuMicros: number;
   rssBytes: number;
   heapUsedBytes: number;
-  /** The longest garbage-collection pause since the previous sample, ms. */
-  gcMaxPauseMs: number;
+  /** Garbage-collection pauses since the previous sample. */
+  gc: GcPauses;
 }
 
 /** Where load-generator clients connect. */

@@ -42,6 +42,8 @@ const SPECS: Record<ServerScenarioId, ScenarioSpec> = {
       { key: 'p99Ms', header: 'p99 ms', digits: 2, ratio: true },
       { key: 'maxMs', header: 'max ms', digits: 2 },
       { key: 'gcMaxPauseMs', header: 'max GC pause ms', digits: 2 },
+      { key: 'gcSpikes', header: 'GC pauses > 2 ms', digits: 0 },
+      { key: 'gcMinorSpikes', header: 'of them scavenges', digits: 0 },
       { key: 'samples', header: 'samples', digits: 0 },
     ],
   },

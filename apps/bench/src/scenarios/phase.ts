@@ -1,4 +1,5 @@
 import type { EmitReport, FloodParams, LoadReport } from '../protocol';
+import type { GcPauses } from '../servers/gc-pauses';
 import type { Pair } from './pair';
 
 /** Longest wait for the last terminal event after emitting stopped. */
@@ -12,8 +13,8 @@ export interface PhaseResult {
   cpuMicros: number;
   /** From the first emit to the last terminal event received, µs. */
   durationMicros: number;
-  /** The server's longest GC pause over the phase, ms. */
-  gcMaxPauseMs: number;
+  /** The server's GC pauses over the phase. */
+  gc: GcPauses;
 }
 
 /** Floods the subscribers unmeasured for `flood.maxMs` and waits until they caught up, so the measured phase runs warm code. */
@@ -39,7 +40,7 @@ export async function runPhase(options: {
     emitted,
     load,
     cpuMicros: end.cpuMicros - emitted.atStart.cpuMicros,
-    gcMaxPauseMs: end.gcMaxPauseMs,
+    gc: end.gc,
     durationMicros: Math.max(1, lastReceive - emitted.startedAtMicros),
   };
 }

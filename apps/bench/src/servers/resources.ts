@@ -1,18 +1,6 @@
-import { PerformanceObserver } from 'node:perf_hooks';
 import { sleep } from '../clock';
 import type { ResourceSample } from '../protocol';
-
-let gcMaxPauseMs = 0;
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcMaxPauseMs = Math.max(gcMaxPauseMs, entry.duration);
-}).observe({ entryTypes: ['gc'] });
-
-/** The longest GC pause since the previous call, ms (forced collections included). */
-function takeGcMaxPause(): number {
-  const pause = gcMaxPauseMs;
-  gcMaxPauseMs = 0;
-  return pause;
-}
+import { takeGcPauses } from './gc-pauses';
 
 /** This process's CPU time and memory; with `gc`, after full collections (needs --expose-gc). */
 export async function sampleResources(options: { gc: boolean }): Promise<ResourceSample> {
@@ -29,6 +17,6 @@ export async function sampleResources(options: { gc: boolean }): Promise<Resourc
     cpuMicros: cpu.user + cpu.system,
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
-    gcMaxPauseMs: takeGcMaxPause(),
+    gc: takeGcPauses(),
   };
 }
