@@ -55,7 +55,7 @@ describe('GET /uploads/<jobId>/errors.csv', () => {
         `tab@example.com,'\tTabbed,nobody,7,"Row 7: role: ${roleError}"`,
         `comma@example.com,"Smith, ""Jr""",x,8,"Row 8: role: ${roleError}"`,
         `multi@example.com,"two\nlines",y,9,"Row 9: role: ${roleError}"`,
-        'short@example.com,Too Few,,10,"Row 10: expected 3 columns, got 2"',
+        'short@example.com,Too Few,,10,Row 10: role: missing (the row has 2 of 3 columns)',
         '',
       ].join('\r\n'),
     );

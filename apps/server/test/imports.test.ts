@@ -1,10 +1,34 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { builtInTemplates, defineTemplate, type ImportCounts } from '@jobstream/importer';
 import { describe, expect, it, vi } from 'vitest';
-import { connectClient, followToEnd, startTestServer, upload, usersCsv } from './fixtures';
+import { z } from 'zod';
+import { connectClient, follow, followToEnd, startTestServer, tempDir, upload, usersCsv } from './fixtures';
 
 type Payload = Record<string, unknown>;
+type Server = Awaited<ReturnType<typeof startTestServer>>;
 
 function lastPayload(got: { data: Array<{ payload: unknown }> }): Payload {
   return got.data.at(-1)?.payload as Payload;
+}
+
+function userCount(server: Server): number {
+  return (server.services.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+}
+
+/** Holds each import of `server` mid-file, after its first committed batch, until `release`; `held`: what it committed. */
+function holdImports(server: Server) {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const held = new Map<string, ImportCounts>();
+  server.services.imports.afterBatch = (jobId: string, committed: Readonly<ImportCounts>) => {
+    if (held.has(jobId) || committed.processed >= committed.total) return;
+    held.set(jobId, structuredClone(committed));
+    return released;
+  };
+  return { held, release };
 }
 
 describe('CSV imports', () => {
@@ -80,7 +104,7 @@ describe('CSV imports', () => {
         'Row 3: name: is required',
         'Row 4: name: must be at most 200 characters',
         'Row 5: role: must be one of admin, member, viewer',
-        'Row 7: expected 3 columns, got 2',
+        'Row 7: role: missing (the row has 2 of 3 columns)',
         'Row 8: email: duplicate of an earlier row',
         'Row 9: email: Invalid email address',
       ],
@@ -203,22 +227,114 @@ describe('CSV imports', () => {
     expect(await client.trpc.upload.list.query()).toEqual([]);
   });
 
-  it('cancels a running job: it ends failed with Cancelled and committed rows stay', async () => {
-    await using server = await startTestServer({ PROGRESS_INTERVAL_MS: '0' });
+  it('cancels a running job: it ends failed with Cancelled, storing exactly the rows committed', async () => {
+    await using server = await startTestServer();
     await using client = connectClient(server);
-    const res = await upload(server, { token: client.token, body: usersCsv(200_000) });
+    const hold = holdImports(server);
+    const res = await upload(server, { token: client.token, body: usersCsv(2_500) });
     const jobId = res.body.jobId as string;
-    const got = (await import('./fixtures')).follow(client, jobId);
-    await vi.waitFor(() => expect(got.data.some((d) => d.payload.status === 'processing')).toBe(true));
+    const got = follow(client, jobId);
+    await vi.waitFor(() => expect([...hold.held.keys()]).toEqual([jobId]));
     expect(await client.trpc.upload.cancel.mutate({ jobId })).toEqual({ cancelled: true });
     await vi.waitFor(() => expect(got.done).toBe(true));
     expect(lastPayload(got)).toMatchObject({ status: 'failed', message: 'Cancelled' });
+    // Stored: exactly what was committed when the cancel came, whether or not a progress report had happened.
+    const committed = hold.held.get(jobId);
     const stored = await client.trpc.upload.get.query({ jobId });
-    expect(stored.status).toBe('failed');
-    expect(stored.processed).toBeLessThan(200_000);
-    const count = server.services.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number };
-    expect(count.n).toBe(stored.inserted);
+    expect(committed?.processed).toBeGreaterThan(0);
+    expect(stored).toMatchObject({ status: 'failed', processed: committed?.processed, inserted: committed?.processed });
+    expect(stored).toMatchObject({ updated: 0, failed: 0 });
+    expect(userCount(server)).toBe(committed?.processed);
     expect(await client.trpc.upload.cancel.mutate({ jobId })).toEqual({ cancelled: false });
+    hold.release();
+  });
+
+  it('stores the committed counts of a job that fails mid-file, not those of the batch it discarded', async () => {
+    // No progress report before the failure: the stored counts can only come from the committed batches.
+    await using server = await startTestServer({ PROGRESS_INTERVAL_MS: '3600000' });
+    await using client = connectClient(server);
+    const csv = `${usersCsv(1_500)}bad,Bad,member\nlast@example.com,"Unclosed,member\n`;
+    const res = await upload(server, { token: client.token, body: csv });
+    const got = await followToEnd(client, res.body.jobId as string);
+    expect(lastPayload(got)).toMatchObject({
+      status: 'failed',
+      message: 'Malformed CSV at line 1503: a quoted field is not closed',
+    });
+    const stored = await client.trpc.upload.get.query({ jobId: res.body.jobId as string });
+    expect(stored).toMatchObject({ processed: 1_000, inserted: 1_000, failed: 0, errors: [] });
+    expect(userCount(server)).toBe(1_000);
+  });
+
+  it('refuses a file of only a BOM, newlines or blank lines with 400 and creates no job', async () => {
+    await using server = await startTestServer();
+    await using client = connectClient(server);
+    for (const body of ['\uFEFF', '\n\n\n', '\r\n\r\n', '\uFEFF  \n\t\n\n']) {
+      for (const multipart of [false, true]) {
+        const answer = await upload(server, { token: client.token, body, multipart });
+        expect(answer, JSON.stringify({ body, multipart })).toEqual({
+          status: 400,
+          body: { error: 'The file is empty' },
+        });
+      }
+    }
+    expect(await client.trpc.upload.list.query()).toEqual([]);
+    expect(await readdir(server.services.spoolDir)).toEqual([]);
+    expect(() =>
+      server.services.imports.assertCanStart(server.services.sessions.resolve(client.token) ?? ''),
+    ).not.toThrow();
+  });
+
+  it('deletes at start-up the uploads a previous process spooled, and nothing else', async () => {
+    await using dir = await tempDir();
+    const spool = join(dir.path, 'spool');
+    await mkdir(spool, { recursive: true });
+    const orphan = '0b7e5b1c-4a8f-4c52-9d0e-1f2a3b4c5d6e.csv';
+    await writeFile(join(spool, orphan), usersCsv(3));
+    await writeFile(join(spool, 'notes.txt'), 'not an upload');
+    await writeFile(join(spool, 'export.csv'), 'not an upload either');
+    await using server = await startTestServer({ DATA_DIR: dir.path });
+    expect((await readdir(spool)).sort()).toEqual(['export.csv', 'notes.txt']);
+    await using client = connectClient(server);
+    const res = await upload(server, { token: client.token, body: usersCsv(2) });
+    expect(lastPayload(await followToEnd(client, res.body.jobId as string))).toMatchObject({ status: 'completed' });
+  });
+
+  it('imports with a template the host adds: one file defining it, passed with the built-in ones', async () => {
+    // What a host's template file holds; `sqlTypes` only names the columns not stored as TEXT.
+    const contacts = defineTemplate({
+      name: 'contacts',
+      label: 'Contacts',
+      table: 'contacts',
+      key: 'phone',
+      columns: z.object({
+        phone: z
+          .string()
+          .trim()
+          .regex(/^\d{6,15}$/, 'must be 6-15 digits'),
+        visits: z.coerce.number('must be a number').int('must be a whole number'),
+      }),
+      sqlTypes: { visits: 'INTEGER' },
+    });
+    await using server = await startTestServer({}, { templates: [...builtInTemplates, contacts] });
+    const { token } = server.services.sessions.create();
+    const csv = 'visits,phone\n3,123456\nmany,654321\n';
+    const res = await upload(server, { token, template: 'contacts', body: csv });
+    expect(res.status).toBe(201);
+    await server.services.imports.settled(res.body.jobId as string);
+    expect(server.services.jobs.get(res.body.jobId as string)).toMatchObject({
+      status: 'completed',
+      inserted: 1,
+      failed: 1,
+      errors: ['Row 2: visits: must be a number'],
+    });
+    expect(server.services.db.prepare('SELECT phone, visits FROM contacts').all()).toEqual([
+      { phone: '123456', visits: 3 },
+    ]);
+    expect(server.services.templates.list().map((template) => template.name)).toEqual([
+      'users',
+      'products',
+      'contacts',
+    ]);
   });
 
   it('lists the caller’s jobs newest first and lists the templates with their columns', async () => {

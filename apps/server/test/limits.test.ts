@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { AppRouter } from '@jobstream/api';
+import type { ImportCounts } from '@jobstream/importer';
 import type { TRPCClientError } from '@trpc/client';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
@@ -52,6 +53,21 @@ function rpc(id: number, method: 'query' | 'mutation' | 'subscription', path: st
 
 function lastPayload(got: { data: Array<{ payload: unknown }> }): Payload {
   return got.data.at(-1)?.payload as Payload;
+}
+
+/** Holds each import of `server` mid-file, after its first committed batch, until `release`; `held`: what it committed. */
+function holdImports(server: Awaited<ReturnType<typeof startTestServer>>) {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const held = new Map<string, ImportCounts>();
+  server.services.imports.afterBatch = (jobId: string, committed: Readonly<ImportCounts>) => {
+    if (held.has(jobId) || committed.processed >= committed.total) return;
+    held.set(jobId, structuredClone(committed));
+    return released;
+  };
+  return { held, release };
 }
 
 function sessionCount(server: { services: { db: { prepare(sql: string): { get(): unknown } } } }): number {
@@ -249,10 +265,12 @@ describe('upload and import limits', () => {
     await using server = await startTestServer({ MAX_RUNNING_IMPORTS: '1' });
     await using a = connectClient(server);
     await using b = connectClient(server);
-    const running = await upload(server, { token: a.token, body: usersCsv(200_000) });
+    const hold = holdImports(server);
+    const running = await upload(server, { token: a.token, body: usersCsv(2_500) });
     expect(running.status).toBe(201);
     const runningId = running.body.jobId as string;
     const watching = follow(a, runningId);
+    await vi.waitFor(() => expect([...hold.held.keys()]).toEqual([runningId]));
 
     expect(await upload(server, { token: a.token, body: usersCsv(1) })).toEqual({
       status: 429,
@@ -263,6 +281,7 @@ describe('upload and import limits', () => {
     expect(lastPayload(await followToEnd(b, other.body.jobId as string))).toMatchObject({ status: 'completed' });
 
     expect(await a.trpc.upload.cancel.mutate({ jobId: runningId })).toEqual({ cancelled: true });
+    hold.release();
     await vi.waitFor(() => expect(watching.done).toBe(true));
     await server.services.imports.settled(runningId);
     const next = await upload(server, { token: a.token, body: usersCsv(1, { offset: 600_000 }) });
@@ -274,10 +293,12 @@ describe('upload and import limits', () => {
   it('holds MAX_RUNNING_IMPORTS=1 against concurrent uploads of one session and leaves no spooled file behind', async () => {
     await using server = await startTestServer({ MAX_RUNNING_IMPORTS: '1' });
     await using client = connectClient(server);
-    const body = usersCsv(50_000);
+    const hold = holdImports(server);
+    const body = usersCsv(2_500);
     const answers = await Promise.all(Array.from({ length: 4 }, () => upload(server, { token: client.token, body })));
     const statuses = answers.map((answer) => answer.status).sort();
     expect(statuses).toEqual([201, 429, 429, 429]);
+    hold.release();
     for (const answer of answers) {
       if (answer.body.jobId) await followToEnd(client, answer.body.jobId);
     }
@@ -307,8 +328,10 @@ describe('upload and import limits', () => {
     } as RequestInit);
     await vi.waitFor(async () => expect((await readdir(server.services.spoolDir)).length).toBe(1));
 
-    const running = await upload(server, { token: client.token, body: usersCsv(200_000, { offset: 1_000 }) });
+    const hold = holdImports(server);
+    const running = await upload(server, { token: client.token, body: usersCsv(2_500, { offset: 1_000 }) });
     expect(running.status).toBe(201);
+    await vi.waitFor(() => expect([...hold.held.keys()]).toEqual([running.body.jobId]));
     finish();
     const refused = await slow;
     expect(refused.status).toBe(429);
@@ -317,5 +340,36 @@ describe('upload and import limits', () => {
     await client.trpc.upload.cancel.mutate({ jobId: running.body.jobId as string });
     await server.services.imports.settled(running.body.jobId as string);
     await vi.waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
+    const committed = hold.held.get(running.body.jobId as string);
+    expect(await client.trpc.upload.get.query({ jobId: running.body.jobId as string })).toMatchObject({
+      status: 'failed',
+      message: 'Cancelled',
+      processed: committed?.processed,
+      inserted: committed?.inserted,
+    });
+  });
+
+  it('refuses a row or header over MAX_COLUMNS with 400 before parsing, creating no job; a row within it is rejected', async () => {
+    await using server = await startTestServer({ MAX_COLUMNS: '5' });
+    await using client = connectClient(server);
+    const { token } = client;
+    expect(await upload(server, { token, body: 'email,name,role\na@example.com,A,member\na,b,c,d,e,f\n' })).toEqual({
+      status: 400,
+      body: { error: 'Row 2 has too many columns (more than 5)' },
+    });
+    expect(await upload(server, { token, body: 'email,name,role,a,b,c\n', multipart: true })).toEqual({
+      status: 400,
+      body: { error: 'The header has too many columns (more than 5)' },
+    });
+    expect(await client.trpc.upload.list.query()).toEqual([]);
+    expect(await readdir(server.services.spoolDir)).toEqual([]);
+
+    const within = await upload(server, { token, body: 'email,name,role\na@example.com,"A, quoted",member,x,y\n' });
+    expect(within.status).toBe(201);
+    expect(lastPayload(await followToEnd(client, within.body.jobId as string))).toMatchObject({
+      status: 'completed',
+      failed: 1,
+      errors: ['Row 1: columns 4-5: unexpected (the row has 5 columns, the header 3)'],
+    });
   });
 });

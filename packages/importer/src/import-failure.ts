@@ -1,3 +1,5 @@
+import { CsvError } from 'csv-parse';
+
 /** A reason that ends a whole import (bad header, malformed file, a limit), as the user should read it. */
 export class ImportFailure extends Error {
   override readonly name = 'ImportFailure';
@@ -18,4 +20,9 @@ export function describeParseError(error: unknown): string {
     default:
       return `Malformed CSV${where}: ${message ?? 'unreadable file'}`;
   }
+}
+
+/** True for an error csv-parse raised about the file's content. */
+export function isParseError(error: unknown): boolean {
+  return error instanceof CsvError;
 }

@@ -1,12 +1,16 @@
 import { rm } from 'node:fs/promises';
 import type { ProgressEmitter } from '@jobstream/progress';
 import type { Database, JobStore } from '@jobstream/storage';
-import { estimateDataRows } from './count-lines';
 import { ImportFailure } from './import-failure';
 import { JobReporter } from './job-reporter';
-import type { ImportLimits } from './limits';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits';
+import { RejectedFileError } from './rejected-file';
 import { type ImportCounts, runImport } from './run-import';
+import { scanCsvFile } from './scan-csv';
 import type { ImportTemplate } from './templates/define-template';
+
+/** Awaited after each committed batch of an import, with the counts committed so far. */
+export type AfterBatchHook = (jobId: string, committed: Readonly<ImportCounts>) => void | Promise<void>;
 
 /** What the import service needs: storage, the progress emitter and its limits. */
 export interface ImportServiceOptions {
@@ -18,6 +22,8 @@ export interface ImportServiceOptions {
   maxRunningPerOwner?: number;
   /** Called when an import ends unexpectedly (a bug, not bad input). */
   onUnexpectedError?: (jobId: string, error: unknown) => void;
+  /** Awaited after each committed batch of every import (default: none); see `ImportService.afterBatch`. */
+  afterBatch?: AfterBatchHook;
 }
 
 /** A request to import an uploaded file. */
@@ -45,9 +51,18 @@ const SHUTDOWN = Symbol('shutdown');
 export class ImportService {
   private readonly running = new Map<string, { owner: string; abort: AbortController; done: Promise<void> }>();
   private readonly maxRunningPerOwner: number;
+  private readonly maxColumns: number;
+  /**
+   * Awaited after each committed batch of every import before the next row is read; a host can pace imports with
+   * it, and a test can hold an import mid-flight until it releases it. Replaceable at any time; a cancel or
+   * shutdown does not wait for it.
+   */
+  afterBatch: AfterBatchHook | undefined;
 
   constructor(private readonly options: ImportServiceOptions) {
     this.maxRunningPerOwner = options.maxRunningPerOwner ?? 3;
+    this.maxColumns = options.limits?.maxColumns ?? DEFAULT_IMPORT_LIMITS.maxColumns;
+    this.afterBatch = options.afterBatch;
   }
 
   /** Marks jobs left running by a previous process as failed; call once at start-up. */
@@ -64,7 +79,10 @@ export class ImportService {
     }
   }
 
-  /** Records the job, reports it started, and processes the file in the background. */
+  /**
+   * Scans the file, records the job, reports it started, and processes the file in the background. Throws
+   * `RejectedFileError`, recording no job, for a blank file or a row over the column limit.
+   */
   async start(request: StartImport): Promise<void> {
     this.assertCanStart(request.owner);
     const abort = new AbortController();
@@ -74,7 +92,9 @@ export class ImportService {
     let reporter: JobReporter;
     let estimatedRows: number;
     try {
-      estimatedRows = await estimateDataRows(request.file);
+      const scan = await scanCsvFile(request.file, { maxColumns: this.maxColumns });
+      if (scan.blank) throw new RejectedFileError('The file is empty');
+      estimatedRows = scan.dataRows;
       jobs.create({ jobId: request.jobId, owner: request.owner, templateName: request.template.name, message: '' });
       reporter = new JobReporter(emitter, jobs, {
         jobId: request.jobId,
@@ -137,9 +157,10 @@ export class ImportService {
         jobs: this.options.jobs,
         signal,
         limits: this.options.limits,
-        onProgress: (progress) => {
-          latest = progress;
-          reporter.progress(progress);
+        onProgress: (progress) => reporter.progress(progress),
+        onBatch: (committed) => {
+          latest = { ...committed, errors: [...committed.errors] };
+          return this.afterBatch?.(request.jobId, committed);
         },
       });
       reporter.completed(counts);

@@ -1,7 +1,7 @@
-export { estimateDataRows } from './count-lines';
 export { ensureTable } from './entity-writer';
 export { ImportFailure } from './import-failure';
 export {
+  type AfterBatchHook,
   CANCELLED_MESSAGE,
   ImportService,
   type ImportServiceOptions,
@@ -11,15 +11,19 @@ export {
 } from './import-service';
 export { JobReporter } from './job-reporter';
 export { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits';
+export { RejectedFileError } from './rejected-file';
 export { type ImportCounts, type RunImportOptions, runImport } from './run-import';
+export { type CsvScan, estimateDataRows, scanCsvFile } from './scan-csv';
 export {
   blankAsUndefined,
   type ColumnInfo,
   defineTemplate,
   type ImportTemplate,
+  type SqlType,
   type TemplateDefinition,
   type TemplateInfo,
 } from './templates/define-template';
+export { decimalText, wholeNumber } from './templates/numbers';
 export { productsTemplate } from './templates/products';
 export { builtInTemplates, TemplateRegistry } from './templates/registry';
 export { usersTemplate } from './templates/users';

@@ -4,6 +4,8 @@ export interface ImportLimits {
   maxRows: number;
   /** Longest row in bytes; longer fails the job with its line (default 64 KiB). */
   maxRowBytes: number;
+  /** Most cells a row or the header may have; the import service's scan refuses a wider file before parsing (default 1,000). */
+  maxColumns: number;
   /** Rows written per transaction (default 1,000). */
   batchSize: number;
   /** Row errors carried in progress and completion events; all are stored (default 100). */
@@ -16,6 +18,7 @@ export interface ImportLimits {
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxRows: 1_000_000,
   maxRowBytes: 64 * 1024,
+  maxColumns: 1_000,
   batchSize: 1_000,
   maxErrorsInEvent: 100,
   progressIntervalMs: 100,

@@ -1,14 +1,16 @@
 import { createReadStream } from 'node:fs';
 import type { Database, JobStore, RowError } from '@jobstream/storage';
 import { parse } from 'csv-parse';
+import { abortableWait } from './abortable-wait';
+import { columnCountErrors } from './column-count';
 import { EntityWriter, type PendingRow } from './entity-writer';
 import { checkHeader } from './header';
-import { describeParseError, ImportFailure } from './import-failure';
+import { describeParseError, ImportFailure, isParseError } from './import-failure';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits';
 import { recordBatches } from './record-batches';
 import type { ImportTemplate } from './templates/define-template';
 
-/** Counts of an import so far; exact once it has finished. */
+/** Counts of the rows an import has committed so far (rows read but not yet written are not counted); exact at the end. */
 export interface ImportCounts {
   processed: number;
   /** Data rows expected: estimated up front from the file's lines, exact at the end. */
@@ -32,6 +34,11 @@ export interface RunImportOptions {
   jobs: JobStore;
   /** Called at a bounded rate while rows are processed, and once at the end with the exact counts. */
   onProgress?: (counts: Readonly<ImportCounts>) => void;
+  /**
+   * Called after each batch is committed, with the counts of everything committed so far; a returned promise is
+   * awaited before the next row is read (an abort ends the wait at once).
+   */
+  onBatch?: (committed: Readonly<ImportCounts>) => void | Promise<void>;
   signal?: AbortSignal;
   limits?: Partial<ImportLimits>;
 }
@@ -54,10 +61,14 @@ function inRowOrder(a: readonly ReportedError[], b: readonly ReportedError[]): R
   return merged;
 }
 
-/** Parses, validates and stores one CSV file; resolves with exact counts, rejects with an `ImportFailure` or an abort. */
+/**
+ * Parses, validates and stores one CSV file; resolves with exact counts, rejects with an `ImportFailure` or an abort.
+ * Rows are committed in batches: a failure or an abort discards the batch being read, and the counts passed to
+ * `onBatch` and `onProgress` only ever describe committed rows.
+ */
 export async function runImport(options: RunImportOptions): Promise<ImportCounts> {
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
-  const { jobId, template, signal, onProgress } = options;
+  const { jobId, template, signal, onProgress, onBatch } = options;
   const names = template.headers;
   const writer = new EntityWriter(options.db, template, options.jobs, jobId);
   const counts: ImportCounts = {
@@ -68,6 +79,8 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
     failed: 0,
     errors: [],
   };
+  /** Data rows read so far, committed or not. */
+  let read = 0;
   let rows: PendingRow[] = [];
   let rejected: RowError[] = [];
   /** The reasons of this batch's invalid rows; duplicates join them when the batch is written. */
@@ -77,12 +90,14 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
   let lastReport = Date.now();
 
   const duplicateReason = [`${template.key}: duplicate of an earlier row`];
-  const flush = () => {
-    if (rows.length === 0 && rejected.length === 0) return;
+  /** Commits the rows read since the last flush; true when there were any. */
+  const flush = (): boolean => {
+    if (rows.length === 0 && rejected.length === 0) return false;
     const written = writer.write(rows, rejected, positions);
+    counts.processed = read;
     counts.inserted += written.inserted;
     counts.updated += written.updated;
-    counts.failed += written.duplicates.length;
+    counts.failed += rejected.length + written.duplicates.length;
     const duplicates = written.duplicates.map(({ row }) => ({ row, reasons: duplicateReason }));
     for (const { row, reasons } of inRowOrder(invalid, duplicates)) {
       for (const reason of reasons)
@@ -91,9 +106,14 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
     rows = [];
     rejected = [];
     invalid = [];
+    return true;
+  };
+  /** Tells `onBatch` a batch was committed: what to await before reading on, if anything. */
+  const committed = (): Promise<void> | undefined => {
+    const pause = onBatch?.(counts);
+    return pause ? abortableWait(pause, signal) : undefined;
   };
   const reject = (row: number, reasons: string[], cells: string[]) => {
-    counts.failed++;
     const message = reasons.map((reason) => `Row ${row}: ${reason}`).join('; ');
     rejected.push({ row, message, cells: positions.map((at) => cells[at] ?? '') });
     invalid.push({ row, reasons });
@@ -111,11 +131,11 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
           positions = template.headers.map((name) => (header as string[]).indexOf(name));
           continue;
         }
-        const row = counts.processed + 1;
+        const row = read + 1;
         if (row > limits.maxRows) throw new ImportFailure(`The file has more than ${limits.maxRows} rows`);
-        counts.processed = row;
+        read = row;
         if (cells.length !== header.length) {
-          reject(row, [`expected ${header.length} columns, got ${cells.length}`], cells);
+          reject(row, columnCountErrors(header, cells.length), cells);
         } else {
           // Keyed by the template's own names (the header is a permutation of them): constant strings make
           // every row's record the same shape, which the file's header strings would not.
@@ -125,22 +145,27 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
           if (!result.ok) reject(row, result.errors, cells);
           else rows.push({ row, values: result.row, cells });
         }
-        if (rows.length + rejected.length >= limits.batchSize) flush();
+        let wrote = rows.length + rejected.length >= limits.batchSize && flush();
         if (onProgress && (row & 63) === 0 && Date.now() - lastReport >= limits.progressIntervalMs) {
-          flush();
+          wrote = flush() || wrote;
           lastReport = Date.now();
           counts.total = Math.max(counts.total, counts.processed);
           onProgress(counts);
         }
+        if (wrote && onBatch) {
+          const pause = committed();
+          if (pause) await pause;
+        }
       }
     }
+    if (!header) throw new ImportFailure('The file is empty');
+    if (flush()) await committed();
   } catch (error) {
     parser.destroy();
-    if (error instanceof ImportFailure || signal?.aborted) throw error;
-    throw new ImportFailure(describeParseError(error));
+    throw isParseError(error) ? new ImportFailure(describeParseError(error)) : error;
+  } finally {
+    writer.close();
   }
-  if (!header) throw new ImportFailure('The file is empty');
-  flush();
   counts.total = counts.processed;
   onProgress?.(counts);
   return counts;

@@ -8,10 +8,12 @@ import { createProgressHub, type ProgressHub, subscribeToJob } from '@jobstream/
 import { type Database, JobStore, openDatabase } from '@jobstream/storage';
 import { describe, expect, it, vi } from 'vitest';
 import {
+  type AfterBatchHook,
   CANCELLED_MESSAGE,
   ImportService,
   type ImportServiceOptions,
   INTERRUPTED_MESSAGE,
+  RejectedFileError,
   TooManyImportsError,
   usersTemplate,
 } from '../src/index';
@@ -49,6 +51,28 @@ async function serviceEnv(options: Partial<ImportServiceOptions> = {}): Promise<
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** An `afterBatch` hook that holds every import once it has committed `rows` rows, until `release` is called. */
+function holdAt(rows: number) {
+  let reachedIt = () => {};
+  let release = () => {};
+  const reached = new Promise<void>((resolve) => {
+    reachedIt = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const hook: AfterBatchHook = (_jobId, committed) => {
+    if (committed.processed !== rows) return;
+    reachedIt();
+    return released;
+  };
+  return { hook, reached, release };
+}
+
+function userCount(db: Database): number {
+  return (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
 }
 
 function usersCsv(rows: number): string {
@@ -130,30 +154,95 @@ describe('ImportService', () => {
     await vi.waitFor(() => expect(existsSync(file)).toBe(false));
   });
 
-  it('cancels a running job: it ends failed with Cancelled, keeping committed rows', async () => {
-    await using env = await serviceEnv({ limits: { progressIntervalMs: 0, batchSize: 100 } });
+  it('cancels a job held after its first batch: stored counts are exactly the committed rows', async () => {
+    // No progress report before the cancel: the stored counts can only come from the committed batches.
+    await using env = await serviceEnv({ limits: { batchSize: 100, progressIntervalMs: 3_600_000 } });
+    const hold = holdAt(100);
+    env.imports.afterBatch = hold.hook;
     const jobId = randomUUID();
-    await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(200_000)) });
-    await vi.waitFor(() => expect(env.jobs.get(jobId)?.status).toBe('processing'));
+    await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(250)) });
+    await hold.reached;
     expect(env.imports.cancel(jobId)).toBe(true);
     await env.imports.settled(jobId);
     const stored = env.jobs.get(jobId);
-    expect(stored).toMatchObject({ status: 'failed', message: CANCELLED_MESSAGE });
-    expect(stored?.processed).toBeLessThan(200_000);
-    const count = env.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number };
-    expect(count.n).toBe(stored?.inserted);
+    expect(stored).toMatchObject({
+      status: 'failed',
+      message: CANCELLED_MESSAGE,
+      processed: 100,
+      inserted: 100,
+      updated: 0,
+      failed: 0,
+    });
+    expect(userCount(env.db)).toBe(100);
+    expect(env.hub.registry.get(jobId)?.latest?.event).toBe('upload-error');
     expect(env.imports.cancel(jobId)).toBe(false);
     expect(env.imports.cancel(randomUUID())).toBe(false);
   });
 
-  it('on close, ends running jobs as interrupted and waits for them', async () => {
-    const env = await serviceEnv({ limits: { progressIntervalMs: 0 } });
+  it('stores the committed counts of a job that fails mid-file, not the rows of the discarded batch', async () => {
+    await using env = await serviceEnv({ limits: { batchSize: 100, maxRows: 230, progressIntervalMs: 3_600_000 } });
+    const malformed = randomUUID();
+    const bad = `${usersCsv(150)}bad,Bad,member\nlast@example.com,"Unclosed,member\n`;
+    await env.imports.start({ jobId: malformed, owner: 'me', template: usersTemplate, file: await env.file(bad) });
+    await env.imports.settled(malformed);
+    expect(env.jobs.get(malformed)).toMatchObject({
+      status: 'failed',
+      message: 'Malformed CSV at line 153: a quoted field is not closed',
+      processed: 100,
+      inserted: 100,
+      failed: 0,
+      errors: [],
+    });
+    expect(userCount(env.db)).toBe(100);
+
+    const tooMany = randomUUID();
+    const lines = ['email,name,role'];
+    for (let i = 0; i < 240; i++) lines.push(i === 120 ? 'oops,Oops,member' : `many${i}@example.com,Many ${i},member`);
+    await env.imports.start({
+      jobId: tooMany,
+      owner: 'me',
+      template: usersTemplate,
+      file: await env.file(lines.join('\n')),
+    });
+    await env.imports.settled(tooMany);
+    expect(env.jobs.get(tooMany)).toMatchObject({
+      status: 'failed',
+      message: 'The file has more than 230 rows',
+      processed: 200,
+      inserted: 199,
+      failed: 1,
+      errors: ['Row 121: email: Invalid email address'],
+    });
+    expect(userCount(env.db)).toBe(100 + 199);
+    expect([...env.jobs.rowErrors(tooMany)].map((error) => error.row)).toEqual([121]);
+  });
+
+  it('on close, ends running jobs as interrupted without waiting for a held batch', async () => {
+    const env = await serviceEnv({ limits: { batchSize: 100, progressIntervalMs: 3_600_000 } });
+    const hold = holdAt(100);
+    env.imports.afterBatch = hold.hook;
     const jobId = randomUUID();
-    await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(200_000)) });
+    await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(250)) });
+    await hold.reached;
     await env.imports.close();
-    expect(env.jobs.get(jobId)).toMatchObject({ status: 'failed', message: INTERRUPTED_MESSAGE });
+    expect(env.jobs.get(jobId)).toMatchObject({ status: 'failed', message: INTERRUPTED_MESSAGE, processed: 100 });
     expect(env.hub.registry.get(jobId)?.latest?.event).toBe('upload-error');
     await env[Symbol.asyncDispose]();
+  });
+
+  it('refuses a blank file or a row over the column limit before recording a job, and deletes the file', async () => {
+    await using env = await serviceEnv({ limits: { maxColumns: 5 } });
+    for (const [content, message] of [
+      ['\uFEFF\r\n  \n', 'The file is empty'],
+      ['email,name,role\na,b,c,d,e,f\n', 'Row 1 has too many columns (more than 5)'],
+    ]) {
+      const file = await env.file(content as string);
+      const start = env.imports.start({ jobId: randomUUID(), owner: 'me', template: usersTemplate, file });
+      await expect(start).rejects.toThrow(new RejectedFileError(message as string));
+      expect(existsSync(file)).toBe(false);
+    }
+    expect(env.jobs.listByOwner('me', 10)).toEqual([]);
+    expect(() => env.imports.assertCanStart('me')).not.toThrow();
   });
 
   it('marks jobs a previous process left running as interrupted', async () => {
@@ -165,29 +254,33 @@ describe('ImportService', () => {
   });
 
   it('limits the imports one owner runs at once', async () => {
-    await using env = await serviceEnv({ maxRunningPerOwner: 2 });
-    // Two large files (300k rows) started together: both are still being imported when the third is asked for.
-    const big = usersCsv(300_000);
-    const files = [await env.file(big), await env.file(big), await env.file(usersCsv(1))];
+    await using env = await serviceEnv({ maxRunningPerOwner: 2, limits: { batchSize: 10 } });
+    const hold = holdAt(10);
+    env.imports.afterBatch = hold.hook;
     const owner = 'me';
-    await Promise.all(
-      files.slice(0, 2).map((file) => env.imports.start({ jobId: randomUUID(), owner, template: usersTemplate, file })),
-    );
+    const ids = [randomUUID(), randomUUID()];
+    for (const jobId of ids) {
+      await env.imports.start({ jobId, owner, template: usersTemplate, file: await env.file(usersCsv(25)) });
+    }
     expect(env.jobs.countRunning(owner)).toBe(2);
     expect(() => env.imports.assertCanStart(owner)).toThrow(TooManyImportsError);
-    const third = env.imports.start({ jobId: randomUUID(), owner, template: usersTemplate, file: files[2] as string });
+    const file = await env.file(usersCsv(1));
+    const third = env.imports.start({ jobId: randomUUID(), owner, template: usersTemplate, file });
     await expect(third).rejects.toThrow('At most 2 imports may run at once per session');
     expect(() => env.imports.assertCanStart('someone-else')).not.toThrow();
     expect(env.jobs.listByOwner(owner, 10)).toHaveLength(2);
+
+    hold.release();
+    await Promise.all(ids.map((jobId) => env.imports.settled(jobId)));
+    expect(env.jobs.countRunning(owner)).toBe(0);
+    expect(() => env.imports.assertCanStart(owner)).not.toThrow();
   });
 
   it('enforces the per-owner limit when starts race', async () => {
-    await using env = await serviceEnv({ maxRunningPerOwner: 1 });
-    const files = [
-      await env.file(usersCsv(200_000)),
-      await env.file(usersCsv(200_000)),
-      await env.file(usersCsv(200_000)),
-    ];
+    await using env = await serviceEnv({ maxRunningPerOwner: 1, limits: { batchSize: 10 } });
+    const hold = holdAt(10);
+    env.imports.afterBatch = hold.hook;
+    const files = [await env.file(usersCsv(25)), await env.file(usersCsv(25)), await env.file(usersCsv(25))];
     const results = await Promise.allSettled(
       files.map((file) => env.imports.start({ jobId: randomUUID(), owner: 'me', template: usersTemplate, file })),
     );
@@ -197,5 +290,6 @@ describe('ImportService', () => {
       expect.any(TooManyImportsError),
     ]);
     expect(env.jobs.countRunning('me')).toBe(1);
+    hold.release();
   });
 });

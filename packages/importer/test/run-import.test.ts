@@ -1,109 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Database, JobStore, openDatabase } from '@jobstream/storage';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   blankAsUndefined,
   defineTemplate,
-  estimateDataRows,
   type ImportCounts,
   ImportFailure,
-  type ImportLimits,
-  type ImportTemplate,
   productsTemplate,
   runImport,
   usersTemplate,
 } from '../src/index';
-
-interface ImportEnv extends AsyncDisposable {
-  dir: string;
-  db: Database;
-  jobs: JobStore;
-  /** Writes `content` to a new file in the temp dir and returns its path. */
-  file(content: string | Buffer): Promise<string>;
-  /** Imports `content` as a new job; resolves with the counts and every progress report. */
-  run(
-    content: string | Buffer,
-    options?: {
-      template?: ImportTemplate;
-      limits?: Partial<ImportLimits>;
-      signal?: AbortSignal;
-      onProgress?: (c: Readonly<ImportCounts>) => void;
-    },
-  ): Promise<{ jobId: string; counts: ImportCounts; reports: ImportCounts[] }>;
-}
-
-/** A real SQLite database in a temp dir, a job store, and a way to import files into it. */
-async function importEnv(): Promise<ImportEnv> {
-  const dir = await mkdtemp(join(tmpdir(), 'jobstream-importer-'));
-  const db = openDatabase(join(dir, 'jobstream.db'));
-  const jobs = new JobStore(db);
-  let files = 0;
-  const env: ImportEnv = {
-    dir,
-    db,
-    jobs,
-    async file(content) {
-      const path = join(dir, `upload-${++files}.csv`);
-      await writeFile(path, content);
-      return path;
-    },
-    async run(content, options = {}) {
-      const template = options.template ?? usersTemplate;
-      const file = await env.file(content);
-      const jobId = randomUUID();
-      jobs.create({ jobId, owner: 'owner', templateName: template.name, message: '' });
-      const reports: ImportCounts[] = [];
-      const counts = await runImport({
-        jobId,
-        template,
-        file,
-        estimatedRows: await estimateDataRows(file),
-        db,
-        jobs,
-        signal: options.signal,
-        limits: options.limits,
-        onProgress: (c) => {
-          reports.push(structuredClone(c));
-          options.onProgress?.(c);
-        },
-      });
-      return { jobId, counts, reports };
-    },
-    async [Symbol.asyncDispose]() {
-      db.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-  return env;
-}
-
-/** Runs an import that must fail; returns the ImportFailure message. */
-async function failure(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ImportFailure);
-  return (error as ImportFailure).message;
-}
-
-function usersCsv(rows: number, newline = '\n'): string {
-  const lines = ['email,name,role'];
-  for (let i = 0; i < rows; i++) lines.push(`user${i}@example.com,User ${i},${i % 3 === 0 ? 'admin' : 'member'}`);
-  return lines.join(newline) + newline;
-}
-
-function userRows(db: Database): Array<{ email: string; name: string; role: string }> {
-  return db.prepare('SELECT email, name, role FROM users ORDER BY email').all() as Array<{
-    email: string;
-    name: string;
-    role: string;
-  }>;
-}
+import { failure, importEnv, userRows, usersCsv } from './import-env';
 
 describe('runImport', () => {
   it('imports valid rows and rejects invalid ones with exact messages, storing every rejected row', async () => {
@@ -133,9 +40,9 @@ describe('runImport', () => {
         'Row 3: name: is required',
         'Row 4: name: must be at most 200 characters',
         'Row 5: role: must be one of admin, member, viewer',
-        'Row 7: expected 3 columns, got 2',
+        'Row 7: role: missing (the row has 2 of 3 columns)',
         'Row 8: email: duplicate of an earlier row',
-        'Row 9: expected 3 columns, got 4',
+        'Row 9: column 4: unexpected (the row has 4 columns, the header 3)',
         'Row 10: email: Invalid email address',
         'Row 10: name: is required',
       ],
@@ -153,7 +60,7 @@ describe('runImport', () => {
     });
     expect(stored[4]).toEqual({
       row: 7,
-      message: 'Row 7: expected 3 columns, got 2',
+      message: 'Row 7: role: missing (the row has 2 of 3 columns)',
       cells: ['short@example.com', 'Too Few', ''],
     });
     expect(stored[7]).toEqual({
@@ -341,6 +248,53 @@ describe('runImport', () => {
     expect(userRows(env.db)).toHaveLength(512);
   });
 
+  it('passes onBatch the counts of the committed rows only, and a failure discards the batch being read', async () => {
+    await using env = await importEnv();
+    const committed: ImportCounts[] = [];
+    const csv = `${usersCsv(250)}bad,Bad,member\nlast@example.com,"Unclosed,member\n`;
+    const message = await failure(
+      env.run(csv, {
+        limits: { batchSize: 100, progressIntervalMs: 3_600_000 },
+        onBatch: (c) => void committed.push(structuredClone(c)),
+      }),
+    );
+    expect(message).toBe('Malformed CSV at line 253: a quoted field is not closed');
+    expect(committed.map((c) => [c.processed, c.inserted, c.failed])).toEqual([
+      [100, 100, 0],
+      [200, 200, 0],
+    ]);
+    expect(userRows(env.db)).toHaveLength(200);
+  });
+
+  it('awaits onBatch before reading on, and an abort ends that wait at once, keeping what was committed', async () => {
+    await using env = await importEnv();
+    const abort = new AbortController();
+    const held: number[] = [];
+    const never = new Promise<void>(() => {});
+    const rejected = await env
+      .run(usersCsv(1_000), {
+        signal: abort.signal,
+        limits: { batchSize: 100, progressIntervalMs: 3_600_000 },
+        onBatch: (c) => {
+          held.push(c.processed);
+          // Everything read so far is committed while the import waits here.
+          expect(userRows(env.db)).toHaveLength(c.processed);
+          if (c.processed === 300) {
+            abort.abort();
+            return never;
+          }
+          return Promise.resolve();
+        },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect((rejected as Error).name).toBe('AbortError');
+    expect(held).toEqual([100, 200, 300]);
+    expect(userRows(env.db)).toHaveLength(300);
+  });
+
   it('writes nothing when the signal is already aborted', async () => {
     await using env = await importEnv();
     const rejected = await env.run(usersCsv(10), { signal: AbortSignal.abort() }).then(
@@ -398,44 +352,6 @@ describe('runImport', () => {
     expect(counts.errors).toEqual([1, 2, 3, 4, 5].map((n) => `Row ${n}: email: Invalid email address`));
     expect([...env.jobs.rowErrors(jobId)]).toHaveLength(30);
   });
-
-  it('validates products: decimal price and whole-number quantity', async () => {
-    await using env = await importEnv();
-    const csv = 'sku,name,price,quantity\nA-1,Lamp,19.99,3\nA-2,Chair,-1,2\nA-3,Desk,10,1.5\n,Nameless,1,1\n';
-    const { counts } = await env.run(csv, { template: productsTemplate });
-    expect(counts).toMatchObject({
-      inserted: 1,
-      failed: 3,
-      errors: [
-        'Row 2: price: must be a decimal number >= 0',
-        'Row 3: quantity: must be a whole number >= 0',
-        'Row 4: sku: is required',
-      ],
-    });
-    expect(env.db.prepare('SELECT sku, name, price, quantity FROM products').all()).toEqual([
-      { sku: 'A-1', name: 'Lamp', price: '19.99', quantity: 3 },
-    ]);
-  });
-});
-
-describe('estimateDataRows', () => {
-  it.each([
-    ['header and rows with a final newline', 'h\na\nb\n', 2],
-    ['no final newline', 'h\na\nb', 2],
-    ['CRLF line ends', 'h\r\na\r\nb\r\n', 2],
-    ['header only', 'h\n', 0],
-    ['header only, no newline', 'h', 0],
-    ['an empty file', '', 0],
-    ['a quoted newline (an upper bound)', 'h\n"a\nb"\n', 2],
-  ])('counts %s', async (_case, content, expected) => {
-    await using env = await importEnv();
-    expect(await estimateDataRows(await env.file(content))).toBe(expected);
-  });
-
-  it('counts a large file across read chunks', async () => {
-    await using env = await importEnv();
-    expect(await estimateDataRows(await env.file(usersCsv(100_000)))).toBe(100_000);
-  });
 });
 
 describe('defineTemplate', () => {
@@ -455,7 +371,6 @@ describe('defineTemplate', () => {
         'gold or silver',
       ),
     }),
-    sqlTypes: { phone: 'TEXT', nickname: 'TEXT', tier: 'TEXT' },
   });
 
   it('describes each column: required or not, and its description', () => {
@@ -503,5 +418,27 @@ describe('defineTemplate', () => {
       { phone: '123456', nickname: 'Al', tier: 'gold' },
       { phone: '654321', nickname: null, tier: 'silver' },
     ]);
+  });
+
+  it('stores every column as TEXT unless sqlTypes names another type', () => {
+    expect(contacts.sqlTypes).toEqual({ phone: 'TEXT', nickname: 'TEXT', tier: 'TEXT' });
+    expect(productsTemplate.sqlTypes).toEqual({ sku: 'TEXT', name: 'TEXT', price: 'TEXT', quantity: 'INTEGER' });
+  });
+
+  it('names every column for a check on the whole row that gives no path, and the field for one that does', () => {
+    const ranges = defineTemplate({
+      name: 'ranges',
+      label: 'Ranges',
+      table: 'ranges',
+      key: 'id',
+      columns: z
+        .object({ id: z.string(), low: z.coerce.number(), high: z.coerce.number() })
+        .refine((row) => row.low <= row.high, 'low must not exceed high')
+        .refine((row) => row.id !== 'x', { message: 'is reserved', path: ['id'] }),
+    });
+    expect(ranges.validate({ id: 'x', low: '2', high: '1' })).toEqual({
+      ok: false,
+      errors: ['id, low, high: low must not exceed high', 'id: is reserved'],
+    });
   });
 });

@@ -1,21 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { JobId } from '@jobstream/contracts';
-import { TooManyImportsError } from '@jobstream/importer';
+import { RejectedFileError, TooManyImportsError } from '@jobstream/importer';
 import type { Config } from '../config';
 import { rejectRequest, sendJson } from '../http/respond';
 import type { ServerServices } from '../services';
 import { errorsCsv } from './errors-csv';
+import { spoolFile } from './spool-dir';
 import { spoolUpload } from './spool-upload';
 import { UploadError } from './upload-error';
 
 const ERRORS_PATH = /^\/uploads\/([^/]+)\/errors\.csv$/;
 
-/** `POST /uploads?template=<name>`: spools the body, starts the import, answers `201 { jobId }` before it finishes. */
+/**
+ * `POST /uploads?template=<name>`: spools the body, starts the import, answers `201 { jobId }` before it finishes;
+ * a blank file or a row over `MAX_COLUMNS` is refused with 400 before any job exists.
+ */
 export async function handleUpload(
   req: IncomingMessage,
   res: ServerResponse,
@@ -36,12 +39,13 @@ export async function handleUpload(
     }
     const jobId = randomUUID();
     await mkdir(services.spoolDir, { recursive: true });
-    const file = join(services.spoolDir, `${jobId}.csv`);
+    const file = spoolFile(services.spoolDir, jobId);
     await spoolUpload(req, file, { maxBytes: config.MAX_UPLOAD_BYTES });
     try {
       await services.imports.start({ jobId, owner: caller.sessionId, template, file });
     } catch (error) {
       await rm(file, { force: true });
+      if (error instanceof RejectedFileError) throw new UploadError(400, error.message);
       throw error;
     }
     sendJson(res, 201, { jobId });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTemplate } from './define-template';
+import { decimalText, wholeNumber } from './numbers';
 
 /** Catalogue items: upserted by SKU. */
 export const productsTemplate = defineTemplate({
@@ -20,17 +21,10 @@ export const productsTemplate = defineTemplate({
       .min(1, 'is required')
       .max(200, 'must be at most 200 characters')
       .describe('Product name, 1-200 characters'),
-    price: z
-      .string('is required')
-      .trim()
-      .regex(/^\d{1,12}(\.\d{1,4})?$/, 'must be a decimal number >= 0')
-      .describe('Decimal number >= 0, e.g. 19.99'),
-    quantity: z
-      .string('is required')
-      .trim()
-      .regex(/^\d{1,15}$/, 'must be a whole number >= 0')
-      .transform(Number)
-      .describe('Whole number >= 0'),
+    price: decimalText({ maxWholeDigits: 15, maxFractionDigits: 10 }).describe(
+      'Decimal number >= 0, e.g. 19.99 or .5; at most 15 digits before the point and 10 after',
+    ),
+    quantity: wholeNumber({ maxDigits: 15 }).describe('Whole number >= 0, at most 15 digits'),
   }),
-  sqlTypes: { sku: 'TEXT', name: 'TEXT', price: 'TEXT', quantity: 'INTEGER' },
+  sqlTypes: { quantity: 'INTEGER' },
 });

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Database, JobStore, openDatabase } from '@jobstream/storage';
+import { expect } from 'vitest';
+import {
+  estimateDataRows,
+  type ImportCounts,
+  ImportFailure,
+  type ImportLimits,
+  type ImportTemplate,
+  runImport,
+  usersTemplate,
+} from '../src/index';
+
+/** One test's import environment. */
+export interface ImportEnv extends AsyncDisposable {
+  dir: string;
+  db: Database;
+  jobs: JobStore;
+  /** Writes `content` to a new file in the temp dir and returns its path. */
+  file(content: string | Buffer): Promise<string>;
+  /** Imports `content` as a new job; resolves with the counts and every progress report. */
+  run(
+    content: string | Buffer,
+    options?: {
+      template?: ImportTemplate;
+      limits?: Partial<ImportLimits>;
+      signal?: AbortSignal;
+      onProgress?: (c: Readonly<ImportCounts>) => void;
+      onBatch?: (c: Readonly<ImportCounts>) => void | Promise<void>;
+    },
+  ): Promise<{ jobId: string; counts: ImportCounts; reports: ImportCounts[] }>;
+}
+
+/** A real SQLite database in a temp dir, a job store, and a way to import files into it. */
+export async function importEnv(): Promise<ImportEnv> {
+  const dir = await mkdtemp(join(tmpdir(), 'jobstream-importer-'));
+  const db = openDatabase(join(dir, 'jobstream.db'));
+  const jobs = new JobStore(db);
+  let files = 0;
+  const env: ImportEnv = {
+    dir,
+    db,
+    jobs,
+    async file(content) {
+      const path = join(dir, `upload-${++files}.csv`);
+      await writeFile(path, content);
+      return path;
+    },
+    async run(content, options = {}) {
+      const template = options.template ?? usersTemplate;
+      const file = await env.file(content);
+      const jobId = randomUUID();
+      jobs.create({ jobId, owner: 'owner', templateName: template.name, message: '' });
+      const reports: ImportCounts[] = [];
+      const counts = await runImport({
+        jobId,
+        template,
+        file,
+        estimatedRows: await estimateDataRows(file),
+        db,
+        jobs,
+        signal: options.signal,
+        limits: options.limits,
+        onProgress: (c) => {
+          reports.push(structuredClone(c));
+          options.onProgress?.(c);
+        },
+        onBatch: options.onBatch,
+      });
+      return { jobId, counts, reports };
+    },
+    async [Symbol.asyncDispose]() {
+      db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return env;
+}
+
+/** Runs an import that must fail; returns the ImportFailure message. */
+export async function failure(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ImportFailure);
+  return (error as ImportFailure).message;
+}
+
+/** A users CSV with `rows` valid rows. */
+export function usersCsv(rows: number, newline = '\n'): string {
+  const lines = ['email,name,role'];
+  for (let i = 0; i < rows; i++) lines.push(`user${i}@example.com,User ${i},${i % 3 === 0 ? 'admin' : 'member'}`);
+  return lines.join(newline) + newline;
+}
+
+/** The users table, by email. */
+export function userRows(db: Database): Array<{ email: string; name: string; role: string }> {
+  return db.prepare('SELECT email, name, role FROM users ORDER BY email').all() as Array<{
+    email: string;
+    name: string;
+    role: string;
+  }>;
+}
