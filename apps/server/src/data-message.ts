@@ -2,10 +2,10 @@ import type { DeliveredEvent } from '@jobstream/progress';
 import { eventJson } from './event-json';
 import { type Frame, textFrame } from './ws-frame';
 
-/** A data message ready to send: its text, and from its second send on (a fan-out) its frame, built once. */
+/** A data message ready to send: its text, and its WebSocket frame, built once for all its sends. */
 export interface DataMessage {
   readonly text: string;
-  readonly frame: Frame | undefined;
+  readonly frame: Frame;
 }
 
 interface LastMessage extends DataMessage {
@@ -13,8 +13,7 @@ interface LastMessage extends DataMessage {
   tail: string;
   head: string;
   text: string;
-  frame: Frame | undefined;
-  sends: number;
+  frame: Frame;
 }
 
 /** The last message built: consecutive sends of one event (its fan-out) reuse it. Holds one event at most. */
@@ -29,18 +28,17 @@ function tailOf(event: DeliveredEvent): string {
 /**
  * tRPC's data message carrying `event` to the subscription whose messages start with `head` (`{"id":…`). An
  * event sent to many subscribers in a row is serialized once, and its whole message reused for every
- * subscription with the same head (clients number their requests alike, so most share one), framed once too.
+ * subscription with the same head (clients number their requests alike, so most share one), and framed once.
  */
 export function dataMessage(head: string, event: DeliveredEvent): DataMessage {
   if (last?.event !== event) {
     const tail = tailOf(event);
-    last = { event, tail, head, text: head + tail, frame: undefined, sends: 0 };
+    const text = head + tail;
+    last = { event, tail, head, text, frame: textFrame(text) };
   } else if (last.head !== head) {
     last.head = head;
     last.text = head + last.tail;
-    last.frame = undefined;
-    last.sends = 0;
+    last.frame = textFrame(last.text);
   }
-  if (++last.sends === 2) last.frame = textFrame(last.text);
   return last;
 }

@@ -35,6 +35,8 @@ interface Subscription {
   cursor?: RoomCursor;
   /** Waiting for the connection's send buffer to drain. */
   draining: boolean;
+  /** It waited for a drain since its last take: the events recorded meanwhile may be conflated. */
+  behind: boolean;
   /** A flush is queued for the end of the current task. */
   queued: boolean;
   /** The queued flush, one function for the subscription's whole life. */
@@ -119,6 +121,7 @@ export class NativeProgress {
       open: true,
       queued: false,
       draining: false,
+      behind: false,
       queuedFlush() {
         subscription.queued = false;
         native.flush(subscription);
@@ -159,14 +162,21 @@ export class NativeProgress {
     }
   }
 
-  /** Flushes once after the current task, so a burst of events reaches the socket conflated, as one batch. */
+  /**
+   * Flushes at the end of the current task: a burst of events costs one wake-up, and its events are sent in
+   * rounds (one per subscription per round, all rounds in the same microtask), so subscribers at the same position
+   * send each event in a row and share its message and frame.
+   */
   private queueFlush(subscription: Subscription): void {
     if (subscription.queued) return;
     subscription.queued = true;
     flushes.add(subscription.queuedFlush);
   }
 
-  /** Sends what the subscriber should receive now, or waits: for the next event, or for the connection to drain. */
+  /**
+   * Sends the subscriber's next event (or conflated batch, when it fell behind) while its connection is under the
+   * send-buffer bound, then waits: for the next event, for its next round, or for the connection to drain.
+   */
   private flush(subscription: Subscription): void {
     const { socket } = this.options;
     const { cursor, room, ctx } = subscription;
@@ -175,15 +185,19 @@ export class NativeProgress {
     const drained = ctx.connection.writable();
     if (drained) {
       subscription.draining = true;
+      subscription.behind = true;
       void drained.then(() => {
         subscription.draining = false;
         this.flush(subscription);
       });
       return;
     }
-    for (const event of cursor.take()) this.sendData(dataMessage(subscription.head, event));
+    const events = cursor.take(subscription.behind);
+    subscription.behind = false;
+    for (const event of events) this.sendData(dataMessage(subscription.head, event));
     if (cursor.done) this.end(subscription, true);
-    else room.addWaiter(subscription.wake);
+    else if (events.length === 0 || cursor.caughtUp) room.addWaiter(subscription.wake);
+    else this.queueFlush(subscription);
   }
 
   private end(subscription: Subscription, sendStopped: boolean): void {
@@ -216,7 +230,7 @@ export class NativeProgress {
   private sendData(message: DataMessage): void {
     const { socket } = this.options;
     if (socket.readyState !== socket.OPEN) return;
-    if (message.frame && this.writeFrame) this.writeFrame(message.frame);
+    if (this.writeFrame) this.writeFrame(message.frame);
     else socket.send(message.text);
   }
 

@@ -47,15 +47,16 @@ describe('dataMessage', () => {
     expect(dataMessage(head, first).text).toContain('"first"');
   });
 
-  it('frames a message once it fans out, and the frame carries exactly its text', () => {
+  it('frames a message once for all its sends, and the frame carries exactly its text', () => {
     const head = headOf(1, false);
     const event = delivered('11', 'fan-out é');
-    expect(dataMessage(head, event).frame).toBeUndefined();
     const { frame, text } = dataMessage(head, event);
-    expect(frame).toBeDefined();
     expect(dataMessage(head, event).frame).toBe(frame);
-    const [header, payload] = frame ?? [];
-    expect(header?.[0]).toBe(0x81);
-    expect(payload?.toString()).toBe(text);
+    expect(dataMessage(headOf(2, false), event).frame).not.toBe(frame);
+    const bytes = Buffer.concat(frame);
+    const length = Buffer.byteLength(text);
+    expect(length).toBeGreaterThan(125);
+    expect([...bytes.subarray(0, 4)]).toEqual([0x81, 126, length >> 8, length & 0xff]);
+    expect(bytes.subarray(4).toString()).toBe(text);
   });
 });

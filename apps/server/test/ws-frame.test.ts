@@ -35,6 +35,28 @@ describe('pre-built frames', () => {
     for (const client of clients) client.terminate();
   });
 
+  it.each([
+    ['7-bit', 125],
+    ['16-bit', 126],
+    ['16-bit', 0xffff],
+    ['64-bit', 0x10000],
+    ['64-bit', 300_000],
+  ])('carry a message with a %s length (%i bytes) intact', async (_, bytes) => {
+    await using server = await serverWith();
+    const client = new WebSocket(server.url);
+    const [[socket]] = (await Promise.all([once(server.wss, 'connection'), once(client, 'open')])) as [
+      [WebSocket],
+      unknown,
+    ];
+    const text = `é${'x'.repeat(bytes - 2)}`;
+    const received = once(client, 'message');
+    frameWriter(socket)?.(textFrame(text));
+    const [data] = await received;
+    client.terminate();
+    expect(Buffer.byteLength(text)).toBe(bytes);
+    expect(String(data)).toBe(text);
+  });
+
   it('are not used on a connection that negotiated compression', async () => {
     await using server = await serverWith({ perMessageDeflate: true });
     const client = new WebSocket(server.url, { perMessageDeflate: true });

@@ -10,7 +10,7 @@ export interface HistoryLimits {
   maxAgeMs: number;
 }
 
-/** What a subscriber at `cursor` should receive next. */
+/** What a subscriber at `cursor` should receive to catch up at once. */
 export interface ReadResult {
   events: StoredEvent[];
   /** The events are the job's current state standing in for history. */
@@ -47,6 +47,8 @@ export class JobRoom {
   constructor(
     readonly jobId: string,
     private readonly limits: HistoryLimits,
+    /** The clock event times are on, for the age limit. */
+    private readonly now: () => number = Date.now,
   ) {
     this.history = new EventRing(limits.maxEvents);
   }
@@ -77,25 +79,37 @@ export class JobRoom {
   }
 
   /**
-   * `event` as a subscriber receives it when not a snapshot. Every subscriber of the latest event gets one shared
-   * object (and serializer caches keyed on it hit); older events, read only by lagging subscribers, get their own.
+   * `event` as a subscriber receives it when not a snapshot: one shared object for the latest event, and one per
+   * older event the history keeps, so the subscribers that read an event get the same object (and serializer
+   * caches keyed on it hit).
    */
   delivered(event: StoredEvent): DeliveredEvent {
-    if (event !== this.latest) return toDelivered(event);
+    if (event !== this.latest) return this.history.delivered(event) ?? toDelivered(event);
     this.latestDelivered ??= toDelivered(event);
     return this.latestDelivered;
   }
 
-  /** Events after `cursor` (undefined: a new subscriber), conflated when asked; a snapshot when history has a gap. */
-  read(cursor: number | undefined, conflating: boolean): ReadResult {
+  /** The event right after `cursor`, while the history (bounded by count and age) still holds it. */
+  eventAfter(cursor: number): StoredEvent | undefined {
+    if (cursor >= this.seq) return undefined;
+    if (cursor + 1 < this.seq) this.trim(this.now());
+    return this.history.get(cursor + 1);
+  }
+
+  /**
+   * What a subscriber at `cursor` (undefined: a new subscriber) should receive to catch up at once: the current
+   * state for a new subscriber or when the events after `cursor` left the history, else those events conflated.
+   */
+  read(cursor: number | undefined): ReadResult {
     const latest = this.latest;
     if (!latest) return EMPTY;
     if (cursor === undefined) return { events: [latest], snapshot: true, missed: false, conflated: 0 };
     if (cursor === this.seq) return EMPTY;
+    this.trim(this.now());
     const oldest = this.history.oldest;
     if (cursor > this.seq || !oldest || oldest.seq > cursor + 1) return this.gapSnapshot(cursor);
     const pending = this.history.from(cursor + 1 - oldest.seq);
-    if (!conflating || pending.length === 1) return { events: pending, snapshot: false, missed: false, conflated: 0 };
+    if (pending.length === 1) return { events: pending, snapshot: false, missed: false, conflated: 0 };
     const events = conflate(pending);
     return { events, snapshot: false, missed: false, conflated: pending.length - events.length };
   }
@@ -119,7 +133,7 @@ export class JobRoom {
     this.waiters.delete(wake);
   }
 
-  /** Drops events older than the age limit, always keeping the newest (the count limit is the ring's size). */
+  /** Drops events older than the age limit as of `now`, always keeping the newest (the count limit is the ring's size). */
   private trim(now: number): void {
     const oldestKept = now - this.limits.maxAgeMs;
     while (this.history.size > 1 && (this.history.oldest as StoredEvent).at < oldestKept) this.history.shift();

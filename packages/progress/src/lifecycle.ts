@@ -35,7 +35,8 @@ function assertSameJob(jobId: string, payload: { jobId: string }): void {
 
 /**
  * Checks that `next` may follow the job's current state (`latest`, undefined for a job not seen yet)
- * and returns it parsed: started -> processing* -> completed | failed, progress never decreasing.
+ * and returns it parsed: started -> processing* -> completed | failed (exactly one `started`, the first event),
+ * progress never decreasing.
  */
 export function validateTransition(jobId: string, latest: StoredEvent | undefined, next: JobEvent): JobEvent {
   if (latest && latest.event !== 'upload-progress') {
@@ -49,8 +50,13 @@ export function validateTransition(jobId: string, latest: StoredEvent | undefine
     if (!latest && payload.status !== UploadStatus.STARTED) {
       throw new JobLifecycleError(jobId, `the first event must have status 'started', got '${payload.status}'`);
     }
-    if (latest && payload.status === UploadStatus.STARTED && latest.payload.status !== UploadStatus.STARTED) {
-      throw new JobLifecycleError(jobId, `cannot go back to 'started' from '${latest.payload.status}'`);
+    if (latest && payload.status === UploadStatus.STARTED) {
+      throw new JobLifecycleError(
+        jobId,
+        latest.payload.status === UploadStatus.STARTED
+          ? "already started; only the first event may have status 'started'"
+          : `cannot go back to 'started' from '${latest.payload.status}'`,
+      );
     }
     if (latest && payload.progress < latest.payload.progress) {
       throw new JobLifecycleError(

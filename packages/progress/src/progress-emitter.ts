@@ -3,12 +3,26 @@ import type { ProgressBus } from './bus';
 import { formatEventId } from './event-id';
 import { JobLifecycleError, validateTransition } from './lifecycle';
 import type { RoomRegistry } from './room-registry';
-import { createStoredEvent } from './stored-event';
+import { createStoredEvent, type StoredEvent } from './stored-event';
+
+/**
+ * Where the emitter finds the state of a job whose room is not in memory (released after its retention, or
+ * recorded by another process): storage, say. The progress layer only reads it, through this one method.
+ */
+export interface PersistedJobs {
+  /** The job's latest event as persisted, with its sequence number; undefined for a job with no persisted event. */
+  latestEvent(jobId: string): StoredEvent | undefined;
+}
 
 /** Where the emitter reads a job's current state and sends its events. */
 export interface ProgressEmitterDeps {
   bus: ProgressBus;
   registry: RoomRegistry;
+  /**
+   * Consulted when a job has no room (at most once per event, never while the room is in memory), so an ended
+   * job stays ended and ids keep increasing after its room is released. Without it, a job with no room is new.
+   */
+  persisted?: PersistedJobs;
 }
 
 /** Options of `emitError`. */
@@ -19,7 +33,16 @@ export interface EmitErrorOptions {
 
 /** The API server code calls to report a job: create one per process and pass it to whoever runs jobs. */
 export class ProgressEmitter {
-  constructor(private readonly deps: ProgressEmitterDeps) {}
+  private persisted: PersistedJobs | undefined;
+
+  constructor(private readonly deps: ProgressEmitterDeps) {
+    this.persisted = deps.persisted;
+  }
+
+  /** Sets where the state of jobs without a room is read, for a hub created before its storage (see `ProgressEmitterDeps`). */
+  usePersistedJobs(persisted: PersistedJobs): void {
+    this.persisted = persisted;
+  }
 
   /** Reports a running job's state; the first report of a job must have status `started`. Returns the event id. */
   emitProgress(jobId: string, progress: UploadProgress): string {
@@ -33,7 +56,7 @@ export class ProgressEmitter {
 
   /** Reports that a job failed; ends the job's stream. */
   emitError(jobId: string, message: string, options: EmitErrorOptions = {}): string {
-    const latest = this.deps.registry.get(jobId)?.latest;
+    const latest = this.latestOf(jobId);
     if (!latest) throw new JobLifecycleError(jobId, 'job was never started');
     const payload = {
       jobId,
@@ -42,14 +65,23 @@ export class ProgressEmitter {
       message,
       ...(options.errors ? { errors: options.errors } : {}),
     };
-    return this.emit(jobId, { event: 'upload-error', payload });
+    return this.emitAfter(jobId, latest, { event: 'upload-error', payload });
   }
 
   private emit(jobId: string, next: JobEvent): string {
-    const room = this.deps.registry.get(jobId);
-    const event = validateTransition(jobId, room?.latest, next);
-    const seq = (room?.seq ?? 0) + 1;
+    return this.emitAfter(jobId, this.latestOf(jobId), next);
+  }
+
+  private emitAfter(jobId: string, latest: StoredEvent | undefined, next: JobEvent): string {
+    const event = validateTransition(jobId, latest, next);
+    const seq = (latest?.seq ?? 0) + 1;
     this.deps.bus.publish({ jobId, event: createStoredEvent(event, seq, this.deps.registry.now()) });
     return formatEventId(seq);
+  }
+
+  /** The job's current state: its room's latest event, else what was persisted. */
+  private latestOf(jobId: string): StoredEvent | undefined {
+    const room = this.deps.registry.get(jobId);
+    return room ? room.latest : this.persisted?.latestEvent(jobId);
   }
 }

@@ -22,16 +22,22 @@ export function asSnapshot(delivered: DeliveredEvent, missed: boolean): Delivere
 
 /**
  * A subscriber's position in a job's room: what it should receive next — the current state first (or exactly
- * what followed `lastEventId`), then later events, conflated when it is behind, ending with the terminal event.
+ * what followed `lastEventId`), then every later event one at a time, conflated only when its transport says it
+ * fell behind, ending with the terminal event. A cursor at or past an ended job's terminal event is done at once.
  */
 export class RoomCursor {
-  /** The terminal event has been taken: the subscription is over. */
+  /** The terminal event has been taken, or was already behind the subscriber: the subscription is over. */
   done = false;
   private seq: number | undefined;
-  private exact: boolean;
+  /** Resuming: the first take fixes `exactUntil`. */
+  private resuming: boolean;
+  /** Events up to this sequence number (a resume's replay) are sent exactly, however far behind the subscriber is. */
+  private exactUntil = 0;
+  /** Events up to this sequence number were recorded while the subscriber could not take them: they may be conflated. */
+  private behindUntil = 0;
   private missedOnResume: boolean;
   private readonly conflate: boolean;
-  /** What `take` returns for the common case, one new event: reused, as each take's result is read before the next. */
+  /** What `take` returns for a single event: reused, as each take's result is read before the next. */
   private readonly next: DeliveredEvent[] = [];
 
   constructor(
@@ -40,19 +46,26 @@ export class RoomCursor {
     options: CursorOptions = {},
   ) {
     this.seq = parseEventId(options.lastEventId);
-    this.exact = this.seq !== undefined;
+    this.resuming = this.seq !== undefined;
     this.missedOnResume = options.lastEventId != null && this.seq === undefined;
     this.conflate = options.conflate ?? true;
   }
 
+  /** The subscriber has every event the room holds (or its stream is over): wait for the next append. */
+  get caughtUp(): boolean {
+    return this.done || this.seq === this.room.seq;
+  }
+
   /**
-   * The events to send now, in order, advancing past them; empty when the subscriber is up to date. The array
-   * is valid until the next call.
+   * The events to send now, in order, advancing past them; empty when the subscriber is up to date. Normally the
+   * next event alone; after a take told `behind` (the subscriber could not take the events recorded until now),
+   * those events are conflated to the newest progress of each status run, except within a resume's replay. The
+   * array is valid until the next call.
    */
-  take(): readonly DeliveredEvent[] {
+  take(behind = false): readonly DeliveredEvent[] {
     if (this.done) return NOTHING;
     const { room } = this;
-    if (!this.exact && this.seq === room.seq - 1) {
+    if (!this.resuming && this.seq === room.seq - 1) {
       // Up to date but for the newest event, which the history always holds: no gap, nothing to conflate.
       const event = room.latest as StoredEvent;
       this.seq = event.seq;
@@ -61,15 +74,40 @@ export class RoomCursor {
       this.next[0] = room.delivered(event);
       return this.next;
     }
-    const batch = this.room.read(this.seq, this.conflate && !this.exact);
-    this.exact = false;
+    return this.catchUp(behind);
+  }
+
+  private catchUp(behind: boolean): readonly DeliveredEvent[] {
+    const { room } = this;
+    const seq = this.seq;
+    if (this.resuming) {
+      this.resuming = false;
+      this.exactUntil = room.seq;
+    }
+    if (seq !== undefined && seq >= room.seq && (seq === room.seq || room.ended)) {
+      // Nothing after it; past an ended job's terminal event nothing will ever come.
+      this.done = room.ended;
+      return NOTHING;
+    }
+    if (behind) this.behindUntil = room.seq;
+    if (seq !== undefined && (!this.conflate || seq < this.exactUntil || seq >= this.behindUntil)) {
+      const event = room.eventAfter(seq);
+      if (event) {
+        this.seq = event.seq;
+        this.done = isTerminalEvent(event);
+        this.counters.eventsDelivered++;
+        this.next[0] = room.delivered(event);
+        return this.next;
+      }
+    }
+    const batch = room.read(seq);
     if (batch.events.length === 0) return NOTHING;
     this.counters.eventsConflated += batch.conflated;
     if (batch.snapshot) this.counters.snapshotsSent++;
     const delivered: DeliveredEvent[] = [];
     for (const event of batch.events) {
       this.seq = event.seq;
-      const plain = this.room.delivered(event);
+      const plain = room.delivered(event);
       delivered.push(batch.snapshot ? asSnapshot(plain, batch.missed || this.missedOnResume) : plain);
       this.missedOnResume = false;
       if (isTerminalEvent(event)) {

@@ -77,7 +77,7 @@ export class RoomRegistry implements Disposable {
   private record({ jobId, event }: BusMessage): void {
     let room = this.rooms.get(jobId);
     if (!room) {
-      room = new JobRoom(jobId, this.limits);
+      room = new JobRoom(jobId, this.limits, this.now);
       this.rooms.set(jobId, room);
     }
     room.append(event);

@@ -15,7 +15,9 @@ export interface SubscribeOptions extends CursorOptions {
 
 /**
  * Streams a known job's events: its current state first (or exactly what followed `lastEventId`), then every
- * later event, ending after the terminal one. Returns undefined for a job the registry does not know.
+ * later event, ending after the terminal one (at once for a `lastEventId` at or past it). Events recorded while
+ * the consumer was not pulling, or while `writable` held it back, are conflated. Returns undefined for a job
+ * the registry does not know.
  */
 export function subscribeToJob(
   registry: RoomRegistry,
@@ -70,6 +72,9 @@ async function* streamRoom(
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const cursor = new RoomCursor(room, counters, { lastEventId, conflate });
+    // Behind: events were recorded while the subscriber could not take them (its connection was full, or its
+    // consumer had not pulled yet). Only then are they conflated; waiting on the room, it gets every event.
+    let behind = false;
     while (!signal?.aborted && !cursor.done) {
       const drained = writable?.();
       if (drained) {
@@ -77,10 +82,13 @@ async function* streamRoom(
           resolveWait = resolve;
           drained.then(wake);
         });
+        behind = true;
         continue;
       }
-      const events = cursor.take();
+      const events = cursor.take(behind);
+      behind = false;
       if (events.length === 0) {
+        if (cursor.done) break;
         await new Promise<void>((resolve) => {
           resolveWait = resolve;
           room.addWaiter(wake);
@@ -89,7 +97,9 @@ async function* streamRoom(
       }
       for (const event of events) {
         if (signal?.aborted) return;
+        const seen = room.seq;
         yield event;
+        if (room.seq !== seen) behind = true;
       }
     }
   } finally {

@@ -44,4 +44,23 @@ describe('EventRing', () => {
     expect(ring.size).toBe(0);
     expect(ring.oldest).toBeUndefined();
   });
+
+  it('finds an event by sequence number and keeps one delivered form per kept event, across growth and wrapping', () => {
+    const ring = new EventRing(4);
+    const events = Array.from({ length: 7 }, (_, i) => ({ ...event(i + 1), event: 'upload-progress' }) as StoredEvent);
+    for (const e of events.slice(0, 2)) ring.push(e);
+    const second = ring.delivered(events[1] as StoredEvent);
+    expect(second).toMatchObject({ id: '2' });
+    for (const e of events.slice(2)) ring.push(e); // grows to 4, then wraps: keeps 4..7
+    expect([3, 4, 7, 8].map((seq) => ring.get(seq)?.seq)).toEqual([undefined, 4, 7, undefined]);
+    expect(ring.delivered(events[1] as StoredEvent)).toBeUndefined();
+    const fifth = ring.delivered(events[4] as StoredEvent);
+    expect(ring.delivered(events[4] as StoredEvent)).toBe(fifth);
+    expect(ring.delivered({ ...(events[4] as StoredEvent) })).toBeUndefined(); // not the kept object
+    ring.shift();
+    ring.shift(); // 5 leaves
+    ring.push({ ...event(8), event: 'upload-progress' } as StoredEvent);
+    expect(ring.get(5)).toBeUndefined();
+    expect(ring.delivered(events[5] as StoredEvent)).toMatchObject({ id: '6' });
+  });
 });

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { JobEvent, UploadProgress, UploadResult } from '@jobstream/contracts';
 import { describe, expect, it } from 'vitest';
-import { createProgressHub, JobLifecycleError, type StoredEvent, validateTransition } from '../src/index';
+import {
+  createProgressHub,
+  JobLifecycleError,
+  type PersistedJobs,
+  type ProgressHub,
+  type StoredEvent,
+  validateTransition,
+} from '../src/index';
 
 function progressOf(jobId: string, progress: number, status: 'started' | 'processing' = 'processing'): UploadProgress {
   const processed = Math.max(0, Math.floor(progress));
@@ -121,15 +128,18 @@ describe('ProgressEmitter lifecycle', () => {
     expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 51))).toBe('4');
   });
 
-  it('allows repeated started events but never going back to started', () => {
+  it('accepts started only as the first event: never twice, never going back to it', () => {
     using hub = createProgressHub();
     const jobId = randomUUID();
     hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
-    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'))).toBe('2');
-    hub.emitter.emitProgress(jobId, progressOf(jobId, 10));
+    expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started')))).toBe(
+      `job ${jobId}: already started; only the first event may have status 'started'`,
+    );
+    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 10))).toBe('2');
     expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 10, 'started')))).toContain(
       "cannot go back to 'started' from 'processing'",
     );
+    expect(hub.registry.get(jobId)?.seq).toBe(2);
   });
 
   it.each(['completed', 'failed'] as const)('accepts nothing after the job %s', (outcome) => {
@@ -206,6 +216,73 @@ describe('ProgressEmitter lifecycle', () => {
     // None of the rejected events changed the job.
     expect(hub.registry.get(jobId)?.seq).toBe(1);
     expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 100))).toBe('2');
+  });
+});
+
+describe('ProgressEmitter with persisted jobs (rooms released)', () => {
+  /** Storage as the emitter sees it: the latest event of each job, recorded from the bus as a job store would. */
+  function persistedFrom(hub: ProgressHub): PersistedJobs {
+    const latest = new Map<string, StoredEvent>();
+    hub.bus.subscribe(({ jobId, event }) => latest.set(jobId, event));
+    return { latestEvent: (jobId) => latest.get(jobId) };
+  }
+
+  it.each(['completed', 'failed'] as const)(
+    'rejects every event for a job that %s once its room has left memory',
+    (outcome) => {
+      using hub = createProgressHub({ retentionMs: 0 });
+      hub.emitter.usePersistedJobs(persistedFrom(hub));
+      const jobId = randomUUID();
+      hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+      hub.emitter.emitProgress(jobId, progressOf(jobId, 50));
+      if (outcome === 'completed') hub.emitter.emitCompletion(jobId, resultOf(jobId));
+      else hub.emitter.emitError(jobId, 'Disk full');
+      expect(hub.registry.get(jobId)).toBeUndefined(); // released at once: retention 0, nobody subscribed
+      const after = [
+        () => hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started')),
+        () => hub.emitter.emitProgress(jobId, progressOf(jobId, 100)),
+        () => hub.emitter.emitCompletion(jobId, resultOf(jobId)),
+        () => hub.emitter.emitError(jobId, 'again'),
+      ];
+      for (const emit of after) {
+        expect(lifecycleError(jobId, emit)).toBe(
+          `job ${jobId}: already ${outcome}; nothing is accepted after a terminal event`,
+        );
+      }
+      expect(hub.registry.metrics()).toMatchObject({ roomsActive: 0, eventsEmitted: 3 });
+    },
+  );
+
+  it('continues a persisted running job’s ids and lifecycle when it has no room', () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    const running = stored({ event: 'upload-progress', payload: progressOf(jobId, 40) }, 7);
+    hub.emitter.usePersistedJobs({ latestEvent: (id) => (id === jobId ? running : undefined) });
+    expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started')))).toContain(
+      "cannot go back to 'started' from 'processing'",
+    );
+    expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 39)))).toContain(
+      'progress cannot decrease (from 40 to 39)',
+    );
+    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 41))).toBe('8');
+    expect(hub.emitter.emitError(jobId, 'Disk full')).toBe('9');
+    expect(hub.registry.get(jobId)?.latest).toMatchObject({ seq: 9, payload: { templateName: 'users' } });
+  });
+
+  it('reads persisted state only for a job without a room, and treats a job it never persisted as new', () => {
+    let lookups = 0;
+    const counting: PersistedJobs = {
+      latestEvent() {
+        lookups++;
+        return undefined;
+      },
+    };
+    using hub = createProgressHub({ persisted: counting });
+    const jobId = randomUUID();
+    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'))).toBe('1');
+    for (let p = 1; p <= 20; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p));
+    hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    expect(lookups).toBe(1);
   });
 });
 

@@ -288,16 +288,20 @@ describe('lagging subscribers and shared data', () => {
     await b.stream.return();
   });
 
-  it('shares only the latest event’s delivered object, so the history keeps bare events', () => {
-    using hub = createProgressHub();
+  it('shares one delivered object per event: the latest’s, then the history’s, while stored events stay bare', () => {
+    using hub = createProgressHub({ maxEvents: 2 });
     const jobId = randomUUID();
     emitSequence(hub, jobId, 1);
     const room = hub.registry.get(jobId);
     const first = room?.latest as StoredEvent;
     expect(room?.delivered(first)).toBe(room?.delivered(first));
     hub.emitter.emitProgress(jobId, progressOf(jobId, 10));
+    const kept = room?.delivered(first); // still in the history: one object for every reader from now on
+    expect(room?.delivered(first)).toBe(kept);
+    expect(kept).toEqual({ id: '1', data: { event: first.event, payload: first.payload } });
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 20)); // 1 leaves the two-event history
     expect(room?.delivered(first)).not.toBe(room?.delivered(first));
-    expect(room?.delivered(first)).toEqual({ id: '1', data: { event: first.event, payload: first.payload } });
+    expect(room?.delivered(first)).toEqual(kept);
     expect(Object.keys(first)).toEqual(['event', 'payload', 'seq', 'at']);
   });
 });
@@ -387,43 +391,74 @@ describe('conflation', () => {
     });
   });
 
-  it('conflates a burst that arrives while the subscriber waits for its next event', async () => {
+  it('delivers every event of a burst that arrives while the subscriber waits for its next event', async () => {
     using hub = createProgressHub({ maxEvents: 20_000 });
     const jobId = randomUUID();
     hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
-    const { stream, abort } = subscribe(hub, jobId);
+    const { stream } = subscribe(hub, jobId);
     await next(stream);
     const pending = next(stream);
     await vi.waitFor(() => expect(hub.registry.metrics().listenersActive).toBe(1));
     for (let i = 1; i <= 10_000; i++) hub.emitter.emitProgress(jobId, progressOf(jobId, i / 100, 'processing', i));
-    expect(await pending).toEqual({
-      id: '10001',
-      event: 'upload-progress',
-      payload: progressOf(jobId, 100, 'processing', 10_000),
+    hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    const delivered = [await pending];
+    for await (const event of stream) delivered.push(flat(event));
+    expect(delivered).toHaveLength(10_001);
+    expect(delivered.every((event, i) => event.id === String(i + 2) && event.snapshot === undefined)).toBe(true);
+    expect(delivered[9_999]?.payload).toEqual(progressOf(jobId, 100, 'processing', 10_000));
+    expect(hub.registry.metrics()).toMatchObject({
+      eventsConflated: 0,
+      eventsDelivered: 10_002,
+      subscriptionsActive: 0,
     });
-    expect(hub.registry.metrics().eventsConflated).toBe(9_999);
+  });
+
+  it('conflates only what arrives while it is not pulling, then delivers every event again', async () => {
+    using hub = createProgressHub();
+    const jobId = randomUUID();
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    const { stream, abort } = subscribe(hub, jobId);
+    await next(stream); // 1; the subscriber now holds its event and does not pull
+    for (let p = 1; p <= 50; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..51
+    expect(await next(stream)).toEqual({ id: '51', event: 'upload-progress', payload: progressOf(jobId, 50) });
+    expect(hub.registry.metrics().eventsConflated).toBe(49);
+    const pending = next(stream);
+    await vi.waitFor(() => expect(hub.registry.metrics().listenersActive).toBe(1));
+    for (let p = 51; p <= 55; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p)); // 52..56
+    const caughtUp = [await pending, ...(await take(stream, 4))];
+    expect(caughtUp.map((e) => e.id)).toEqual(['52', '53', '54', '55', '56']);
+    expect(hub.registry.metrics().eventsConflated).toBe(49);
     await expectWaiting(hub, stream, abort);
   });
 
   it('keeps status changes and the terminal event when conflating', async () => {
     using hub = createProgressHub();
     const jobId = randomUUID();
-    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
-    const { stream } = subscribe(hub, jobId);
-    await next(stream);
-    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started')); // 2
-    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started')); // 3
-    for (let p = 1; p <= 7; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p)); // 4..10
-    hub.emitter.emitError(jobId, 'Disk full'); // 11
+    hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started')); // 1
+    for (let p = 1; p <= 7; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..8
+    hub.emitter.emitError(jobId, 'Disk full'); // 9
+    const room = hub.registry.get(jobId);
+    const caughtUp = room?.read(0);
+    expect(caughtUp?.events.map((e) => [e.seq, e.payload.status])).toEqual([
+      [1, 'started'],
+      [8, 'processing'],
+      [9, 'failed'],
+    ]);
+    expect(caughtUp).toMatchObject({ snapshot: false, missed: false, conflated: 6 });
+
+    const late = randomUUID();
+    hub.emitter.emitProgress(late, progressOf(late, 0, 'started'));
+    const { stream } = subscribe(hub, late);
+    await next(stream); // not pulling while the rest arrives
+    for (let p = 1; p <= 7; p++) hub.emitter.emitProgress(late, progressOf(late, p));
+    hub.emitter.emitError(late, 'Disk full');
     const delivered: Flat[] = [];
     for await (const event of stream) delivered.push(flat(event));
     expect(delivered.map((e) => [e.id, e.payload.status])).toEqual([
-      ['3', 'started'],
-      ['10', 'processing'],
-      ['11', 'failed'],
+      ['8', 'processing'],
+      ['9', 'failed'],
     ]);
-    expect(delivered[1]?.payload).toMatchObject({ progress: 7 });
-    expect(hub.registry.metrics().eventsConflated).toBe(7);
+    expect(delivered[0]?.payload).toMatchObject({ progress: 7 });
   });
 
   it('falls back to a missed snapshot with the exact latest state when the burst overflows the ring', async () => {

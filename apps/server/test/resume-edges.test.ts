@@ -1,0 +1,273 @@
+import { JobLifecycleError, subscribeToJob } from '@jobstream/progress';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  connectClient,
+  follow,
+  followToEnd,
+  progressOf,
+  resultOf,
+  startJob,
+  startTestServer,
+  type Transport,
+  upload,
+  usersCsv,
+} from './fixtures';
+import { openRawClient, type WireResult } from './raw-client';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+const SEND_BUFFER_BYTES = 64 * 1024;
+
+/** `/metrics` fetched over HTTP, as numbers by metric name. */
+async function scrape(server: Server): Promise<Record<string, number>> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const values: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const [name, value] = line.split(' ');
+    values[name as string] = Number(value);
+  }
+  return values;
+}
+
+async function expectIdle(server: Server, rooms: number): Promise<void> {
+  await vi.waitFor(async () =>
+    expect(await scrape(server)).toMatchObject({
+      jobstream_rooms_active: rooms,
+      jobstream_subscriptions_active: 0,
+      jobstream_listeners_active: 0,
+    }),
+  );
+}
+
+/** A progress payload of about 10 KB: the first 100 row errors, as an import reports them. */
+function largeProgress(jobId: string, step: number, steps: number) {
+  const errors = Array.from({ length: 100 }, (_, i) => `Row ${i + 1}: email: ${'x'.repeat(80)} (${step})`);
+  return { ...progressOf(jobId, Math.floor((step / steps) * 100)), processed: step, total: steps, errors };
+}
+
+const LARGE_EVENT_BYTES = JSON.stringify(largeProgress('00000000-0000-0000-0000-000000000000', 1, 1)).length + 400;
+
+function dataOf(messages: WireResult[]) {
+  return messages.filter((m) => m.result?.type === 'data').map((m) => m.result?.data?.json);
+}
+
+describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
+  it('ends a resume from the terminal event’s id at once, room in memory or not, with no duplicate', async () => {
+    await using server = await startTestServer({ JOB_RETENTION_MS: '0' });
+    await using client = connectClient(server, { transport });
+    const { emitter } = server.hub;
+    const jobId = startJob(server, client.token); // 1
+    for (let p = 1; p <= 3; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..4
+    // An in-process member keeps the ended room in memory (retention 0) until it leaves.
+    const holder = subscribeToJob(server.hub.registry, jobId);
+    await holder?.next();
+    const terminalId = emitter.emitCompletion(jobId, resultOf(jobId));
+    expect(terminalId).toBe('5');
+    server.services.jobs.finish(jobId, {
+      status: 'completed',
+      progress: 100,
+      message: 'Done',
+      processed: 100,
+      total: 100,
+      lastEventId: terminalId,
+    });
+    expect(server.hub.registry.get(jobId)?.ended).toBe(true);
+
+    for (const lastEventId of [terminalId, '9']) {
+      const resumed = follow(client, jobId, lastEventId);
+      await vi.waitFor(() => expect(resumed.done).toBe(true));
+      expect(resumed).toMatchObject({ ids: [], data: [], errors: [] });
+    }
+    expect(server.hub.registry.get(jobId)).toBeDefined();
+    await holder?.return();
+    await expectIdle(server, 0);
+
+    // The room has left memory: the stored terminal event serves the same way.
+    const fromStorage = follow(client, jobId, terminalId);
+    await vi.waitFor(() => expect(fromStorage.done).toBe(true));
+    expect(fromStorage).toMatchObject({ ids: [], data: [], errors: [] });
+    const late = await followToEnd(client, jobId);
+    expect(late.ids).toEqual([terminalId]);
+    expect(late.data).toMatchObject([{ event: 'upload-completed', snapshot: true }]);
+    await expectIdle(server, 0);
+  });
+
+  it('delivers every event of a synchronous burst to an up-to-date subscriber, in order', async () => {
+    await using server = await startTestServer();
+    await using client = connectClient(server, { transport });
+    const { emitter } = server.hub;
+    const jobId = startJob(server, client.token);
+    const got = follow(client, jobId);
+    await vi.waitFor(() => expect(got.ids).toEqual(['1']));
+    await vi.waitFor(() => expect(server.hub.registry.metrics().listenersActive).toBe(1));
+    for (let p = 1; p <= 10; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..11, one task
+    emitter.emitCompletion(jobId, resultOf(jobId)); // 12
+    await vi.waitFor(() => expect(got.done).toBe(true));
+    expect(got.ids).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
+    expect(got.data.slice(1, 11).map((d) => d.payload.progress)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(got.data.filter((d) => d.snapshot)).toHaveLength(1);
+    expect(server.hub.registry.metrics().eventsConflated).toBe(0);
+  });
+
+  it('resumes exactly through hundreds of large events still in the history', async () => {
+    await using server = await startTestServer({ HISTORY_MAX_EVENTS: '1000' });
+    await using client = connectClient(server, { transport });
+    const { emitter } = server.hub;
+    const jobId = startJob(server, client.token);
+    for (let step = 1; step <= 600; step++) emitter.emitProgress(jobId, largeProgress(jobId, step, 600)); // 2..601
+    const got = follow(client, jobId, '101');
+    await vi.waitFor(() => expect(got.ids).toHaveLength(500), { timeout: 15_000 });
+    emitter.emitCompletion(jobId, resultOf(jobId)); // 602
+    await vi.waitFor(() => expect(got.done).toBe(true));
+    expect(got.ids).toEqual(Array.from({ length: 501 }, (_, i) => String(102 + i)));
+    expect(got.data.some((d) => d.snapshot || d.missed)).toBe(false);
+    expect(got.data.at(-2)).toMatchObject({ payload: { processed: 600 } });
+    expect(server.hub.registry.metrics().eventsConflated).toBe(0);
+  });
+});
+
+describe('bounded memory for a stalled WebSocket reader', () => {
+  it('replays a resume of many large events within the send-buffer bound, exactly, continuing as it drains', async () => {
+    await using server = await startTestServer({
+      SEND_BUFFER_BYTES: String(SEND_BUFFER_BYTES),
+      HISTORY_MAX_EVENTS: '2000',
+    });
+    const { token } = server.services.sessions.create();
+    const jobId = startJob(server, token);
+    for (let step = 1; step <= 1500; step++) server.hub.emitter.emitProgress(jobId, largeProgress(jobId, step, 1500));
+    await using slow = await openRawClient(server.url, token);
+    slow.socket.send(
+      JSON.stringify({
+        id: 1,
+        method: 'subscription',
+        params: { path: 'upload.onProgress', input: { json: { jobId } }, lastEventId: '1' },
+      }),
+    );
+    slow.socket.pause(); // about 15 MB to replay; the reader takes none of it for now
+
+    const buffered = async () => (await scrape(server)).jobstream_ws_buffered_bytes as number;
+    await vi.waitFor(async () => expect(await buffered()).toBeGreaterThan(SEND_BUFFER_BYTES));
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await buffered()).toBeLessThanOrEqual(SEND_BUFFER_BYTES + LARGE_EVENT_BYTES);
+    }
+
+    slow.socket.resume();
+    await vi.waitFor(() => expect(dataOf(slow.received)).toHaveLength(1500), { timeout: 20_000 });
+    server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    await vi.waitFor(() => expect(slow.received.at(-1)?.result?.type).toBe('stopped'));
+    const data = dataOf(slow.received);
+    expect(data.map((d) => d?.id)).toEqual(Array.from({ length: 1501 }, (_, i) => String(i + 2)));
+    expect(data.some((d) => 'snapshot' in (d?.data ?? {}))).toBe(false);
+    expect(data.at(-2)?.data.payload).toMatchObject({ processed: 1500 });
+  });
+
+  it('keeps a stalled live subscriber under the bound through bursts, then gives it the exact final state', async () => {
+    await using server = await startTestServer({ SEND_BUFFER_BYTES: String(SEND_BUFFER_BYTES) });
+    const { token } = server.services.sessions.create();
+    const jobId = startJob(server, token);
+    await using slow = await openRawClient(server.url, token);
+    slow.subscribe(1, jobId);
+    await vi.waitFor(() => expect(dataOf(slow.received)).toHaveLength(1));
+    slow.socket.pause();
+
+    let maxBuffered = 0;
+    for (let burst = 0; burst < 100; burst++) {
+      for (let i = 1; i <= 50; i++) {
+        const step = burst * 50 + i;
+        server.hub.emitter.emitProgress(jobId, largeProgress(jobId, step, 5_000));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      maxBuffered = Math.max(maxBuffered, (await scrape(server)).jobstream_ws_buffered_bytes as number);
+    }
+    server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    expect(maxBuffered).toBeGreaterThan(SEND_BUFFER_BYTES);
+    expect(maxBuffered).toBeLessThanOrEqual(SEND_BUFFER_BYTES + 3 * LARGE_EVENT_BYTES);
+
+    slow.socket.resume();
+    await vi.waitFor(() => expect(slow.received.at(-1)?.result?.type).toBe('stopped'), { timeout: 15_000 });
+    const data = dataOf(slow.received);
+    const ids = data.map((d) => Number(d?.id));
+    expect(ids.every((id, i) => i === 0 || id > (ids[i - 1] as number))).toBe(true);
+    expect(data.length).toBeLessThan(5_000);
+    expect(data.at(-1)?.data.event).toBe('upload-completed');
+    expect(data.at(-2)?.data.payload).toMatchObject({ processed: 5_000, progress: 100 });
+    expect((await scrape(server)).jobstream_events_conflated_total).toBeGreaterThan(0);
+  });
+});
+
+describe('after an ended job’s room is released', () => {
+  it('rejects further events for it (from storage) instead of restarting its ids at 1', async () => {
+    await using server = await startTestServer({ JOB_RETENTION_MS: '0', PROGRESS_INTERVAL_MS: '0' });
+    await using client = connectClient(server);
+    const res = await upload(server, { token: client.token, body: usersCsv(20) });
+    const jobId = res.body.jobId as string;
+    const live = await followToEnd(client, jobId);
+    const terminalId = live.ids.at(-1) as string;
+    await expectIdle(server, 0);
+
+    const { emitter } = server.hub;
+    const started = () => emitter.emitProgress(jobId, { ...progressOf(jobId, 0, 'started'), message: 'again' });
+    expect(started).toThrow(JobLifecycleError);
+    expect(started).toThrow(`job ${jobId}: already completed; nothing is accepted after a terminal event`);
+    expect(() => emitter.emitError(jobId, 'late')).toThrow(/already completed/);
+    expect(server.hub.registry.get(jobId)).toBeUndefined();
+
+    const late = await followToEnd(client, jobId);
+    expect(late.ids).toEqual([terminalId]);
+    expect(late.data).toMatchObject([{ event: 'upload-completed', snapshot: true }]);
+  });
+});
+
+describe('raw SSE', () => {
+  /** Reads an SSE response until `until` holds for the events parsed so far, or the stream ends. */
+  async function readEvents(
+    response: Response,
+    until: (events: Array<{ id?: string; event?: string; data?: string }>) => boolean,
+  ) {
+    const events: Array<{ id?: string; event?: string; data?: string }> = [];
+    const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!until(events)) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += chunk.value;
+      let end = text.indexOf('\n\n');
+      while (end >= 0) {
+        const event: { id?: string; event?: string; data?: string } = {};
+        for (const line of text.slice(0, end).split('\n')) {
+          const colon = line.indexOf(': ');
+          if (colon > 0) event[line.slice(0, colon) as 'id' | 'event' | 'data'] = line.slice(colon + 2);
+        }
+        if (event.data !== undefined || event.event !== undefined) events.push(event);
+        text = text.slice(end + 2);
+        end = text.indexOf('\n\n');
+      }
+    }
+    await reader.cancel();
+    return events;
+  }
+
+  it('resumes exactly after a Last-Event-ID header, as a browser EventSource sends it', async () => {
+    await using server = await startTestServer();
+    const { token } = server.services.sessions.create();
+    const { emitter } = server.hub;
+    const jobId = startJob(server, token);
+    for (let p = 1; p <= 9; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..10
+    emitter.emitCompletion(jobId, resultOf(jobId)); // 11
+    const input = encodeURIComponent(JSON.stringify({ json: { jobId } }));
+    const response = await fetch(`${server.url}/trpc/upload.onProgress?input=${input}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', 'last-event-id': '6' },
+    });
+    expect(response.status).toBe(200);
+    const events = await readEvents(response, (got) => got.some((e) => e.event === 'return'));
+    const data = events.filter((e) => e.id !== undefined);
+    expect(data.map((e) => e.id)).toEqual(['7', '8', '9', '10', '11']);
+    const parsed = data.map((e) => (JSON.parse(e.data as string) as { json: { event: string; snapshot?: true } }).json);
+    expect(parsed.map((d) => d.event)).toEqual([...Array(4).fill('upload-progress'), 'upload-completed']);
+    expect(parsed.some((d) => d.snapshot)).toBe(false);
+    expect(events.at(-1)?.event).toBe('return');
+    await expectIdle(server, 1);
+  });
+});

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { JobStreamEvent, UploadProgress, UploadResult } from '@jobstream/contracts';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  createProgressHub,
+  type DeliveredEvent,
+  type ProgressHub,
+  RoomCursor,
+  type SubscribeOptions,
+  subscribeToJob,
+} from '../src/index';
+
+type Stream = AsyncGenerator<DeliveredEvent, void>;
+type Flat = JobStreamEvent & { id: string };
+
+function progressOf(jobId: string, progress: number, status: 'started' | 'processing' = 'processing'): UploadProgress {
+  return { jobId, templateName: 'users', status, progress, message: `at ${progress}`, processed: progress, total: 100 };
+}
+
+function resultOf(jobId: string): UploadResult {
+  return {
+    jobId,
+    templateName: 'users',
+    status: 'completed',
+    processed: 100,
+    total: 100,
+    inserted: 100,
+    updated: 0,
+    failed: 0,
+    errors: [],
+    durationMs: 1,
+  };
+}
+
+/** Starts a job and reports progress 1..count-1, so its ids run 1..count. */
+function startJob(hub: ProgressHub, count: number): string {
+  const jobId = randomUUID();
+  hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+  for (let p = 1; p < count; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p));
+  return jobId;
+}
+
+function open(hub: ProgressHub, jobId: string, options: SubscribeOptions = {}): Stream {
+  const stream = subscribeToJob(hub.registry, jobId, options);
+  if (!stream) throw new Error(`unknown job ${jobId}`);
+  return stream;
+}
+
+async function drain(stream: Stream): Promise<Flat[]> {
+  const events: Flat[] = [];
+  for await (const event of stream) events.push({ id: event.id, ...event.data });
+  return events;
+}
+
+/** A connection whose send buffer the test fills and drains by hand. */
+function gate() {
+  let open = true;
+  let release: () => void = () => {};
+  let waits = 0;
+  return {
+    writable: () => {
+      if (open) return undefined;
+      waits++;
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    },
+    block() {
+      open = false;
+    },
+    drain() {
+      open = true;
+      release();
+    },
+    get waits() {
+      return waits;
+    },
+  };
+}
+
+describe('resuming at an ended job’s terminal event while its room is in memory', () => {
+  it.each([
+    ['the terminal id', '6'],
+    ['an id past it', '60'],
+  ])(
+    'ends the stream at once with nothing for %s, and leaves no member or waiter behind',
+    async (_case, lastEventId) => {
+      using hub = createProgressHub({ retentionMs: 0 });
+      const jobId = startJob(hub, 5);
+      const holder = open(hub, jobId); // keeps the ended room in memory while the resume runs
+      await holder.next();
+      hub.emitter.emitCompletion(jobId, resultOf(jobId)); // 6
+      expect(hub.registry.get(jobId)?.ended).toBe(true);
+
+      expect(await drain(open(hub, jobId, { lastEventId }))).toEqual([]);
+      expect(hub.registry.metrics()).toMatchObject({ subscriptionsActive: 1, listenersActive: 0, roomsActive: 1 });
+      await holder.return();
+      expect(hub.registry.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0, roomsActive: 0 });
+    },
+  );
+
+  it('still gives a resume one event short of the end exactly the terminal event', async () => {
+    using hub = createProgressHub();
+    const jobId = startJob(hub, 5);
+    hub.emitter.emitError(jobId, 'Disk full'); // 6
+    expect(await drain(open(hub, jobId, { lastEventId: '5' }))).toEqual([
+      {
+        id: '6',
+        event: 'upload-error',
+        payload: { jobId, templateName: 'users', status: 'failed', message: 'Disk full' },
+      },
+    ]);
+    expect(await drain(open(hub, jobId, { lastEventId: '3' }))).toMatchObject([{ id: '4' }, { id: '5' }, { id: '6' }]);
+  });
+
+  it('marks a bare cursor done without an event, so any transport can end the stream', () => {
+    using hub = createProgressHub();
+    const jobId = startJob(hub, 2);
+    hub.emitter.emitCompletion(jobId, resultOf(jobId)); // 3
+    const room = hub.registry.get(jobId);
+    if (!room) throw new Error('no room');
+    const cursor = new RoomCursor(room, hub.registry.counters, { lastEventId: '3' });
+    expect(cursor.take()).toEqual([]);
+    expect(cursor.done).toBe(true);
+    const running = startJob(hub, 2);
+    const runningRoom = hub.registry.get(running);
+    if (!runningRoom) throw new Error('no room');
+    const waiting = new RoomCursor(runningRoom, hub.registry.counters, { lastEventId: '2' });
+    expect(waiting.take()).toEqual([]);
+    expect(waiting.done).toBe(false);
+    expect(waiting.caughtUp).toBe(true);
+  });
+});
+
+describe('exact resume under backpressure', () => {
+  it('sends a resume’s events one at a time and continues exactly from the cursor after each drain', async () => {
+    using hub = createProgressHub();
+    const jobId = startJob(hub, 30);
+    const connection = gate();
+    const stream = open(hub, jobId, { lastEventId: '10', writable: connection.writable });
+    const got: Flat[] = [];
+    for (let i = 0; i < 3; i++) {
+      const result = await stream.next();
+      if (!result.done) got.push({ id: result.value.id, ...result.value.data });
+    }
+    connection.block();
+    const pending = stream.next();
+    await vi.waitFor(() => expect(connection.waits).toBe(1));
+    for (let p = 30; p < 40; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p)); // 31..40, after the replay
+    connection.drain();
+    const after = await pending;
+    if (!after.done) got.push({ id: after.value.id, ...after.value.data });
+    hub.emitter.emitCompletion(jobId, resultOf(jobId)); // 41
+    got.push(...(await drain(stream)));
+    // 11..30 is the replay: exact despite the wait. 31..40 came while it waited: the newest of them only.
+    expect(got.map((e) => e.id)).toEqual([...Array.from({ length: 20 }, (_, i) => String(11 + i)), '40', '41']);
+    expect(got.some((e) => e.snapshot)).toBe(false);
+  });
+
+  it('turns replay events that leave the history while it waits into the flagged snapshot', async () => {
+    using hub = createProgressHub({ maxEvents: 10 });
+    const jobId = startJob(hub, 10);
+    const connection = gate();
+    const stream = open(hub, jobId, { lastEventId: '2', writable: connection.writable });
+    const first = await stream.next();
+    expect(first.value?.id).toBe('3');
+    connection.block();
+    const pending = stream.next();
+    await vi.waitFor(() => expect(connection.waits).toBe(1));
+    for (let p = 10; p < 30; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p)); // 11..30: 4..20 leave
+    connection.drain();
+    expect(await pending).toEqual({
+      done: false,
+      value: {
+        id: '30',
+        data: { event: 'upload-progress', payload: progressOf(jobId, 29), snapshot: true, missed: true },
+      },
+    });
+    await stream.return();
+  });
+});
+
+describe('the age bound of the history', () => {
+  it('is enforced when an idle room is read, not only when an event is appended', async () => {
+    const clock = { now: 1_000_000 };
+    using hub = createProgressHub({ maxEvents: 100, maxAgeMs: 1_000, now: () => clock.now });
+    const jobId = startJob(hub, 5); // all at t=0
+    const fresh = open(hub, jobId, { lastEventId: '2' });
+    expect(await fresh.next()).toMatchObject({ value: { id: '3' } });
+    await fresh.return();
+
+    clock.now += 1_001; // nothing appended since: every event but the newest is now too old
+    const stale = open(hub, jobId, { lastEventId: '2' });
+    expect(await stale.next()).toEqual({
+      done: false,
+      value: {
+        id: '5',
+        data: { event: 'upload-progress', payload: progressOf(jobId, 4), snapshot: true, missed: true },
+      },
+    });
+    await stale.return();
+    const newest = open(hub, jobId, { lastEventId: '4' }); // the newest event is always kept
+    expect(await newest.next()).toMatchObject({ value: { id: '5', data: { payload: { progress: 4 } } } });
+    await newest.return();
+    expect(hub.registry.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0 });
+  });
+});
