@@ -23,6 +23,7 @@ const apiEnv: Record<string, string> = {
   DATABASE_PATH: join(dataDir, 'e2e.db'),
   ALLOWED_ORIGINS: `http://localhost:${webPort},http://127.0.0.1:${webPort}`,
   LOG_LEVEL: 'warn',
+  TRUST_PROXY: 'loopback',
 };
 
 export default defineConfig({

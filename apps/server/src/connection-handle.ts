@@ -60,7 +60,7 @@ export class WsConnectionHandle extends SlotCountingHandle {
   }
 }
 
-/** An HTTP response's handle (one SSE stream per request): writable until the response needs a drain. */
+/** An HTTP response's handle (one SSE stream per request): writable until a write is refused, then after its drain. */
 export class HttpConnectionHandle extends SlotCountingHandle {
   constructor(
     private readonly res: ServerResponse,
@@ -71,7 +71,9 @@ export class HttpConnectionHandle extends SlotCountingHandle {
 
   writable(): Promise<void> | undefined {
     const { res } = this;
-    if (res.writableLength <= this.limits.sendBufferBytes || res.destroyed) return undefined;
+    // Waits only when a write was refused ('drain' is certain then): at the response's high-water mark (16 KiB),
+    // below `sendBufferBytes`, tRPC's own writer already waits for the same drain.
+    if (!res.writableNeedDrain || res.destroyed) return undefined;
     return new Promise((resolve) => {
       const done = () => {
         res.off('drain', done);

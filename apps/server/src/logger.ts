@@ -11,13 +11,27 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-/** A logger writing JSON lines to stderr at or above `level`. */
-export function createLogger(level: LogLevel): Logger {
+/** Field names whose values are credentials, at any depth: always written as `[redacted]`. */
+const SECRET_FIELD = /token|authorization|cookie|connectionparams|password|secret/i;
+/** Fields holding a URL or path: written without their query string, where tokens could travel. */
+const URL_FIELD = /^(url|path)$/i;
+
+function scrub(key: string, value: unknown): unknown {
+  if (SECRET_FIELD.test(key)) return '[redacted]';
+  if (typeof value === 'string' && URL_FIELD.test(key)) return value.split('?')[0];
+  return value;
+}
+
+/** A logger writing JSON lines to `write` (default stderr) at or above `level`; credential fields are redacted. */
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
   const at =
     (name: Exclude<LogLevel, 'silent'>) =>
     (msg: string, fields: Record<string, unknown> = {}) => {
       if (RANK[name] < RANK[level]) return;
-      process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: name, msg, ...fields })}\n`);
+      write(`${JSON.stringify({ time: new Date().toISOString(), level: name, msg, ...fields }, scrub)}\n`);
     };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

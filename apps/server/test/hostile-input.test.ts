@@ -485,7 +485,7 @@ describe('identifiers', () => {
       'x',
       `${real}x`,
       real.slice(0, -1),
-      `${real.slice(0, -1)}A`,
+      `${real.slice(0, 10)}${real[10] === 'A' ? 'B' : 'A'}${real.slice(11)}`,
       ' '.repeat(43),
       'A'.repeat(43),
     ]) {

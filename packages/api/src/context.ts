@@ -2,12 +2,12 @@ import type { ImportService, TemplateRegistry } from '@jobstream/importer';
 import type { RoomRegistry } from '@jobstream/progress';
 import type { JobRecord, JobStore, SessionStore } from '@jobstream/storage';
 
-/** Who is calling: the session their token or cookie resolved to, if any. */
+/** Who is calling: the session their token or cookie resolved to (or the host's id for them), if any; hosts may add fields. */
 export interface Caller {
   sessionId: string | null;
 }
 
-/** The host-app hook deciding whether a caller may see a job; checked on every call and every (re)subscribe. */
+/** Whether a caller may see a job (the server's `auth.canAccess`); checked on every call, (re)subscribe and list row. */
 export type AuthorizeJob = (caller: Caller, job: JobRecord) => boolean | Promise<boolean>;
 
 /** The default rule: a job is visible only to the session that uploaded it. */
@@ -41,4 +41,6 @@ export interface ApiContext extends ApiServices {
   connection: ConnectionHandle;
   /** Sets the session cookie on the HTTP response; absent over WebSocket. */
   setSessionCookie?: (token: string) => void;
+  /** Charges one new session to the caller's client address: 0 when allowed, else the seconds to wait; absent means unlimited. */
+  admitSession?: () => number;
 }

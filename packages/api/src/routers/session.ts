@@ -1,9 +1,17 @@
+import { TRPCError } from '@trpc/server';
 import { publicProcedure, router } from '../trpc';
 
 /** Anonymous sessions: the identity jobs belong to. */
 export const sessionRouter = router({
-  /** Issues a new session; over HTTP it is also set as an HttpOnly cookie. */
+  /** Issues a new session, within the per-address session rate; over HTTP it is also set as an HttpOnly cookie. */
   create: publicProcedure.mutation(({ ctx }) => {
+    const wait = ctx.admitSession?.() ?? 0;
+    if (wait > 0) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `Too many new sessions from this address: retry in ${wait} s`,
+      });
+    }
     const { token } = ctx.sessions.create();
     ctx.setSessionCookie?.(token);
     return { token };

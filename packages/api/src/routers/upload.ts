@@ -24,12 +24,14 @@ export const uploadRouter = router({
     return job;
   }),
 
-  /** The caller's most recent jobs, newest first. */
+  /** The caller's most recent jobs, newest first; each one also passes the access check, as `get` would. */
   list: publicProcedure
     .input(z.object({ limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
-    .query(({ ctx, input }) =>
-      ctx.jobs.listByOwner(requireSession(ctx), input.limit).map(({ owner: _owner, ...job }) => job),
-    ),
+    .query(async ({ ctx, input }) => {
+      const jobs = ctx.jobs.listByOwner(requireSession(ctx), input.limit);
+      const visible = await Promise.all(jobs.map((job) => ctx.authorize(ctx.caller, job)));
+      return jobs.filter((_, index) => visible[index]).map(({ owner: _owner, ...job }) => job);
+    }),
 
   /** Stops one of the caller's running jobs; it ends failed with `Cancelled`. Committed rows stay. */
   cancel: publicProcedure.input(JobInput).mutation(async ({ ctx, input }) => {
