@@ -1,16 +1,21 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApiContext, type AuthorizeJob, appRouter } from '@jobstream/api';
+import type { ImportTemplate } from '@jobstream/importer';
 import { createProgressHub, type ProgressHub } from '@jobstream/progress';
+import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { WebSocket } from 'ws';
+import { AddressLimiter } from './address-limiter';
 import type { Config } from './config';
 import { HttpConnectionHandle, WsConnectionHandle } from './connection-handle';
-import { clientAddress } from './http/client-address';
+import { AddressRate } from './http/address-rate';
+import { resolveAuth, type ServerAuth } from './http/auth';
+import { clientAddress, proxyTrust } from './http/client-address';
 import { sessionCookie } from './http/cookies';
 import type { IdentifyCaller } from './http/identify';
 import { applyCors, originAllowed } from './http/origin';
-import { pathOf, sendJson } from './http/respond';
+import { pathOf, rejectRequest, sendJson } from './http/respond';
 import { createLogger, type Logger } from './logger';
 import { renderMetrics } from './metrics';
 import type { ConnectionParams } from './native-gate';
@@ -23,11 +28,17 @@ export interface ApiServerOptions {
   config: Config;
   hub?: ProgressHub;
   logger?: Logger;
-  /** Host-app rule for who may see a job (default: the session that uploaded it). */
+  /** The host app's auth: who is calling, who may see a job, who may upload (default: anonymous sessions, owner only). */
+  auth?: ServerAuth;
+  /** Shorthand for `auth.canAccess`, used when `auth` has none. */
   authorize?: AuthorizeJob;
-  /** Host-app identity: who a request or connection is (default: jobstream's anonymous sessions). */
+  /** Shorthand for `auth.identify`, used when `auth` has none. */
   identify?: IdentifyCaller;
+  /** The templates uploads may name (default `builtInTemplates`); add one with `[...builtInTemplates, yours]`. */
+  templates?: readonly ImportTemplate[];
 }
+
+export type { ServerAuth } from './http/auth';
 
 /** A running API server. */
 export interface ApiServer extends AsyncDisposable {
@@ -36,7 +47,7 @@ export interface ApiServer extends AsyncDisposable {
   port: number;
   hub: ProgressHub;
   services: ServerServices;
-  /** Stops accepting, ends running imports, tells WebSocket clients to reconnect, lets sends drain, closes. */
+  /** Stops accepting, tells WebSocket clients to reconnect and lets them leave, ends running imports, closes. */
   shutdown(): Promise<void>;
   /** Current metrics in Prometheus text format, as `/metrics` serves them. */
   metrics(): string;
@@ -45,6 +56,20 @@ export interface ApiServer extends AsyncDisposable {
 }
 
 const TRPC_PATH = '/trpc';
+
+/** How many calls a tRPC HTTP request makes: the comma-separated paths of a batch (`?batch=1`), else one. */
+function trpcCallCount(req: IncomingMessage, path: string): number {
+  if (new URL(req.url ?? '/', 'http://localhost').searchParams.get('batch') !== '1') return 1;
+  try {
+    return decodeURIComponent(path.slice(TRPC_PATH.length + 1)).split(',').length;
+  } catch {
+    return 1;
+  }
+}
+
+function tooManyRequests(message: string): TRPCError {
+  return new TRPCError({ code: 'TOO_MANY_REQUESTS', message });
+}
 
 /** Starts the API server: tRPC over HTTP and WebSocket at `/trpc`, uploads, `/healthz`, `/metrics`. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
@@ -57,13 +82,36 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       maxEvents: config.HISTORY_MAX_EVENTS,
       maxAgeMs: config.HISTORY_MAX_AGE_MS,
     });
+  const auth = resolveAuth(options.auth, options.identify, options.authorize);
   const services = createServices({
     config,
     hub,
     logger,
-    authorize: options.authorize,
-    identify: options.identify,
+    authorize: auth.authorize,
+    identify: auth.identify,
+    ...(options.templates ? { templates: options.templates } : {}),
   });
+  const trusted = proxyTrust(config.TRUST_PROXY);
+  const addressOf = (req: IncomingMessage) => clientAddress(req, trusted);
+  const requestRate = new AddressRate(config.MAX_HTTP_REQUESTS_PER_SECOND, config.MAX_HTTP_REQUESTS_PER_SECOND);
+  const sessionRate = new AddressRate(config.MAX_SESSIONS_PER_MINUTE / 60, config.MAX_SESSIONS_PER_MINUTE);
+  const streams = new AddressLimiter(config.MAX_CONNECTIONS_PER_ADDRESS);
+  /** tRPC requests over the per-address rate, with the seconds to wait: their context refuses every call. */
+  const throttled = new WeakMap<IncomingMessage, number>();
+  /** Takes one of the address's SSE stream slots for as long as the response is open. */
+  const holdStream = (address: string, res: ServerResponse) => {
+    if (!streams.acquire(address)) {
+      throw tooManyRequests(`At most ${config.MAX_CONNECTIONS_PER_ADDRESS} event streams per client address`);
+    }
+    if (res.closed) streams.release(address);
+    else res.once('close', () => streams.release(address));
+  };
+  /** Charges `calls` to the request's address: 0 when it may run, else the seconds to wait (also set as Retry-After). */
+  const admitRequest = (req: IncomingMessage, res: ServerResponse, calls: number): number => {
+    const wait = requestRate.take(addressOf(req), calls);
+    if (wait > 0) res.setHeader('retry-after', String(wait));
+    return wait;
+  };
 
   const logProcedureError = ({
     error,
@@ -81,12 +129,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const trpcHttp = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
-    createContext: async ({ req, res, info }): Promise<ApiContext> => ({
-      ...services,
-      caller: await services.identify(req, info.connectionParams),
-      connection: new HttpConnectionHandle(res, connectionLimits),
-      setSessionCookie: (token) => res.appendHeader('set-cookie', sessionCookie(token, config.COOKIE_SECURE)),
-    }),
+    maxBodySize: config.MAX_TRPC_BODY_BYTES,
+    maxBatchSize: config.MAX_BATCH_SIZE,
+    createContext: async ({ req, res, info }): Promise<ApiContext> => {
+      const wait = throttled.get(req);
+      if (wait !== undefined) throw tooManyRequests(`Too many requests from this address: retry in ${wait} s`);
+      const address = addressOf(req);
+      if (info.type === 'subscription') holdStream(address, res);
+      return {
+        ...services,
+        caller: await services.identify(req, info.connectionParams),
+        connection: new HttpConnectionHandle(res, connectionLimits),
+        setSessionCookie: (token) => res.appendHeader('set-cookie', sessionCookie(token, config.COOKIE_SECURE)),
+        admitSession: () => {
+          const retryAfter = sessionRate.take(address);
+          if (retryAfter > 0) res.setHeader('retry-after', String(retryAfter));
+          return retryAfter;
+        },
+      };
+    },
     onError: logProcedureError,
     responseMeta: () => ({ headers: new Headers([['vary', 'Origin']]) }),
   });
@@ -95,10 +156,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const wsContextOf = (req: IncomingMessage, socket: WebSocket, connectionParams: ConnectionParams) => {
     let context = wsContexts.get(socket);
     if (!context) {
+      const address = addressOf(req);
       context = (async () => ({
         ...services,
         caller: await services.identify(req, connectionParams),
         connection: new WsConnectionHandle(socket, connectionLimits),
+        admitSession: () => sessionRate.take(address),
       }))();
       wsContexts.set(socket, context);
     }
@@ -106,7 +169,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
   const ws = createWsTransport({
     context: wsContextOf,
-    clientAddress: (req) => clientAddress(req, config.TRUST_PROXY),
+    clientAddress: addressOf,
     onError: logProcedureError,
     pingMs: config.WS_PING_MS,
     pongWaitMs: config.WS_PONG_WAIT_MS,
@@ -120,19 +183,43 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const metrics = () =>
     renderMetrics(hub.registry.metrics(), { wsConnections: ws.wss.clients.size, wsBufferedBytes: ws.bufferedBytes() });
 
+  /** `POST /uploads`, after `auth.canUpload` (if any) agrees; the caller is identified once for both. */
+  const uploadIfAllowed = async (req: IncomingMessage, res: ServerResponse) => {
+    const { canUpload } = auth;
+    if (!canUpload) return handleUpload(req, res, services, config);
+    const identified = Promise.resolve(services.identify(req));
+    const caller = await identified;
+    if (caller.sessionId !== null && !(await canUpload(caller))) {
+      return rejectRequest(req, res, 403, 'Not allowed to upload');
+    }
+    return handleUpload(req, res, { ...services, identify: () => identified }, config);
+  };
+
   const route = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
     if (path === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       return res.end(metrics());
     }
-    if (path.startsWith(`${TRPC_PATH}/`)) return trpcHttp(req, res);
-    if (path === '/uploads' && req.method === 'POST') return handleUpload(req, res, services, config);
-    if (isErrorsDownload(path) && req.method === 'GET') return handleErrorsDownload(req, res, path, services);
-    sendJson(res, 404, { error: 'Not found' });
+    if (path.startsWith(`${TRPC_PATH}/`)) {
+      const wait = admitRequest(req, res, trpcCallCount(req, path));
+      if (wait > 0) throttled.set(req, wait);
+      return trpcHttp(req, res);
+    }
+    const isUpload = path === '/uploads' && req.method === 'POST';
+    const isDownload = isErrorsDownload(path) && req.method === 'GET';
+    if (!isUpload && !isDownload) return sendJson(res, 404, { error: 'Not found' });
+    const wait = admitRequest(req, res, 1);
+    if (wait > 0) return rejectRequest(req, res, 429, `Too many requests from this address: retry in ${wait} s`);
+    if (isUpload) return uploadIfAllowed(req, res);
+    return handleErrorsDownload(req, res, path, services);
   };
 
   const server = createServer((req, res) => {
+    const address = addressOf(req);
+    res.once('finish', () =>
+      logger.debug('request', { method: req.method, path: pathOf(req), status: res.statusCode, address }),
+    );
     if (!originAllowed(req.headers.origin, config.ALLOWED_ORIGINS)) {
       return sendJson(res, 403, { error: 'Origin not allowed' });
     }
@@ -162,11 +249,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let closing: Promise<void> | undefined;
   const shutdown = () => {
     closing ??= (async () => {
+      const drainMs = config.SHUTDOWN_DRAIN_MS;
+      // Stop accepting, and tell WebSocket clients to reconnect (to the next process) right away.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await services.imports.close();
       ws.broadcastReconnect();
-      await ws.drain(config.SHUTDOWN_DRAIN_MS);
-      await ws.close();
+      // A tRPC client closes its socket once it has read everything queued before the notification.
+      await ws.clientsGone(drainMs);
+      // Only now end running imports: they fail as interrupted, stored for the next process (which the clients
+      // that left resume from) and sent to the streams still open (SSE, WebSocket clients that stayed).
+      await services.imports.close();
+      // SSE responses end cleanly after their terminal event (the server is closing, so Node then closes their
+      // connections); WebSocket clients still here get 1012 after what is queued for them.
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, drainMs).unref());
+      await Promise.all([ws.close(drainMs), Promise.race([closed, deadline])]);
       server.closeAllConnections();
       await closed;
       await services.close();

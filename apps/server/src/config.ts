@@ -1,9 +1,19 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { trustedProxySubnets } from './http/client-address';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positive = z.coerce.number().int().positive();
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const proxies = z.string().transform((value, ctx) => {
+  const subnets = trustedProxySubnets(value);
+  if (subnets) return subnets;
+  ctx.addIssue({
+    code: 'custom',
+    message: 'expected true, false, or a comma list of loopback, addresses and CIDR subnets',
+  });
+  return z.NEVER;
+});
 const origins = z.string().transform((value) =>
   value
     .split(',')
@@ -29,15 +39,25 @@ export const ConfigSchema = z
     MAX_UPLOAD_BYTES: positive.default(50 * 1024 * 1024),
     /** Most data rows in one file. */
     MAX_ROWS: positive.default(1_000_000),
+    /** Most columns in one row of an upload, checked before parsing (400 above). */
+    MAX_COLUMNS: positive.default(1_000),
     /** Imports one session may run at once (429 above). */
     MAX_RUNNING_IMPORTS: positive.default(3),
     /** Least time between two progress events of one import, in ms. */
     PROGRESS_INTERVAL_MS: z.coerce.number().int().nonnegative().default(100),
-    /** Trust `X-Forwarded-For` for the client address (set behind a proxy such as the web app's). */
-    TRUST_PROXY: flag.default(false),
+    /** Peers whose `X-Forwarded-For` names the client (`loopback` behind the web app's proxy); as trusted subnets. */
+    TRUST_PROXY: proxies.default([]),
+    /** Largest tRPC HTTP request body, in bytes (413 PAYLOAD_TOO_LARGE above). */
+    MAX_TRPC_BODY_BYTES: positive.default(1024 * 1024),
+    /** Most calls in one tRPC HTTP batch (400 BAD_REQUEST above). */
+    MAX_BATCH_SIZE: positive.default(20),
+    /** HTTP requests (tRPC calls, uploads, downloads) per client address per second, in bursts of as many (429 above). */
+    MAX_HTTP_REQUESTS_PER_SECOND: positive.default(200),
+    /** Sessions one client address may create per minute, in bursts of as many (TOO_MANY_REQUESTS above). */
+    MAX_SESSIONS_PER_MINUTE: positive.default(30),
     /** Largest WebSocket message a client may send, in bytes (closed with 1009 above). */
     WS_MAX_PAYLOAD_BYTES: positive.default(64 * 1024),
-    /** Open WebSocket connections per client address (429 above). */
+    /** Open WebSocket connections per client address (429 above), and separately open SSE streams (TOO_MANY_REQUESTS). */
     MAX_CONNECTIONS_PER_ADDRESS: positive.default(50),
     /** Messages a WebSocket connection may send per second (closed with 1008 above). */
     MAX_MESSAGES_PER_SECOND: positive.default(50),
@@ -45,9 +65,9 @@ export const ConfigSchema = z
     MAX_SUBSCRIPTIONS_PER_CONNECTION: positive.default(100),
     /** Bytes queued for one connection before its subscriptions wait and conflate. */
     SEND_BUFFER_BYTES: positive.default(64 * 1024),
-    /** WebSocket keep-alive ping interval, below common proxy idle limits (60 s). */
+    /** Keep-alive: a PING after this long with nothing sent or read by the peer (below 60 s proxy idle limits). */
     WS_PING_MS: positive.default(30_000),
-    /** How long to wait for a pong before dropping the connection. */
+    /** How long after that PING a peer that still neither answers nor takes any of its data is dropped. */
     WS_PONG_WAIT_MS: positive.default(5_000),
     /** Events kept per job for resume. */
     HISTORY_MAX_EVENTS: positive.default(256),
@@ -59,7 +79,7 @@ export const ConfigSchema = z
       .int()
       .nonnegative()
       .default(10 * 60_000),
-    /** How long graceful shutdown waits for sends to drain. */
+    /** On SIGTERM, how long to wait for WebSocket clients to leave, then for open streams to take the jobs' final events. */
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().nonnegative().default(5_000),
   })
   .transform((config) => {

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { type ApiServices, type AuthorizeJob, ownerOnly } from '@jobstream/api';
-import { builtInTemplates, ImportService, TemplateRegistry } from '@jobstream/importer';
+import { type ApiServices, type AuthorizeJob, ownerOnly, terminalEventOf } from '@jobstream/api';
+import { builtInTemplates, ImportService, type ImportTemplate, TemplateRegistry } from '@jobstream/importer';
 import type { ProgressHub } from '@jobstream/progress';
 import { type Database, JobStore, openDatabase, SessionStore } from '@jobstream/storage';
 import type { Config } from './config';
 import { type IdentifyCaller, sessionIdentity } from './http/identify';
 import type { Logger } from './logger';
+import { removeOrphanedUploads } from './uploads/spool-dir';
 
 /** The process's services, plus what only the server itself needs. */
 export interface ServerServices extends ApiServices {
@@ -24,21 +25,37 @@ export function createServices(options: {
   logger: Logger;
   authorize?: AuthorizeJob;
   identify?: IdentifyCaller;
+  /** The templates uploads may name (default `builtInTemplates`); add one with `[...builtInTemplates, yours]`. */
+  templates?: readonly ImportTemplate[];
 }): ServerServices {
   const { config, hub, logger } = options;
   const db = openDatabase(config.DATABASE_PATH);
   const jobs = new JobStore(db);
+  // A job whose room was released is read from storage: once ended, it stays ended.
+  hub.emitter.usePersistedJobs({
+    latestEvent(jobId) {
+      const job = jobs.get(jobId);
+      return job && terminalEventOf(job);
+    },
+  });
   const imports = new ImportService({
     db,
     jobs,
     emitter: hub.emitter,
     maxRunningPerOwner: config.MAX_RUNNING_IMPORTS,
-    limits: { maxRows: config.MAX_ROWS, progressIntervalMs: config.PROGRESS_INTERVAL_MS },
+    limits: {
+      maxRows: config.MAX_ROWS,
+      maxColumns: config.MAX_COLUMNS,
+      progressIntervalMs: config.PROGRESS_INTERVAL_MS,
+    },
     onUnexpectedError: (jobId, error) => logger.error('import crashed', { jobId, error: String(error) }),
   });
   const sessions = new SessionStore(db);
   const interrupted = imports.failInterrupted();
   if (interrupted > 0) logger.warn('marked interrupted jobs as failed', { count: interrupted });
+  const spoolDir = join(config.DATA_DIR, 'spool');
+  const orphans = removeOrphanedUploads(spoolDir);
+  if (orphans > 0) logger.warn('deleted uploads a previous process left spooled', { count: orphans });
   return {
     db,
     jobs,
@@ -46,9 +63,9 @@ export function createServices(options: {
     registry: hub.registry,
     sessions,
     identify: options.identify ?? sessionIdentity(sessions),
-    templates: new TemplateRegistry(builtInTemplates),
+    templates: new TemplateRegistry(options.templates ?? builtInTemplates),
     authorize: options.authorize ?? ownerOnly,
-    spoolDir: join(config.DATA_DIR, 'spool'),
+    spoolDir,
     async close() {
       await imports.close();
       db.close();

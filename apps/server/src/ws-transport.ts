@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type AppRouter, appRouter } from '@jobstream/api';
 import { applyWSSHandler, type CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
@@ -26,7 +27,9 @@ export interface WsTransportOptions {
   onError?: (opts: { error: { code: string; message: string }; path: string | undefined }) => void;
   /** The address a request counts against for the per-address limit. */
   clientAddress: (req: IncomingMessage) => string;
+  /** Silence (the peer sends nothing and takes none of our bytes) after which a connection gets a `PING`. */
   pingMs: number;
+  /** How long after that `PING` a connection whose peer still neither answers nor reads is terminated. */
   pongWaitMs: number;
   limits: WsLimits;
 }
@@ -40,10 +43,13 @@ export interface WsTransport {
   bufferedBytes(): number;
   /** Tells every client to reconnect (to the next instance). */
   broadcastReconnect(): void;
-  /** Resolves when every socket's send buffer is empty, or after `timeoutMs`. */
-  drain(timeoutMs: number): Promise<void>;
-  /** Closes every socket with 1012 (service restart). */
-  close(): Promise<void>;
+  /**
+   * Resolves once every client has closed its socket, or after `timeoutMs`. A tRPC client closes it after reading
+   * the reconnect notification, so by then it has everything that was queued before the notification.
+   */
+  clientsGone(timeoutMs: number): Promise<void>;
+  /** Closes every socket with 1012 (service restart) after what is queued for it; terminates any still open after `timeoutMs`. */
+  close(timeoutMs: number): Promise<void>;
 }
 
 /** Close code for a client that sends faster than allowed. */
@@ -57,6 +63,21 @@ function buffered(clients: Iterable<WebSocket>): number {
 
 function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function closedOf(client: WebSocket): Promise<void> {
+  if (client.readyState === client.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => client.once('close', () => resolve()));
+}
+
+/** Waits for every client in `clients` to close, at most `timeoutMs`. */
+async function allClosed(clients: Iterable<WebSocket>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  await Promise.race([Promise.all(Array.from(clients, closedOf)), timeout]);
+  clearTimeout(timer);
 }
 
 /**
@@ -82,16 +103,91 @@ function gateMessages(client: WebSocket, perSecond: number, filter: FrameFilter)
   }) as WebSocket['emit'];
 }
 
+/** What keep-alive last saw of one connection. */
+interface Liveness {
+  /** The connection's TCP socket, whose byte counters show whether the peer sends or takes anything. */
+  socket: Socket;
+  /** Bytes received from the peer. */
+  read: number;
+  /** Bytes of ours that have left the process (handed to the kernel), as opposed to still queued. */
+  flushed: number;
+  /** When the peer last sent anything or took any of the bytes queued for it. */
+  activeAt: number;
+  /** When the `PING` now awaiting an answer went out. */
+  pingedAt: number | undefined;
+}
+
+function flushedBytes(socket: Socket): number {
+  return socket.bytesWritten - socket.writableLength;
+}
+
+/**
+ * Server keep-alive that does not cut slow links. tRPC's own (a `PING` after `pingMs` without a message from the
+ * peer, terminated without a `PONG` within `pongWaitMs`) drops a client whose `PING` waits behind a full send
+ * buffer. Here a connection is alive while its peer sends anything or takes any of the bytes queued for it:
+ * bytes leave the socket's queue for the kernel only while its buffer has room, which a peer that stopped
+ * reading (or vanished) no longer makes. After `pingMs` of neither it gets a `PING` (a tRPC client answers
+ * `PONG`), and only if for `pongWaitMs` after that it still neither answers nor reads is it terminated.
+ * Connections are checked a few times per `min(pingMs, pongWaitMs)`, so that is the resolution of both.
+ */
+function keepAlive(pingMs: number, pongWaitMs: number) {
+  const connections = new Map<WebSocket, Liveness>();
+  const check = (client: WebSocket, state: Liveness, now: number) => {
+    const { socket } = state;
+    const read = socket.bytesRead;
+    const flushed = flushedBytes(socket);
+    if (read !== state.read || flushed !== state.flushed) {
+      state.read = read;
+      state.flushed = flushed;
+      state.activeAt = now;
+      state.pingedAt = undefined;
+    } else if (state.pingedAt === undefined) {
+      if (now - state.activeAt < pingMs || client.readyState !== client.OPEN) return;
+      client.send('PING');
+      state.pingedAt = now;
+      state.flushed = flushedBytes(socket); // our own PING leaving is no sign of the peer
+    } else if (now - state.pingedAt >= pongWaitMs) {
+      client.terminate();
+    }
+  };
+  const timer = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [client, state] of connections) check(client, state, now);
+    },
+    Math.max(1, Math.min(pingMs, pongWaitMs) / 4),
+  );
+  timer.unref();
+  return {
+    watch(client: WebSocket, socket: Socket) {
+      const state: Liveness = {
+        socket,
+        read: socket.bytesRead,
+        flushed: flushedBytes(socket),
+        activeAt: Date.now(),
+        pingedAt: undefined,
+      };
+      connections.set(client, state);
+      client.once('close', () => connections.delete(client));
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}
+
 /** Creates the WebSocket side of the API server: keep-alive on, every limit enforced. */
 export function createWsTransport(options: WsTransportOptions): WsTransport {
   const { limits } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
   const addresses = new AddressLimiter(limits.maxConnectionsPerAddress);
+  const liveness = keepAlive(options.pingMs, options.pongWaitMs);
   const handler = applyWSSHandler<AppRouter>({
     wss,
     router: appRouter,
     createContext: ({ req, res, info }: CreateWSSContextFnOptions) => options.context(req, res, info.connectionParams),
-    keepAlive: { enabled: true, pingMs: options.pingMs, pongWaitMs: options.pongWaitMs },
+    // Off: `keepAlive` above replaces it. tRPC's handler still answers a client's PING with PONG.
+    keepAlive: { enabled: false },
     onError: options.onError,
   });
   return {
@@ -110,20 +206,20 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
           },
         });
         gateMessages(client, limits.maxMessagesPerSecond, filter);
+        liveness.watch(client, req.socket);
         wss.emit('connection', client, req);
       });
     },
     bufferedBytes: () => buffered(wss.clients),
     broadcastReconnect: () => handler.broadcastReconnectNotification(),
-    async drain(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (buffered(wss.clients) > 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
-    close() {
-      for (const client of wss.clients) client.close(1012, 'Server restarting');
-      return new Promise((resolve) => wss.close(() => resolve()));
+    clientsGone: (timeoutMs) => allClosed(wss.clients, timeoutMs),
+    async close(timeoutMs) {
+      liveness.stop();
+      const clients = [...wss.clients];
+      for (const client of clients) client.close(1012, 'Server restarting');
+      await allClosed(clients, timeoutMs);
+      for (const client of clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
 }

@@ -1,56 +1,93 @@
-import type { AppRouter } from '@jobstream/api';
-import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
-import superjson from 'superjson';
 import { describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
-import { follow, tempDir, upload, usersCsv } from './fixtures';
-import { freePort, startServerProcess } from './process';
+import { follow, type Received, tempDir, upload, usersCsv } from './fixtures';
+import { httpClient, startLoggedProcess } from './logged-process';
+import { freePort } from './process';
+import { openRawClient } from './raw-client';
+import { connectWire, TRANSPORTS } from './wire-client';
 
-describe('SIGTERM with subscribers connected', () => {
-  it('ends running jobs, tells clients to reconnect, exits 0, and clients resume on the next process', async () => {
+/** tRPC's reconnect notification, byte for byte as it goes over the WebSocket. */
+const RECONNECT = '{"id":null,"method":"reconnect"}';
+const INTERRUPTED = { status: 'failed', message: 'Interrupted by server restart' };
+
+function failures(got: Received) {
+  return got.data.filter((d) => d.event === 'upload-error');
+}
+
+describe.each(TRANSPORTS)('SIGTERM with subscribers connected (%s)', (transport) => {
+  it('exits 0 and the client ends with the job’s final state exactly once, resumed on the next process', async () => {
     await using dir = await tempDir();
-    const env = { PORT: String(await freePort()), DATA_DIR: dir.path, PROGRESS_INTERVAL_MS: '20' };
-    const first = await startServerProcess(env);
-    const http = createTRPCClient<AppRouter>({
-      links: [httpLink({ url: `${first.url}/trpc`, transformer: superjson })],
-    });
-    const { token } = await http.session.create.mutate();
-    const states: string[] = [];
-    const ws = createWSClient({
-      url: `${first.url.replace('http', 'ws')}/trpc`,
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-      connectionParams: { token },
-      retryDelayMs: () => 50,
-    });
-    ws.connectionState.subscribe({ next: (state) => states.push(state.state) });
-    const client = { trpc: createTRPCClient<AppRouter>({ links: [wsLink({ client: ws, transformer: superjson })] }) };
+    const env = {
+      PORT: String(await freePort()),
+      DATA_DIR: dir.path,
+      PROGRESS_INTERVAL_MS: '20',
+      SHUTDOWN_DRAIN_MS: '1000',
+    };
+    const first = await startLoggedProcess(env);
+    const { token } = await httpClient(first.url).session.create.mutate();
+    await using client = connectWire(first.url, { transport, token, retryDelayMs: 50 });
     const res = await upload(first, { token, body: usersCsv(300_000) });
     const jobId = res.body.jobId as string;
     const running = follow(client, jobId);
     await vi.waitFor(() => expect(running.data.some((d) => d.payload.status === 'processing')).toBe(true), {
       timeout: 20_000,
     });
+    // Alongside, a bare WebSocket that hears the notification but does not act on it.
+    await using bare = await openRawClient(first.url, token);
+    const frames: string[] = [];
+    bare.socket.on('message', (data) => frames.push(String(data)));
+    const bareClosed = new Promise<number>((resolve) => bare.socket.once('close', resolve));
+    bare.subscribe(1, jobId);
+    await vi.waitFor(() => expect(bare.received.some((m) => m.result?.type === 'data')).toBe(true));
 
     first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
-    await vi.waitFor(() => expect(running.data.at(-1)?.event).toBe('upload-error'));
-    expect(running.data.at(-1)?.payload).toMatchObject({ status: 'failed', message: 'Interrupted by server restart' });
-    expect(running.data.filter((d) => d.event === 'upload-error')).toHaveLength(1);
-    await vi.waitFor(() => expect(states.at(-1)).toBe('connecting'));
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+    expect(first.logs.filter((l) => l.level === 'error')).toEqual([]);
 
-    const late = follow(client, jobId);
-    await using second = await startServerProcess(env);
-    await vi.waitFor(() => expect(late.done).toBe(true), { timeout: 15_000 });
-    expect(late.data).toHaveLength(1);
-    expect(late.data[0]).toMatchObject({
-      event: 'upload-error',
-      payload: { message: 'Interrupted by server restart' },
-    });
-    expect(late.ids).toEqual([running.ids.at(-1)]);
-    expect((await client.trpc.upload.ping.query()).event).toBe('pong');
-    expect(states).toContain('pending');
-    await ws.close();
+    // The notification went out first; only then were running imports stopped, and the client that stayed got
+    // the job's end on the old connection before the 1012 close.
+    expect(await bareClosed).toBe(1012);
+    const notified = frames.indexOf(RECONNECT);
+    const interrupted = frames.findIndex((f) => f.includes('upload-error') && f.includes(INTERRUPTED.message));
+    expect(notified).toBeGreaterThanOrEqual(0);
+    expect(interrupted).toBeGreaterThan(notified);
+
+    const lastSeen = running.ids.at(-1) as string;
+    const connectionsBefore = client.wire.connections;
+    if (transport === 'ws') {
+      // The @trpc/client got the notification too, left, and so has not seen the job end yet.
+      expect(client.wire.received.filter((f) => f === RECONNECT)).toHaveLength(1);
+      expect(failures(running)).toEqual([]);
+      expect(running.done).toBe(false);
+    } else {
+      // SSE has no notification: its stream stayed open, got the job's end, and ended cleanly.
+      await vi.waitFor(() => expect(running.done).toBe(true));
+      expect(failures(running)).toHaveLength(1);
+      expect(connectionsBefore).toBe(1);
+    }
+
+    await using second = await startLoggedProcess(env);
+    expect(second.logs.some((l) => l.msg === 'marked interrupted jobs as failed')).toBe(false); // stored by the first
+    if (transport === 'sse') {
+      // Resumed on the new process from the last progress event it saw: exactly the end, once.
+      const resumed = follow(client, jobId, running.ids.at(-2));
+      await vi.waitFor(() => expect(resumed.done).toBe(true), { timeout: 10_000 });
+      expect(resumed.ids).toEqual([lastSeen]);
+      expect(resumed.data[0]).toMatchObject({ event: 'upload-error', payload: INTERRUPTED });
+    }
+    await vi.waitFor(() => expect(running.done).toBe(true), { timeout: 10_000 });
+    expect(running.errors).toEqual([]);
+    expect(failures(running)).toHaveLength(1);
+    expect(running.data.at(-1)).toMatchObject({ event: 'upload-error', payload: { jobId, ...INTERRUPTED } });
+    if (transport === 'ws') {
+      // Resumed on a connection to the new process, from the last id it had.
+      expect(Number(running.ids.at(-1))).toBeGreaterThan(Number(lastSeen));
+      const resubscribe = client.wire.subscriptions.at(-1);
+      expect(resubscribe).toMatchObject({ path: 'upload.onProgress', lastEventId: lastSeen });
+      expect(resubscribe?.connection).toBeGreaterThan(connectionsBefore);
+    }
+    expect(await httpClient(second.url, token).upload.get.query({ jobId })).toMatchObject(INTERRUPTED);
+
     second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    expect(await second.exited).toEqual({ code: 0, signal: null });
   });
 });

@@ -6,13 +6,16 @@ import {
   connectClient,
   follow,
   followToEnd,
+  progressOf,
   type Received,
+  resultOf,
   startJob,
   startTestServer,
   type TestClient,
   upload,
   usersCsv,
 } from './fixtures';
+import { connectTo, TRANSPORTS } from './wire-client';
 
 /** The parts of a tRPC error a client can see, with the job id masked so two answers can be compared. */
 function shapeOf(error: unknown, jobId: string) {
@@ -157,51 +160,98 @@ describe('job ownership', () => {
     expect(await overHttp.json()).toMatchObject({ error: { json: { data: { code: 'UNAUTHORIZED' } } } });
   });
 
-  it('follows a custom authorize rule, checked on every call and every subscribe', async () => {
-    const grants = new Set<string>();
-    let checks = 0;
-    const authorize: AuthorizeJob = async (caller, job) => {
-      checks++;
-      return caller.sessionId === job.owner || (caller.sessionId !== null && grants.has(caller.sessionId));
-    };
-    await using server = await startTestServer({}, { authorize });
-    await using owner = connectClient(server);
-    await using auditor = connectClient(server);
-    await using stranger = connectClient(server);
-    const auditorSession = server.services.sessions.resolve(auditor.token) as string;
-    grants.add(auditorSession);
+  it.each(TRANSPORTS)(
+    'follows a custom authorize rule, checked on every call and every subscribe (%s)',
+    async (transport) => {
+      const grants = new Set<string>();
+      let checks = 0;
+      const authorize: AuthorizeJob = async (caller, job) => {
+        checks++;
+        return caller.sessionId === job.owner || (caller.sessionId !== null && grants.has(caller.sessionId));
+      };
+      await using server = await startTestServer({}, { authorize });
+      await using owner = connectClient(server);
+      await using auditor = connectTo(server, transport);
+      await using stranger = connectClient(server);
+      const auditorSession = server.services.sessions.resolve(auditor.token) as string;
+      grants.add(auditorSession);
 
-    const res = await upload(server, { token: owner.token, body: 'email,name,role\nbad,Bad,member\n' });
-    const jobId = res.body.jobId as string;
-    await followToEnd(owner, jobId);
+      const res = await upload(server, { token: owner.token, body: 'email,name,role\nbad,Bad,member\n' });
+      const jobId = res.body.jobId as string;
+      await followToEnd(owner, jobId);
 
-    expect(await auditor.trpc.upload.get.query({ jobId })).toMatchObject({ jobId, status: 'completed', failed: 1 });
-    const watched: Received = await followToEnd(auditor, jobId);
-    expect(watched.errors).toEqual([]);
-    expect(watched.data.at(-1)).toMatchObject({ event: 'upload-completed', snapshot: true });
-    const csv = await fetch(`${server.url}/uploads/${jobId}/errors.csv`, {
-      headers: { authorization: `Bearer ${auditor.token}` },
-    });
-    expect(csv.status).toBe(200);
-    expect(await csv.text()).toContain('Row 1: email: Invalid email address');
-    expect(shapeOf(await rejection(stranger.trpc.upload.get.query({ jobId })), jobId).data).toMatchObject({
-      code: 'NOT_FOUND',
-    });
-    // The rule does not widen listings: upload.list is always the caller's own jobs.
-    expect(await auditor.trpc.upload.list.query()).toEqual([]);
+      expect(await auditor.trpc.upload.get.query({ jobId })).toMatchObject({ jobId, status: 'completed', failed: 1 });
+      const watched: Received = await followToEnd(auditor, jobId);
+      expect(watched.errors).toEqual([]);
+      expect(watched.data.at(-1)).toMatchObject({ event: 'upload-completed', snapshot: true });
+      const csv = await fetch(`${server.url}/uploads/${jobId}/errors.csv`, {
+        headers: { authorization: `Bearer ${auditor.token}` },
+      });
+      expect(csv.status).toBe(200);
+      expect(await csv.text()).toContain('Row 1: email: Invalid email address');
+      expect(shapeOf(await rejection(stranger.trpc.upload.get.query({ jobId })), jobId).data).toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      // The rule does not widen listings: upload.list is always the caller's own jobs.
+      expect(await auditor.trpc.upload.list.query()).toEqual([]);
 
-    grants.delete(auditorSession);
-    const before = checks;
-    expect(shapeOf(await rejection(auditor.trpc.upload.get.query({ jobId })), jobId).data).toMatchObject({
-      code: 'NOT_FOUND',
-    });
-    expect(shapeOf(await subscriptionError(auditor, jobId), jobId).data).toMatchObject({ code: 'NOT_FOUND' });
-    const revoked = await fetch(`${server.url}/uploads/${jobId}/errors.csv`, {
-      headers: { authorization: `Bearer ${auditor.token}` },
-    });
-    expect(revoked.status).toBe(404);
-    expect(checks - before).toBe(3);
-  });
+      grants.delete(auditorSession);
+      const before = checks;
+      expect(shapeOf(await rejection(auditor.trpc.upload.get.query({ jobId })), jobId).data).toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      expect(shapeOf(await subscriptionError(auditor, jobId), jobId).data).toMatchObject({ code: 'NOT_FOUND' });
+      const revoked = await fetch(`${server.url}/uploads/${jobId}/errors.csv`, {
+        headers: { authorization: `Bearer ${auditor.token}` },
+      });
+      expect(revoked.status).toBe(404);
+      expect(checks - before).toBe(3);
+    },
+  );
+
+  it.each(TRANSPORTS)(
+    'checks the rule again when the client resubscribes on its own after a dropped connection (%s)',
+    async (transport) => {
+      const grants = new Set<string>();
+      const checkedJobs: string[] = [];
+      const authorize: AuthorizeJob = (caller, job) => {
+        checkedJobs.push(job.jobId);
+        return caller.sessionId === job.owner || (caller.sessionId !== null && grants.has(caller.sessionId));
+      };
+      await using server = await startTestServer({}, { authorize });
+      const owner = server.services.sessions.create();
+      await using auditor = connectTo(server, transport);
+      grants.add(server.services.sessions.resolve(auditor.token) as string);
+      const jobId = startJob(server, owner.token);
+      const { emitter } = server.hub;
+
+      const got = follow(auditor, jobId);
+      await vi.waitFor(() => expect(got.ids).toEqual(['1']));
+      emitter.emitProgress(jobId, progressOf(jobId, 10));
+      await vi.waitFor(() => expect(got.ids).toEqual(['1', '2']));
+
+      // Revoked while the stream is open: it keeps flowing (the rule runs per subscribe, see SECURITY.md)...
+      grants.clear();
+      emitter.emitProgress(jobId, progressOf(jobId, 20));
+      await vi.waitFor(() => expect(got.ids).toEqual(['1', '2', '3']));
+      const checked = checkedJobs.length;
+
+      // ...until the connection drops: the client's automatic resubscribe, from its last id, is refused.
+      server.dropConnections();
+      await vi.waitFor(() => expect(got.errors).toHaveLength(1), { timeout: 5_000 });
+      expect(shapeOf(got.errors[0], jobId)).toMatchObject({ message: 'No job <id>', data: { code: 'NOT_FOUND' } });
+      expect(auditor.wire.subscriptions.map((s) => s.lastEventId)).toEqual([undefined, '3']);
+      expect(auditor.wire.subscriptions[1]?.connection).toBeGreaterThan(auditor.wire.subscriptions[0]?.connection ?? 0);
+      expect(checkedJobs.slice(checked)).toEqual([jobId]);
+
+      // Nothing more reaches it, and nothing of it stays on the server.
+      emitter.emitProgress(jobId, progressOf(jobId, 30));
+      emitter.emitCompletion(jobId, resultOf(jobId));
+      await vi.waitFor(() => expect(server.hub.registry.metrics().subscriptionsActive).toBe(0));
+      expect(got.ids).toEqual(['1', '2', '3']);
+      expect(got.done).toBe(false);
+    },
+  );
 
   it('lets a rule open jobs to everyone, sessions included or not', async () => {
     await using server = await startTestServer({}, { authorize: () => true });

@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { AppRouter } from '@jobstream/api';
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it, vi } from 'vitest';
-import { connectClient, follow, progressOf, type Received, resultOf, startJob, startTestServer } from './fixtures';
+import { follow, progressOf, type Received, resultOf, startJob, startTestServer } from './fixtures';
+import { connectTo, TRANSPORTS } from './wire-client';
 
 function numeric(ids: string[]): number[] {
   return ids.map(Number);
 }
 
-describe('upload.onProgress over WebSocket', () => {
+describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
   it('delivers the current state, then every event in order with increasing ids, then ends', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = connectTo(server, transport);
     const { emitter } = server.hub;
     const jobId = startJob(server, client.token);
     const got = follow(client, jobId);
@@ -32,7 +33,7 @@ describe('upload.onProgress over WebSocket', () => {
 
   it('gives a late subscriber the terminal event at once and ends its stream', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = connectTo(server, transport);
     const { emitter } = server.hub;
     const jobId = startJob(server, client.token);
     emitter.emitProgress(jobId, progressOf(jobId, 50));
@@ -53,9 +54,9 @@ describe('upload.onProgress over WebSocket', () => {
   it('joins mid-job with no gap and no duplicate while events are emitted concurrently', async () => {
     await using server = await startTestServer();
     const { emitter } = server.hub;
-    const first = connectClient(server);
+    const first = connectTo(server, transport);
     const jobId = startJob(server, first.token);
-    const clients = [first, ...Array.from({ length: 4 }, () => connectClient(server, { token: first.token }))];
+    const clients = [first, ...Array.from({ length: 4 }, () => connectTo(server, transport, { token: first.token }))];
     const subscribers: Received[] = [];
     let progress = 0;
     for (const client of clients) {
@@ -84,7 +85,7 @@ describe('upload.onProgress over WebSocket', () => {
 
   it('never lets one job see another job’s events', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = connectTo(server, transport);
     const { emitter } = server.hub;
     const a = startJob(server, client.token);
     const b = startJob(server, client.token);
@@ -103,7 +104,7 @@ describe('upload.onProgress over WebSocket', () => {
 
   it('answers an unknown job with NOT_FOUND and bad input with BAD_REQUEST and the zod message', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = connectTo(server, transport);
     const unknown = follow(client, randomUUID());
     const bad = follow(client, 'not-a-uuid');
     await vi.waitFor(() => expect(unknown.errors).toHaveLength(1));
@@ -118,7 +119,7 @@ describe('upload.onProgress over WebSocket', () => {
 
   it('answers ping with pong and the server time', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = connectTo(server, transport);
     const before = Date.now();
     const pong = await client.trpc.upload.ping.query();
     expect(pong.event).toBe('pong');
