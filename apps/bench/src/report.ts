@@ -41,6 +41,7 @@ const SPECS: Record<ServerScenarioId, ScenarioSpec> = {
       { key: 'p50Ms', header: 'p50 ms', digits: 2, ratio: true },
       { key: 'p99Ms', header: 'p99 ms', digits: 2, ratio: true },
       { key: 'maxMs', header: 'max ms', digits: 2 },
+      { key: 'gcPer10kMsgs', header: 'GCs per 10k msgs', digits: 1 },
       { key: 'gcMaxPauseMs', header: 'max GC pause ms', digits: 2 },
       { key: 'gcSpikes', header: 'GC pauses > 2 ms', digits: 0 },
       { key: 'gcMinorSpikes', header: 'of them scavenges', digits: 0 },

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApiContext, type AuthorizeJob, appRouter } from '@jobstream/api';
+import { type ApiContext, appRouter } from '@jobstream/api';
 import type { ImportTemplate } from '@jobstream/importer';
 import { createProgressHub, type ProgressHub } from '@jobstream/progress';
 import { TRPCError } from '@trpc/server';
@@ -13,7 +13,6 @@ import { AddressRate } from './http/address-rate';
 import { resolveAuth, type ServerAuth } from './http/auth';
 import { clientAddress, proxyTrust } from './http/client-address';
 import { sessionCookie } from './http/cookies';
-import type { IdentifyCaller } from './http/identify';
 import { applyCors, originAllowed } from './http/origin';
 import { pathOf, rejectRequest, sendJson } from './http/respond';
 import { createLogger, type Logger } from './logger';
@@ -30,10 +29,6 @@ export interface ApiServerOptions {
   logger?: Logger;
   /** The host app's auth: who is calling, who may see a job, who may upload (default: anonymous sessions, owner only). */
   auth?: ServerAuth;
-  /** Shorthand for `auth.canAccess`, used when `auth` has none. */
-  authorize?: AuthorizeJob;
-  /** Shorthand for `auth.identify`, used when `auth` has none. */
-  identify?: IdentifyCaller;
   /** The templates uploads may name (default `builtInTemplates`); add one with `[...builtInTemplates, yours]`. */
   templates?: readonly ImportTemplate[];
 }
@@ -82,7 +77,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       maxEvents: config.HISTORY_MAX_EVENTS,
       maxAgeMs: config.HISTORY_MAX_AGE_MS,
     });
-  const auth = resolveAuth(options.auth, options.identify, options.authorize);
+  const auth = resolveAuth(options.auth);
   const services = createServices({
     config,
     hub,

@@ -63,7 +63,7 @@ export const ConfigSchema = z
     MAX_MESSAGES_PER_SECOND: positive.default(50),
     /** Subscriptions one connection may hold (TOO_MANY_REQUESTS above). */
     MAX_SUBSCRIPTIONS_PER_CONNECTION: positive.default(100),
-    /** Bytes queued for one connection before its subscriptions wait and conflate. */
+    /** Bytes queued for one WebSocket connection before its subscriptions wait and conflate (SSE waits at Node's 16 KiB). */
     SEND_BUFFER_BYTES: positive.default(64 * 1024),
     /** Keep-alive: a PING after this long with nothing sent or read by the peer (below 60 s proxy idle limits). */
     WS_PING_MS: positive.default(30_000),

@@ -54,8 +54,8 @@ export interface NativeProgressOptions {
 
 /**
  * Serves `upload.onProgress` on one WebSocket straight from the job rooms, in tRPC's wire format: each event's
- * data is serialized once for all subscribers and written to every socket synchronously when it is recorded,
- * so a subscriber costs a cursor and a callback instead of an async iterator, promise races and a JSON pass.
+ * data is serialized and framed once for all subscribers and written to their sockets at the end of the task that
+ * recorded it, so a subscriber costs a cursor and a callback instead of an async iterator, promise races and a JSON pass.
  * Semantics are those of the async-generator procedure (same cursor, same checks, same errors).
  */
 export class NativeProgress {

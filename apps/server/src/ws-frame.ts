@@ -1,6 +1,6 @@
 import type * as ws from 'ws';
 
-/** A WebSocket frame as `ws` writes it: header and payload, in one buffer or two. */
+/** A WebSocket frame as `ws`'s `sendFrame` takes it: here always one buffer, header and payload together. */
 export type Frame = readonly Buffer[];
 
 interface FramingSender {

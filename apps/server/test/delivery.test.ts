@@ -5,6 +5,7 @@ import type { ApiServer } from '../src/index';
 import {
   follow,
   followToEnd,
+  parseMetrics,
   progressOf,
   type Received,
   resultOf,
@@ -27,15 +28,6 @@ function assertForwardOnly(got: Pick<Received, 'ids' | 'data'>): void {
   for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1] as number);
   expect(got.data.filter((d) => d.event !== 'upload-progress')).toHaveLength(1);
   expect(got.data.at(-1)?.event).not.toBe('upload-progress');
-}
-
-/** `/metrics` of a server, parsed from the Prometheus text format. */
-function metric(server: ApiServer, name: string): number {
-  const line = server
-    .metrics()
-    .split('\n')
-    .find((l) => l.startsWith(`${name} `));
-  return Number(line?.split(' ')[1]);
 }
 
 /** A subscriber speaking the transport's wire protocol by hand, so a test can stop it reading. */
@@ -238,7 +230,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     expect(got.data.at(-1)?.event).toBe('upload-completed');
     expect(got.data.at(-2)?.payload).toMatchObject({ processed: 5_000, progress: 100 });
     assertForwardOnly(got);
-    expect(metric(server, 'jobstream_events_conflated_total')).toBeGreaterThan(0);
+    expect(parseMetrics(server.metrics()).jobstream_events_conflated_total).toBeGreaterThan(0);
   });
 });
 
@@ -274,7 +266,7 @@ describe('WebSocket keep-alive', () => {
     try {
       // Three times the whole keep-alive window, on a link far slower than the job: take a message, pause, again.
       const until = Date.now() + 3 * (PING_MS + PONG_WAIT_MS);
-      while (Date.now() < until && metric(server, 'jobstream_ws_connections') === 1) {
+      while (Date.now() < until && parseMetrics(server.metrics()).jobstream_ws_connections === 1) {
         const next = new Promise<void>((resolve) => {
           const taken = () => {
             slow.socket.off('message', taken).off('close', taken);
@@ -285,13 +277,13 @@ describe('WebSocket keep-alive', () => {
         slow.socket.resume();
         await next;
         slow.socket.pause();
-        maxBuffered = Math.max(maxBuffered, metric(server, 'jobstream_ws_buffered_bytes'));
+        maxBuffered = Math.max(maxBuffered, parseMetrics(server.metrics()).jobstream_ws_buffered_bytes ?? 0);
         await sleep(20);
       }
     } finally {
       job.stop();
     }
-    expect(metric(server, 'jobstream_ws_connections')).toBe(1);
+    expect(parseMetrics(server.metrics()).jobstream_ws_connections).toBe(1);
     expect(maxBuffered).toBeGreaterThan(0); // it really was behind: data waited in the server for it
 
     slow.socket.resume();
@@ -312,17 +304,19 @@ describe('WebSocket keep-alive', () => {
     await using busy = await openRawClient(server.url, token);
     idle.subscribe(1, idleJob);
     busy.subscribe(1, busyJobId);
-    await vi.waitFor(() => expect(metric(server, 'jobstream_subscriptions_active')).toBe(2));
+    await vi.waitFor(() => expect(parseMetrics(server.metrics()).jobstream_subscriptions_active).toBe(2));
     idle.socket.pause();
     busy.socket.pause();
     const job = busyJob(server, busyJobId);
     try {
       // Observed on the server: a paused client does not read, so it would not notice the close.
-      await vi.waitFor(() => expect(metric(server, 'jobstream_ws_connections')).toBe(0), { timeout: 8_000 });
+      await vi.waitFor(() => expect(parseMetrics(server.metrics()).jobstream_ws_connections).toBe(0), {
+        timeout: 8_000,
+      });
     } finally {
       job.stop();
     }
-    expect(metric(server, 'jobstream_subscriptions_active')).toBe(0);
+    expect(parseMetrics(server.metrics()).jobstream_subscriptions_active).toBe(0);
   });
 
   it('keeps an idle @trpc/client, which answers every PING', async () => {

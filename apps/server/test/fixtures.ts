@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppRouter } from '@jobstream/api';
 import type { UploadProgress, UploadResult } from '@jobstream/contracts';
+import type { ImportCounts } from '@jobstream/importer';
 import {
   createTRPCClient,
   createWSClient,
@@ -18,6 +19,39 @@ import superjson from 'superjson';
 import { expect, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { type ApiServer, type ApiServerOptions, ConfigSchema, startApiServer } from '../src/index';
+
+/** Prometheus text as `/metrics` serves it, parsed to metric name -> value (comment lines skipped). */
+export function parseMetrics(text: string): Record<string, number> {
+  const values: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const [name, value] = line.split(' ');
+    values[name as string] = Number(value);
+  }
+  return values;
+}
+
+/** `/metrics` fetched over HTTP and parsed. */
+export async function scrapeMetrics(server: Pick<ApiServer, 'url'>): Promise<Record<string, number>> {
+  const response = await fetch(`${server.url}/metrics`);
+  expect(response.status).toBe(200);
+  return parseMetrics(await response.text());
+}
+
+/** Holds each import of `server` mid-file, after its first committed batch, until `release`; `held`: what it committed. */
+export function holdImports(server: ApiServer) {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const held = new Map<string, ImportCounts>();
+  server.services.imports.afterBatch = (jobId: string, committed: Readonly<ImportCounts>) => {
+    if (held.has(jobId) || committed.processed >= committed.total) return;
+    held.set(jobId, structuredClone(committed));
+    return released;
+  };
+  return { held, release };
+}
 
 /** A fresh temporary directory, removed on dispose. */
 export async function tempDir(): Promise<AsyncDisposable & { path: string }> {

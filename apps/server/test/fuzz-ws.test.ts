@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { connectClient, follow, progressOf, resultOf, startJob, startTestServer } from './fixtures';
+import { connectClient, follow, parseMetrics, progressOf, resultOf, startJob, startTestServer } from './fixtures';
 import { mulberry32, SEED } from './fuzz-seed';
 
 const CONNECTIONS = 4;
@@ -307,11 +307,6 @@ async function sync(fuzz: FuzzSocket, id: string): Promise<void> {
   );
 }
 
-function metric(text: string, name: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return Number(line?.split(' ')[1]);
-}
-
 function hasKeyDeep(value: unknown, name: string): boolean {
   if (Array.isArray(value)) return value.some((item) => hasKeyDeep(item, name));
   if (value && typeof value === 'object') {
@@ -448,12 +443,12 @@ describe('WebSocket fuzzing', () => {
     );
     await vi.waitFor(() => {
       const metrics = server.metrics();
-      expect(metric(metrics, 'jobstream_subscriptions_active')).toBe(0);
-      expect(metric(metrics, 'jobstream_listeners_active')).toBe(0);
-      expect(metric(metrics, 'jobstream_ws_connections')).toBe(1);
+      expect(parseMetrics(metrics).jobstream_subscriptions_active).toBe(0);
+      expect(parseMetrics(metrics).jobstream_listeners_active).toBe(0);
+      expect(parseMetrics(metrics).jobstream_ws_connections).toBe(1);
     });
     const scraped = await fetch(`${server.url}/metrics`);
-    expect(metric(await scraped.text(), 'jobstream_subscriptions_active')).toBe(0);
+    expect(parseMetrics(await scraped.text()).jobstream_subscriptions_active).toBe(0);
 
     // The process is healthy and unpolluted, and serves a new client end to end.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
@@ -491,7 +486,7 @@ describe('WebSocket fuzzing', () => {
     }
     expect(transcripts[0]).toBe(transcripts[1]);
     expect(transcripts[0]).toContain('NOT_FOUND');
-    await vi.waitFor(() => expect(metric(server.metrics(), 'jobstream_subscriptions_active')).toBe(0));
+    await vi.waitFor(() => expect(parseMetrics(server.metrics()).jobstream_subscriptions_active).toBe(0));
   });
 
   it('survives hostile connectionParams messages', async () => {

@@ -20,7 +20,7 @@ function httpClient(url: string, user: string) {
 
 describe('a host app’s own identity through the identify hook', () => {
   it('identifies uploads, queries and WebSocket subscriptions by the host’s header, and scopes jobs to it', async () => {
-    await using server = await startTestServer({}, { identify: byUserHeader });
+    await using server = await startTestServer({}, { auth: { identify: byUserHeader } });
     const response = await fetch(`${server.url}/uploads?template=users`, {
       method: 'POST',
       headers: { 'x-user': 'alice', 'content-type': 'text/csv' },

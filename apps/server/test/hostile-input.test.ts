@@ -356,8 +356,10 @@ describe('error responses', () => {
     await using server = await startTestServer(
       {},
       {
-        authorize: () => {
-          throw new Error(`cannot read ${secretPath} (node_modules/some-lib/index.js:1:1)`);
+        auth: {
+          canAccess: () => {
+            throw new Error(`cannot read ${secretPath} (node_modules/some-lib/index.js:1:1)`);
+          },
         },
       },
     );

@@ -1,9 +1,18 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { builtInTemplates, defineTemplate, type ImportCounts } from '@jobstream/importer';
+import { builtInTemplates, defineTemplate } from '@jobstream/importer';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { connectClient, follow, followToEnd, startTestServer, tempDir, upload, usersCsv } from './fixtures';
+import {
+  connectClient,
+  follow,
+  followToEnd,
+  holdImports,
+  startTestServer,
+  tempDir,
+  upload,
+  usersCsv,
+} from './fixtures';
 
 type Payload = Record<string, unknown>;
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -14,21 +23,6 @@ function lastPayload(got: { data: Array<{ payload: unknown }> }): Payload {
 
 function userCount(server: Server): number {
   return (server.services.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
-}
-
-/** Holds each import of `server` mid-file, after its first committed batch, until `release`; `held`: what it committed. */
-function holdImports(server: Server) {
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const held = new Map<string, ImportCounts>();
-  server.services.imports.afterBatch = (jobId: string, committed: Readonly<ImportCounts>) => {
-    if (held.has(jobId) || committed.processed >= committed.total) return;
-    held.set(jobId, structuredClone(committed));
-    return released;
-  };
-  return { held, release };
 }
 
 describe('CSV imports', () => {

@@ -7,6 +7,7 @@ import {
   progressOf,
   type Received,
   resultOf,
+  scrapeMetrics,
   startJob,
   startTestServer,
   type TestClient,
@@ -31,23 +32,10 @@ const ENV = {
   SHUTDOWN_DRAIN_MS: '100',
 };
 
-/** `/metrics` fetched over HTTP and parsed from the Prometheus text format. */
-async function scrape(server: Server): Promise<Record<string, number>> {
-  const response = await fetch(`${server.url}/metrics`);
-  expect(response.status).toBe(200);
-  const values: Record<string, number> = {};
-  for (const line of (await response.text()).split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const [name, value] = line.split(' ');
-    values[name as string] = Number(value);
-  }
-  return values;
-}
-
 async function expectGauges(server: Server, expected: Record<string, number>): Promise<void> {
   await vi.waitFor(
     async () => {
-      const values = await scrape(server);
+      const values = await scrapeMetrics(server);
       for (const [name, value] of Object.entries(expected))
         expect({ name, value: values[name] }).toEqual({ name, value });
     },
@@ -196,7 +184,7 @@ describe('no leaks over real connections', () => {
 
     // Every event recorded once; each subscription was handed its first event and nothing else (those stopped
     // early maybe not even that).
-    const counters = await scrape(server);
+    const counters = await scrapeMetrics(server);
     expect(counters.jobstream_events_emitted_total).toBe(emitted);
     expect(counters.jobstream_events_delivered_total).toBeGreaterThanOrEqual(received);
     expect(counters.jobstream_events_delivered_total).toBeLessThanOrEqual(received + stoppedEarly);
@@ -213,7 +201,9 @@ describe('no leaks over real connections', () => {
     for (let round = 0; round < 3; round++) {
       server.dropConnections();
       // The clients reconnect on their own and resume every subscription; nothing is left behind from before.
-      await vi.waitFor(async () => expect((await scrape(server)).jobstream_ws_connections).toBe(3), { timeout: 5_000 });
+      await vi.waitFor(async () => expect((await scrapeMetrics(server)).jobstream_ws_connections).toBe(3), {
+        timeout: 5_000,
+      });
       await expectGauges(server, { jobstream_subscriptions_active: 30, jobstream_listeners_active: 30 });
     }
     for (const jobId of jobs) server.hub.emitter.emitCompletion(jobId, resultOf(jobId));

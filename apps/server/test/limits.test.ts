@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { AppRouter } from '@jobstream/api';
-import type { ImportCounts } from '@jobstream/importer';
 import type { TRPCClientError } from '@trpc/client';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
@@ -9,6 +8,7 @@ import {
   connectClient,
   follow,
   followToEnd,
+  holdImports,
   progressOf,
   resultOf,
   startJob,
@@ -53,21 +53,6 @@ function rpc(id: number, method: 'query' | 'mutation' | 'subscription', path: st
 
 function lastPayload(got: { data: Array<{ payload: unknown }> }): Payload {
   return got.data.at(-1)?.payload as Payload;
-}
-
-/** Holds each import of `server` mid-file, after its first committed batch, until `release`; `held`: what it committed. */
-function holdImports(server: Awaited<ReturnType<typeof startTestServer>>) {
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const held = new Map<string, ImportCounts>();
-  server.services.imports.afterBatch = (jobId: string, committed: Readonly<ImportCounts>) => {
-    if (held.has(jobId) || committed.processed >= committed.total) return;
-    held.set(jobId, structuredClone(committed));
-    return released;
-  };
-  return { held, release };
 }
 
 function sessionCount(server: { services: { db: { prepare(sql: string): { get(): unknown } } } }): number {

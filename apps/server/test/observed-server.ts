@@ -28,11 +28,13 @@ export async function startObservedServer(env: Record<string, string> = {}): Pro
   const seen: SeenRequest[] = [];
   const holder: { server?: ApiServer } = {};
   const server = await startTestServer(env, {
-    identify: (req, connectionParams) => {
-      const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
-      seen.push({ url: req.url ?? '', socket: req.socket, token: connectionParams?.token ?? bearer });
-      if (!holder.server) throw new Error('request before the server started');
-      return sessionIdentity(holder.server.services.sessions)(req, connectionParams);
+    auth: {
+      identify: (req, connectionParams) => {
+        const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
+        seen.push({ url: req.url ?? '', socket: req.socket, token: connectionParams?.token ?? bearer });
+        if (!holder.server) throw new Error('request before the server started');
+        return sessionIdentity(holder.server.services.sessions)(req, connectionParams);
+      },
     },
   });
   holder.server = server;

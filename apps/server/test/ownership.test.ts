@@ -169,7 +169,7 @@ describe('job ownership', () => {
         checks++;
         return caller.sessionId === job.owner || (caller.sessionId !== null && grants.has(caller.sessionId));
       };
-      await using server = await startTestServer({}, { authorize });
+      await using server = await startTestServer({}, { auth: { canAccess: authorize } });
       await using owner = connectClient(server);
       await using auditor = connectTo(server, transport);
       await using stranger = connectClient(server);
@@ -218,7 +218,7 @@ describe('job ownership', () => {
         checkedJobs.push(job.jobId);
         return caller.sessionId === job.owner || (caller.sessionId !== null && grants.has(caller.sessionId));
       };
-      await using server = await startTestServer({}, { authorize });
+      await using server = await startTestServer({}, { auth: { canAccess: authorize } });
       const owner = server.services.sessions.create();
       await using auditor = connectTo(server, transport);
       grants.add(server.services.sessions.resolve(auditor.token) as string);
@@ -254,7 +254,7 @@ describe('job ownership', () => {
   );
 
   it('lets a rule open jobs to everyone, sessions included or not', async () => {
-    await using server = await startTestServer({}, { authorize: () => true });
+    await using server = await startTestServer({}, { auth: { canAccess: () => true } });
     await using owner = connectClient(server);
     await using anonymous = connectClient(server, { token: 'not-a-real-token' });
     const jobId = startJob(server, owner.token);

@@ -87,7 +87,7 @@ function startWithTeamAccess(env: Record<string, string | undefined>): Promise<A
   const admins = new Set((env.ADMIN_SESSIONS ?? '').split(','));
   return startApiServer({
     config: loadConfig(env),
-    authorize: (caller, job) => caller.sessionId === job.owner || admins.has(caller.sessionId ?? ''),
+    auth: { canAccess: (caller, job) => caller.sessionId === job.owner || admins.has(caller.sessionId ?? '') },
   });
 }
 

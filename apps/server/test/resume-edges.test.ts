@@ -6,6 +6,7 @@ import {
   followToEnd,
   progressOf,
   resultOf,
+  scrapeMetrics,
   startJob,
   startTestServer,
   type Transport,
@@ -18,21 +19,9 @@ type Server = Awaited<ReturnType<typeof startTestServer>>;
 
 const SEND_BUFFER_BYTES = 64 * 1024;
 
-/** `/metrics` fetched over HTTP, as numbers by metric name. */
-async function scrape(server: Server): Promise<Record<string, number>> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  const values: Record<string, number> = {};
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const [name, value] = line.split(' ');
-    values[name as string] = Number(value);
-  }
-  return values;
-}
-
 async function expectIdle(server: Server, rooms: number): Promise<void> {
   await vi.waitFor(async () =>
-    expect(await scrape(server)).toMatchObject({
+    expect(await scrapeMetrics(server)).toMatchObject({
       jobstream_rooms_active: rooms,
       jobstream_subscriptions_active: 0,
       jobstream_listeners_active: 0,
@@ -146,7 +135,7 @@ describe('bounded memory for a stalled WebSocket reader', () => {
     );
     slow.socket.pause(); // about 15 MB to replay; the reader takes none of it for now
 
-    const buffered = async () => (await scrape(server)).jobstream_ws_buffered_bytes as number;
+    const buffered = async () => (await scrapeMetrics(server)).jobstream_ws_buffered_bytes as number;
     await vi.waitFor(async () => expect(await buffered()).toBeGreaterThan(SEND_BUFFER_BYTES));
     for (let i = 0; i < 5; i++) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -179,7 +168,7 @@ describe('bounded memory for a stalled WebSocket reader', () => {
         server.hub.emitter.emitProgress(jobId, largeProgress(jobId, step, 5_000));
       }
       await new Promise((resolve) => setImmediate(resolve));
-      maxBuffered = Math.max(maxBuffered, (await scrape(server)).jobstream_ws_buffered_bytes as number);
+      maxBuffered = Math.max(maxBuffered, (await scrapeMetrics(server)).jobstream_ws_buffered_bytes as number);
     }
     server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
     expect(maxBuffered).toBeGreaterThan(SEND_BUFFER_BYTES);
@@ -193,7 +182,7 @@ describe('bounded memory for a stalled WebSocket reader', () => {
     expect(data.length).toBeLessThan(5_000);
     expect(data.at(-1)?.data.event).toBe('upload-completed');
     expect(data.at(-2)?.data.payload).toMatchObject({ processed: 5_000, progress: 100 });
-    expect((await scrape(server)).jobstream_events_conflated_total).toBeGreaterThan(0);
+    expect((await scrapeMetrics(server)).jobstream_events_conflated_total).toBeGreaterThan(0);
   });
 });
 

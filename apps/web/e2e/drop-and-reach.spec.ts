@@ -14,16 +14,20 @@ test('a CSV dragged onto the drop zone is picked and imports; one dropped beside
     return transfer;
   }, csv);
 
-  const strayDrop = await page.locator('main').evaluate((main) => {
-    const event = new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: new DataTransfer() });
-    event.dataTransfer?.items.add(new File(['x'], 'stray.csv', { type: 'text/csv' }));
-    main.dispatchEvent(event);
-    return event.defaultPrevented;
-  });
-  expect(strayDrop).toBe(true);
+  const zone = page.locator('.dropzone');
+  await expect(zone).toBeVisible();
+  // A synthetic drop has no default action of its own; what matters is that the page cancels it (a real one would
+  // otherwise open the file in place of the page). Polled, as the page's listener is attached just after render.
+  const strayDropCancelled = () =>
+    page.locator('main').evaluate((main) => {
+      const event = new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: new DataTransfer() });
+      event.dataTransfer?.items.add(new File(['x'], 'stray.csv', { type: 'text/csv' }));
+      main.dispatchEvent(event);
+      return event.defaultPrevented;
+    });
+  await expect.poll(strayDropCancelled).toBe(true);
   await expect(page).toHaveURL(/\/$/);
 
-  const zone = page.locator('.dropzone');
   await zone.dispatchEvent('dragenter', { dataTransfer: files });
   await zone.dispatchEvent('dragover', { dataTransfer: files });
   await expect(zone).toHaveClass(/dropzone--active/);

@@ -28,7 +28,7 @@ export interface RunImportOptions {
   template: ImportTemplate;
   /** Path of the uploaded CSV file. */
   file: string;
-  /** Rows expected, from `estimateDataRows`; refined to the exact count at the end. */
+  /** Rows expected, from the pre-job scan (`scanCsvFile`, or `estimateDataRows`); refined to the exact count at the end. */
   estimatedRows: number;
   db: Database;
   jobs: JobStore;

@@ -84,6 +84,6 @@ export async function scanCsvFile(path: string, options: { maxColumns: number })
 }
 
 /** Data rows a CSV file can hold at most, by the same scan the import service runs (refusing over-wide rows). */
-export async function estimateDataRows(path: string, options: { maxColumns?: number } = {}): Promise<number> {
-  return (await scanCsvFile(path, { maxColumns: options.maxColumns ?? DEFAULT_IMPORT_LIMITS.maxColumns })).dataRows;
+export async function estimateDataRows(path: string): Promise<number> {
+  return (await scanCsvFile(path, { maxColumns: DEFAULT_IMPORT_LIMITS.maxColumns })).dataRows;
 }

@@ -18,11 +18,6 @@ export interface PersistedJobs {
 export interface ProgressEmitterDeps {
   bus: ProgressBus;
   registry: RoomRegistry;
-  /**
-   * Consulted when a job has no room (at most once per event, never while the room is in memory), so an ended
-   * job stays ended and ids keep increasing after its room is released. Without it, a job with no room is new.
-   */
-  persisted?: PersistedJobs;
 }
 
 /** Options of `emitError`. */
@@ -33,13 +28,15 @@ export interface EmitErrorOptions {
 
 /** The API server code calls to report a job: create one per process and pass it to whoever runs jobs. */
 export class ProgressEmitter {
+  /**
+   * Where the state of a job with no room is read (none by default: such a job is new), so an ended job stays
+   * ended and its ids keep increasing after its room is released. Consulted only when a job has no room.
+   */
   private persisted: PersistedJobs | undefined;
 
-  constructor(private readonly deps: ProgressEmitterDeps) {
-    this.persisted = deps.persisted;
-  }
+  constructor(private readonly deps: ProgressEmitterDeps) {}
 
-  /** Sets where the state of jobs without a room is read, for a hub created before its storage (see `ProgressEmitterDeps`). */
+  /** Sets where the state of jobs without a room is read; the server sets it once its storage is open. */
   usePersistedJobs(persisted: PersistedJobs): void {
     this.persisted = persisted;
   }

@@ -1,12 +1,10 @@
 import { InMemoryBus, type ProgressBus } from './bus';
-import { type PersistedJobs, ProgressEmitter } from './progress-emitter';
+import { ProgressEmitter } from './progress-emitter';
 import { RoomRegistry, type RoomRegistryOptions } from './room-registry';
 
-/** Options of a progress hub: a bus (in-memory by default), the registry's bounds, and the emitter's persisted state. */
+/** Options of a progress hub: a bus (in-memory by default) and the registry's bounds. */
 export interface ProgressHubOptions extends RoomRegistryOptions {
   bus?: ProgressBus;
-  /** Where the emitter reads the state of jobs whose room is not in memory (none by default). */
-  persisted?: PersistedJobs;
 }
 
 /** The progress layer of one process: the bus, its room registry and the emitter that server code is given. */
@@ -18,8 +16,8 @@ export interface ProgressHub extends Disposable {
 
 /** Wires a bus, a registry and an emitter together. */
 export function createProgressHub(options: ProgressHubOptions = {}): ProgressHub {
-  const { bus = new InMemoryBus(), persisted, ...registryOptions } = options;
+  const { bus = new InMemoryBus(), ...registryOptions } = options;
   const registry = new RoomRegistry(bus, registryOptions);
-  const emitter = new ProgressEmitter({ bus, registry, persisted });
+  const emitter = new ProgressEmitter({ bus, registry });
   return { bus, registry, emitter, [Symbol.dispose]: () => registry[Symbol.dispose]() };
 }

@@ -277,7 +277,8 @@ describe('ProgressEmitter with persisted jobs (rooms released)', () => {
         return undefined;
       },
     };
-    using hub = createProgressHub({ persisted: counting });
+    using hub = createProgressHub();
+    hub.emitter.usePersistedJobs(counting);
     const jobId = randomUUID();
     expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'))).toBe('1');
     for (let p = 1; p <= 20; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p));

@@ -11,9 +11,6 @@ import {
 import superjson from 'superjson';
 import { retryDelayMs } from './retry-delay';
 
-/** Most calls sent in one HTTP batch: the API server's default `MAX_BATCH_SIZE`, which refuses larger batches. */
-const MAX_BATCH_ITEMS = 20;
-
 /** Where the API is and how the socket keeps itself alive. */
 export interface JobstreamClientOptions {
   /** tRPC over HTTP, e.g. `/trpc` or `http://127.0.0.1:3001/trpc`. */
@@ -26,6 +23,8 @@ export interface JobstreamClientOptions {
   keepAliveIntervalMs?: number;
   /** How long to wait for a pong before reconnecting, ms (default 5 s). */
   pongTimeoutMs?: number;
+  /** Most calls sent in one HTTP batch (default 20, the API server's default `MAX_BATCH_SIZE`, above which it refuses a batch). */
+  maxBatchItems?: number;
   /** WebSocket implementation, outside browsers. */
   WebSocket?: typeof globalThis.WebSocket;
 }
@@ -58,7 +57,7 @@ export function createJobstreamClients(options: JobstreamClientOptions): Jobstre
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: wsLink({ client: wsClient, transformer: superjson }),
-        false: httpBatchLink({ url: options.httpUrl, transformer: superjson, maxItems: MAX_BATCH_ITEMS }),
+        false: httpBatchLink({ url: options.httpUrl, transformer: superjson, maxItems: options.maxBatchItems ?? 20 }),
       }),
     ],
   });

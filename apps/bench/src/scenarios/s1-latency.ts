@@ -31,6 +31,7 @@ export async function runS1Latency(
       p50Ms: latency.p50 / 1000,
       p99Ms: latency.p99 / 1000,
       maxMs: latency.max / 1000,
+      gcPer10kMsgs: (1e4 * phase.gc.collections) / Math.max(1, phase.load.delivered),
       gcMaxPauseMs: phase.gc.maxMs,
       gcSpikes: phase.gc.spikes,
       gcMinorSpikes: phase.gc.minorSpikes,

@@ -3,6 +3,8 @@ import { GC_SPIKE_MS } from '../targets';
 
 /** Garbage-collection pauses since the previous `take`. */
 export interface GcPauses {
+  /** Collections of any kind: how hard the process's allocation rate drives the collector. */
+  collections: number;
   /** The longest pause, ms. */
   maxMs: number;
   /** Pauses longer than `GC_SPIKE_MS`. */
@@ -12,11 +14,12 @@ export interface GcPauses {
 }
 
 const MINOR = constants.NODE_PERFORMANCE_GC_MINOR;
-const NONE: GcPauses = { maxMs: 0, spikes: 0, minorSpikes: 0 };
+const NONE: GcPauses = { collections: 0, maxMs: 0, spikes: 0, minorSpikes: 0 };
 let current: GcPauses = { ...NONE };
 
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
+    current.collections++;
     current.maxMs = Math.max(current.maxMs, entry.duration);
     if (entry.duration <= GC_SPIKE_MS) continue;
     current.spikes++;

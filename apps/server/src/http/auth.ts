@@ -16,22 +16,18 @@ export interface ServerAuth<C extends Caller = Caller> {
   canUpload?(caller: C): boolean | Promise<boolean>;
 }
 
-/** The hooks the server runs, from `auth` and the older one-hook options; undefined members keep the built-in rule. */
+/** The hooks the server runs, from `auth`; undefined members keep the built-in rule. */
 export interface ResolvedAuth {
   identify?: IdentifyCaller;
   authorize?: AuthorizeJob;
   canUpload?: (caller: Caller) => boolean | Promise<boolean>;
 }
 
-/** The members of `auth`, bound so a class instance works too; `identify` and `authorize` fill the gaps. */
-export function resolveAuth(
-  auth: ServerAuth | undefined,
-  identify: IdentifyCaller | undefined,
-  authorize: AuthorizeJob | undefined,
-): ResolvedAuth {
+/** The members of `auth`, bound so a class instance works too. */
+export function resolveAuth(auth: ServerAuth | undefined): ResolvedAuth {
   return {
-    identify: auth?.identify?.bind(auth) ?? identify,
-    authorize: auth?.canAccess?.bind(auth) ?? authorize,
+    identify: auth?.identify?.bind(auth),
+    authorize: auth?.canAccess?.bind(auth),
     canUpload: auth?.canUpload?.bind(auth),
   };
 }
