@@ -1,27 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ImportCounts } from '../src/index';
-import { importEnv, userRows } from './import-env';
-
-/** A promise a test resolves when it chooses, and one the code under test resolves when it gets somewhere. */
-function latch(): { promise: Promise<void>; open(): void } {
-  let open = () => {};
-  const promise = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { promise, open };
-}
-
-/** An `onBatch` hook that holds the import once `rows` rows are committed, until `release` is opened. */
-function holdAfter(rows: number) {
-  const reached = latch();
-  const release = latch();
-  const onBatch = (committed: Readonly<ImportCounts>) => {
-    if (committed.processed !== rows) return;
-    reached.open();
-    return release.promise;
-  };
-  return { onBatch, reached: reached.promise, release: release.open };
-}
+import { holdAfter, importEnv, userRows } from './import-env';
 
 function overwrittenKeys(env: { db: { prepare(sql: string): { get(): unknown } } }): number {
   return (env.db.prepare('SELECT count(*) AS n FROM import_overwritten').get() as { n: number }).n;

@@ -105,3 +105,24 @@ export function userRows(db: Database): Array<{ email: string; name: string; rol
     role: string;
   }>;
 }
+
+/** A promise a test resolves when it chooses, and one the code under test resolves when it gets somewhere. */
+function latch(): { promise: Promise<void>; open(): void } {
+  let open = () => {};
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+/** A batch hook (`onBatch`, or `afterBatch` without its job id) that holds an import once `rows` rows are committed, until `release`. */
+export function holdAfter(rows: number) {
+  const reached = latch();
+  const release = latch();
+  const onBatch = (committed: Readonly<ImportCounts>) => {
+    if (committed.processed !== rows) return;
+    reached.open();
+    return release.promise;
+  };
+  return { onBatch, reached: reached.promise, release: release.open };
+}

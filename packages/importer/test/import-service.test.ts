@@ -8,7 +8,6 @@ import { createProgressHub, type ProgressHub, subscribeToJob } from '@jobstream/
 import { type Database, JobStore, openDatabase } from '@jobstream/storage';
 import { describe, expect, it, vi } from 'vitest';
 import {
-  type AfterBatchHook,
   CANCELLED_MESSAGE,
   ImportService,
   type ImportServiceOptions,
@@ -17,6 +16,7 @@ import {
   TooManyImportsError,
   usersTemplate,
 } from '../src/index';
+import { holdAfter, usersCsv } from './import-env';
 
 interface ServiceEnv extends AsyncDisposable {
   db: Database;
@@ -53,32 +53,8 @@ async function serviceEnv(options: Partial<ImportServiceOptions> = {}): Promise<
   };
 }
 
-/** An `afterBatch` hook that holds every import once it has committed `rows` rows, until `release` is called. */
-function holdAt(rows: number) {
-  let reachedIt = () => {};
-  let release = () => {};
-  const reached = new Promise<void>((resolve) => {
-    reachedIt = resolve;
-  });
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const hook: AfterBatchHook = (_jobId, committed) => {
-    if (committed.processed !== rows) return;
-    reachedIt();
-    return released;
-  };
-  return { hook, reached, release };
-}
-
 function userCount(db: Database): number {
   return (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
-}
-
-function usersCsv(rows: number): string {
-  const lines = ['email,name,role'];
-  for (let i = 0; i < rows; i++) lines.push(`user${i}@example.com,User ${i},member`);
-  return `${lines.join('\n')}\n`;
 }
 
 /** Collects a job's stream (no conflation) until its terminal event. */
@@ -157,8 +133,8 @@ describe('ImportService', () => {
   it('cancels a job held after its first batch: stored counts are exactly the committed rows', async () => {
     // No progress report before the cancel: the stored counts can only come from the committed batches.
     await using env = await serviceEnv({ limits: { batchSize: 100, progressIntervalMs: 3_600_000 } });
-    const hold = holdAt(100);
-    env.imports.afterBatch = hold.hook;
+    const hold = holdAfter(100);
+    env.imports.afterBatch = (_jobId, committed) => hold.onBatch(committed);
     const jobId = randomUUID();
     await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(250)) });
     await hold.reached;
@@ -219,8 +195,8 @@ describe('ImportService', () => {
 
   it('on close, ends running jobs as interrupted without waiting for a held batch', async () => {
     const env = await serviceEnv({ limits: { batchSize: 100, progressIntervalMs: 3_600_000 } });
-    const hold = holdAt(100);
-    env.imports.afterBatch = hold.hook;
+    const hold = holdAfter(100);
+    env.imports.afterBatch = (_jobId, committed) => hold.onBatch(committed);
     const jobId = randomUUID();
     await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(250)) });
     await hold.reached;
@@ -255,8 +231,8 @@ describe('ImportService', () => {
 
   it('limits the imports one owner runs at once', async () => {
     await using env = await serviceEnv({ maxRunningPerOwner: 2, limits: { batchSize: 10 } });
-    const hold = holdAt(10);
-    env.imports.afterBatch = hold.hook;
+    const hold = holdAfter(10);
+    env.imports.afterBatch = (_jobId, committed) => hold.onBatch(committed);
     const owner = 'me';
     const ids = [randomUUID(), randomUUID()];
     for (const jobId of ids) {
@@ -278,8 +254,8 @@ describe('ImportService', () => {
 
   it('enforces the per-owner limit when starts race', async () => {
     await using env = await serviceEnv({ maxRunningPerOwner: 1, limits: { batchSize: 10 } });
-    const hold = holdAt(10);
-    env.imports.afterBatch = hold.hook;
+    const hold = holdAfter(10);
+    env.imports.afterBatch = (_jobId, committed) => hold.onBatch(committed);
     const files = [await env.file(usersCsv(25)), await env.file(usersCsv(25)), await env.file(usersCsv(25))];
     const results = await Promise.allSettled(
       files.map((file) => env.imports.start({ jobId: randomUUID(), owner: 'me', template: usersTemplate, file })),
