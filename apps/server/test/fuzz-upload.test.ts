@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { connectClient, followToEnd, startTestServer, type TestClient, tempDir, upload, usersCsv } from './fixtures';
 import { mulberry32, SEED } from './fuzz-seed';
-import { freePort, startServerProcess } from './process';
+import { freePort, startLoggedProcess } from './server-process';
 
 type Payload = Record<string, unknown>;
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -380,7 +380,7 @@ describe('upload fuzzing', () => {
 
   it('survives a truncated multipart body whose file part is not the file field (no uncaught stream error)', async () => {
     await using dir = await tempDir();
-    await using server = await startServerProcess({ PORT: String(await freePort()), DATA_DIR: dir.path });
+    await using server = await startLoggedProcess({ PORT: String(await freePort()), DATA_DIR: dir.path });
     const session = await fetch(`${server.url}/trpc/session.create`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

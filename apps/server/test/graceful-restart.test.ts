@@ -1,8 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { follow, type Received, tempDir, upload, usersCsv } from './fixtures';
-import { httpClient, startLoggedProcess } from './logged-process';
-import { freePort } from './process';
 import { openRawClient } from './raw-client';
+import { freePort, httpClient, startLoggedProcess } from './server-process';
 import { connectWire, TRANSPORTS } from './wire-client';
 
 /** tRPC's reconnect notification, byte for byte as it goes over the WebSocket. */

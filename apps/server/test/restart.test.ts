@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { follow, type Received, type Transport, tempDir, upload, usersCsv } from './fixtures';
-import { httpClient, type LoggedProcess, startLoggedProcess } from './logged-process';
-import { freePort } from './process';
+import { freePort, httpClient, type LoggedProcess, startLoggedProcess } from './server-process';
 import { connectWire, TRANSPORTS, type WireClient } from './wire-client';
 
 const INTERRUPTED = { status: 'failed', message: 'Interrupted by server restart' };

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { AppRouter } from '@jobstream/api';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
@@ -7,6 +8,17 @@ import superjson from 'superjson';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+/** A free loopback port, for a server process that must come back on the same address. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const address = probe.address();
+  probe.close();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
 
 /** One JSON log line of the server. */
 export interface LogLine {
