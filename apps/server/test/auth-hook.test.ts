@@ -1,13 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { AppRouter, Caller } from '@jobstream/api';
 import type { JobRecord } from '@jobstream/storage';
-import { createTRPCClient, createWSClient, httpLink, httpSubscriptionLink, wsLink } from '@trpc/client';
-import { EventSource } from 'eventsource';
+import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
 import superjson from 'superjson';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ApiServer, ServerAuth } from '../src/api-server';
-import { follow, startJob, startTestServer } from './fixtures';
+import { follow, sseClient, startJob, startTestServer } from './fixtures';
 import { openRawClient } from './raw-client';
 
 /** The host's caller: its user id as the owner of uploads, plus a flag the host's rules read. */
@@ -44,21 +43,6 @@ function httpAs(server: ApiServer, headers: Record<string, string>) {
   const url = `${server.url}/trpc`;
   return createTRPCClient<AppRouter>({
     links: [httpLink({ url, transformer: superjson, headers })],
-  });
-}
-
-function sseAs(server: ApiServer, headers: Record<string, string>) {
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpSubscriptionLink({
-        url: `${server.url}/trpc`,
-        transformer: superjson,
-        EventSource,
-        eventSourceOptions: {
-          fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
-        },
-      }),
-    ],
   });
 }
 
@@ -155,8 +139,8 @@ describe('one auth hook, `startApiServer({ auth })`, on every path', () => {
     await wsClient.close();
 
     // onProgress over SSE (the procedure's generator).
-    const sseOwn = follow({ trpc: sseAs(server, alice) }, jobId);
-    const sseStranger = follow({ trpc: sseAs(server, bob) }, jobId);
+    const sseOwn = follow({ trpc: sseClient(server.url, alice) }, jobId);
+    const sseStranger = follow({ trpc: sseClient(server.url, bob) }, jobId);
     await vi.waitFor(() => expect(sseOwn.data.map((d) => d.event)).toEqual(['upload-completed']));
     await vi.waitFor(() => expect(sseStranger.errors).toHaveLength(1));
     expect(sseStranger.errors[0]).toMatchObject({ data: { code: 'NOT_FOUND' } });

@@ -94,30 +94,37 @@ export interface ClientOptions {
   retryDelayMs?: () => number;
 }
 
-function sseLinks(server: ApiServer, token: string) {
-  const url = `${server.url}/trpc`;
-  const authorization = `Bearer ${token}`;
-  return [
-    splitLink({
-      condition: (op) => op.type === 'subscription',
-      true: httpSubscriptionLink({
-        url,
-        transformer: superjson,
-        EventSource,
-        eventSourceOptions: {
-          fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, authorization } }),
-        },
+/**
+ * A real `@trpc/client` (superjson) over SSE for subscriptions and plain HTTP for the rest, sending `headers` with
+ * every request; `eventFetch`, when given, makes the SSE requests instead (to record or alter them).
+ */
+export function sseClient(
+  url: string,
+  headers: Record<string, string>,
+  eventFetch: typeof fetch = (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
+): TRPCClient<AppRouter> {
+  const trpcUrl = `${url}/trpc`;
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url: trpcUrl,
+          transformer: superjson,
+          EventSource,
+          eventSourceOptions: { fetch: eventFetch },
+        }),
+        false: httpLink({ url: trpcUrl, transformer: superjson, headers }),
       }),
-      false: httpLink({ url, transformer: superjson, headers: { authorization } }),
-    }),
-  ];
+    ],
+  });
 }
 
 /** Connects a real `@trpc/client` with superjson and a session token, as any script would. */
 export function connectClient(server: ApiServer, options: ClientOptions = {}): TestClient {
   const token = options.token ?? server.services.sessions.create().token;
   if (options.transport === 'sse') {
-    const trpc = createTRPCClient<AppRouter>({ links: sseLinks(server, token) });
+    const trpc = sseClient(server.url, { authorization: `Bearer ${token}` });
     return { trpc, token, [Symbol.asyncDispose]: async () => {} };
   }
   const ws = createWSClient({

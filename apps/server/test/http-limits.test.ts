@@ -1,12 +1,11 @@
 import { request } from 'node:http';
 import type { AppRouter } from '@jobstream/api';
-import { createTRPCClient, httpLink, httpSubscriptionLink, type TRPCClientError } from '@trpc/client';
-import { EventSource } from 'eventsource';
+import { createTRPCClient, httpLink, type TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ApiServer } from '../src/index';
-import { connectClient, follow, progressOf, startJob, startTestServer, usersCsv } from './fixtures';
+import { connectClient, follow, progressOf, sseClient, startJob, startTestServer, usersCsv } from './fixtures';
 
 const MiB = 1024 * 1024;
 
@@ -70,26 +69,6 @@ async function callAs(
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   const res = await fetch(`${server.url}/trpc/${path}`, { method: init.method ?? 'GET', headers, body: init.body });
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as never };
-}
-
-/** A tRPC client for `address` behind a trusted proxy: queries over HTTP, subscriptions over SSE. */
-function sseClientAs(server: ApiServer, address: string, token: string) {
-  const headers = { authorization: `Bearer ${token}`, 'x-forwarded-for': address };
-  const url = `${server.url}/trpc`;
-  return {
-    trpc: createTRPCClient<AppRouter>({
-      links: [
-        httpSubscriptionLink({
-          url,
-          transformer: superjson,
-          EventSource,
-          eventSourceOptions: {
-            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
-          },
-        }),
-      ],
-    }),
-  };
 }
 
 describe('tRPC HTTP body and batch limits', () => {
@@ -236,7 +215,7 @@ describe('SSE streams per client address', () => {
     await using server = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '2', TRUST_PROXY: 'loopback' });
     const { token } = server.services.sessions.create();
     const jobId = startJob(server, token);
-    const a = sseClientAs(server, '203.0.113.1', token);
+    const a = { trpc: sseClient(server.url, { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.1' }) };
     const first = follow(a, jobId);
     const second = follow(a, jobId);
     await vi.waitFor(() => expect([first.data.length, second.data.length]).toEqual([1, 1]));
@@ -247,7 +226,10 @@ describe('SSE streams per client address', () => {
     expect(error.data?.code).toBe('TOO_MANY_REQUESTS');
     expect(error.message).toBe('At most 2 event streams per client address');
 
-    const b = follow(sseClientAs(server, '203.0.113.2', token), jobId);
+    const b = follow(
+      { trpc: sseClient(server.url, { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.2' }) },
+      jobId,
+    );
     await vi.waitFor(() => expect(b.data).toHaveLength(1));
 
     first.unsubscribe();

@@ -1,10 +1,9 @@
 import type { AppRouter } from '@jobstream/api';
-import { createTRPCClient, createWSClient, httpLink, httpSubscriptionLink, splitLink, wsLink } from '@trpc/client';
-import { EventSource } from 'eventsource';
+import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import superjson from 'superjson';
 import { WebSocket } from 'ws';
 import type { ApiServer } from '../src/index';
-import type { TestClient, Transport } from './fixtures';
+import { sseClient, type TestClient, type Transport } from './fixtures';
 
 /** Both transports, for `describe.each`: the semantic suite runs over each. */
 export const TRANSPORTS: readonly Transport[] = ['ws', 'sse'];
@@ -123,21 +122,7 @@ export function connectWire(url: string, options: WireClientOptions): WireClient
   const { transport, token, retryDelayMs = 50 } = options;
   const wire: WireLog = { connections: 0, received: [], subscriptions: [] };
   if (transport === 'sse') {
-    const trpcUrl = `${url}/trpc`;
-    const trpc = createTRPCClient<AppRouter>({
-      links: [
-        splitLink({
-          condition: (op) => op.type === 'subscription',
-          true: httpSubscriptionLink({
-            url: trpcUrl,
-            transformer: superjson,
-            EventSource,
-            eventSourceOptions: { fetch: recordingFetch(wire, token, retryDelayMs) },
-          }),
-          false: httpLink({ url: trpcUrl, transformer: superjson, headers: { authorization: `Bearer ${token}` } }),
-        }),
-      ],
-    });
+    const trpc = sseClient(url, { authorization: `Bearer ${token}` }, recordingFetch(wire, token, retryDelayMs));
     return { trpc, token, wire, [Symbol.asyncDispose]: async () => {} };
   }
   const ws = createWSClient({
