@@ -43,15 +43,23 @@ function sseParser(onMessage: (message: SseMessage) => void): (text: string) => 
   };
 }
 
-/** Opens `upload.onProgress` for `jobId` over SSE with a bearer token, resolving once the response has started. */
-export async function openRawSse(url: string, token: string, jobId: string): Promise<RawSseClient> {
+/**
+ * Opens `upload.onProgress` for `jobId` over SSE with a bearer token (and `headers`, such as `Last-Event-ID`),
+ * resolving once the response has started.
+ */
+export async function openRawSse(
+  url: string,
+  token: string,
+  jobId: string,
+  headers: Record<string, string> = {},
+): Promise<RawSseClient> {
   const input = encodeURIComponent(JSON.stringify({ json: { jobId } }));
   const messages: SseMessage[] = [];
   const feed = sseParser((message) => messages.push(message));
   let ended = false;
   const req = request(`${url}/trpc/upload.onProgress?input=${input}`, {
     agent: false,
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    headers: { ...headers, authorization: `Bearer ${token}`, accept: 'text/event-stream' },
   });
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
     req.once('response', resolve);

@@ -14,6 +14,7 @@ import {
   usersCsv,
 } from './fixtures';
 import { openRawClient, type WireResult } from './raw-client';
+import { openRawSse } from './raw-sse';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -210,34 +211,6 @@ describe('after an ended job’s room is released', () => {
 });
 
 describe('raw SSE', () => {
-  /** Reads an SSE response until `until` holds for the events parsed so far, or the stream ends. */
-  async function readEvents(
-    response: Response,
-    until: (events: Array<{ id?: string; event?: string; data?: string }>) => boolean,
-  ) {
-    const events: Array<{ id?: string; event?: string; data?: string }> = [];
-    const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
-    let text = '';
-    while (!until(events)) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      text += chunk.value;
-      let end = text.indexOf('\n\n');
-      while (end >= 0) {
-        const event: { id?: string; event?: string; data?: string } = {};
-        for (const line of text.slice(0, end).split('\n')) {
-          const colon = line.indexOf(': ');
-          if (colon > 0) event[line.slice(0, colon) as 'id' | 'event' | 'data'] = line.slice(colon + 2);
-        }
-        if (event.data !== undefined || event.event !== undefined) events.push(event);
-        text = text.slice(end + 2);
-        end = text.indexOf('\n\n');
-      }
-    }
-    await reader.cancel();
-    return events;
-  }
-
   it('resumes exactly after a Last-Event-ID header, as a browser EventSource sends it', async () => {
     await using server = await startTestServer();
     const { token } = server.services.sessions.create();
@@ -245,12 +218,9 @@ describe('raw SSE', () => {
     const jobId = startJob(server, token);
     for (let p = 1; p <= 9; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..10
     emitter.emitCompletion(jobId, resultOf(jobId)); // 11
-    const input = encodeURIComponent(JSON.stringify({ json: { jobId } }));
-    const response = await fetch(`${server.url}/trpc/upload.onProgress?input=${input}`, {
-      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', 'last-event-id': '6' },
-    });
-    expect(response.status).toBe(200);
-    const events = await readEvents(response, (got) => got.some((e) => e.event === 'return'));
+    await using sse = await openRawSse(server.url, token, jobId, { 'last-event-id': '6' });
+    await vi.waitFor(() => expect(sse.ended()).toBe(true));
+    const events = sse.messages;
     const data = events.filter((e) => e.id !== undefined);
     expect(data.map((e) => e.id)).toEqual(['7', '8', '9', '10', '11']);
     const parsed = data.map((e) => (JSON.parse(e.data as string) as { json: { event: string; snapshot?: true } }).json);

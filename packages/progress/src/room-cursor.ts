@@ -67,14 +67,18 @@ export class RoomCursor {
     const { room } = this;
     if (!this.resuming && this.seq === room.seq - 1) {
       // Up to date but for the newest event, which the history always holds: no gap, nothing to conflate.
-      const event = room.latest as StoredEvent;
-      this.seq = event.seq;
-      this.done = isTerminalEvent(event);
-      this.counters.eventsDelivered++;
-      this.next[0] = room.delivered(event);
-      return this.next;
+      return this.takeOne(room.latest as StoredEvent);
     }
     return this.catchUp(behind);
+  }
+
+  /** Advances past `event` alone, the next one in order. */
+  private takeOne(event: StoredEvent): readonly DeliveredEvent[] {
+    this.seq = event.seq;
+    this.done = isTerminalEvent(event);
+    this.counters.eventsDelivered++;
+    this.next[0] = this.room.delivered(event);
+    return this.next;
   }
 
   private catchUp(behind: boolean): readonly DeliveredEvent[] {
@@ -92,13 +96,7 @@ export class RoomCursor {
     if (behind) this.behindUntil = room.seq;
     if (seq !== undefined && (!this.conflate || seq < this.exactUntil || seq >= this.behindUntil)) {
       const event = room.eventAfter(seq);
-      if (event) {
-        this.seq = event.seq;
-        this.done = isTerminalEvent(event);
-        this.counters.eventsDelivered++;
-        this.next[0] = room.delivered(event);
-        return this.next;
-      }
+      if (event) return this.takeOne(event);
     }
     const batch = room.read(seq);
     if (batch.events.length === 0) return NOTHING;
