@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { type ApiServer, loadConfig } from '../src/index';
-import { startTestServer } from './fixtures';
-
-/** Opens a WebSocket to `/trpc` from `localAddress`: the open socket, or the status its upgrade was refused with. */
-function upgradeFrom(
-  server: ApiServer,
-  localAddress: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; socket?: WebSocket }> {
-  const socket = new WebSocket(`${server.url.replace('http', 'ws')}/trpc`, { localAddress, headers });
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve({ status: 101, socket }));
-    socket.once('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0 });
-      res.resume();
-      socket.terminate();
-    });
-    socket.once('error', reject);
-  });
-}
+import type { WebSocket } from 'ws';
+import { loadConfig } from '../src/index';
+import { startTestServer, tryUpgrade } from './fixtures';
 
 describe('TRUST_PROXY', () => {
   it('takes false, true, or a list of loopback, addresses and CIDR subnets, and names anything else', () => {
@@ -42,7 +24,7 @@ describe('TRUST_PROXY', () => {
     await using server = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '1', TRUST_PROXY: '127.0.0.1' });
     const opened: WebSocket[] = [];
     const open = async (localAddress: string, forwardedFor: string) => {
-      const attempt = await upgradeFrom(server, localAddress, { 'x-forwarded-for': forwardedFor });
+      const attempt = await tryUpgrade(server.url, { localAddress, headers: { 'x-forwarded-for': forwardedFor } });
       if (attempt.socket) opened.push(attempt.socket);
       return attempt.status;
     };
@@ -64,13 +46,25 @@ describe('TRUST_PROXY', () => {
 
   it('trusts no forwarding header by default, and every peer with TRUST_PROXY=true', async () => {
     await using direct = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '1' });
-    const first = await upgradeFrom(direct, '127.0.0.1', { 'x-forwarded-for': '203.0.113.1' });
-    expect((await upgradeFrom(direct, '127.0.0.1', { 'x-forwarded-for': '203.0.113.2' })).status).toBe(429);
+    const first = await tryUpgrade(direct.url, {
+      localAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': '203.0.113.1' },
+    });
+    expect(
+      (await tryUpgrade(direct.url, { localAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.2' } }))
+        .status,
+    ).toBe(429);
     first.socket?.terminate();
 
     await using open = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '1', TRUST_PROXY: 'true' });
-    const one = await upgradeFrom(open, '127.0.0.2', { 'x-forwarded-for': '203.0.113.1' });
-    const two = await upgradeFrom(open, '127.0.0.3', { 'x-forwarded-for': '203.0.113.2' });
+    const one = await tryUpgrade(open.url, {
+      localAddress: '127.0.0.2',
+      headers: { 'x-forwarded-for': '203.0.113.1' },
+    });
+    const two = await tryUpgrade(open.url, {
+      localAddress: '127.0.0.3',
+      headers: { 'x-forwarded-for': '203.0.113.2' },
+    });
     expect([one.status, two.status]).toEqual([101, 101]);
     one.socket?.terminate();
     two.socket?.terminate();

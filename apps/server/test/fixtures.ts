@@ -53,6 +53,23 @@ export function holdImports(server: ApiServer) {
   return { held, release };
 }
 
+/** Tries a WebSocket upgrade to `/trpc`: the open socket, or the HTTP status the upgrade was refused with. */
+export function tryUpgrade(
+  url: string,
+  options: { headers?: Record<string, string>; localAddress?: string } = {},
+): Promise<{ status: 101; socket: WebSocket } | { status: number; socket?: undefined }> {
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/trpc`, options);
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve({ status: 101, socket }));
+    socket.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0 });
+      res.resume();
+      socket.terminate();
+    });
+    socket.once('error', reject);
+  });
+}
+
 /** A fresh temporary directory, removed on dispose. */
 export async function tempDir(): Promise<AsyncDisposable & { path: string }> {
   const path = await mkdtemp(join(tmpdir(), 'jobstream-'));

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import type { AppRouter } from '@jobstream/api';
 import type { TRPCClientError } from '@trpc/client';
 import { describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import {
   connectClient,
   follow,
@@ -13,6 +13,7 @@ import {
   resultOf,
   startJob,
   startTestServer,
+  tryUpgrade,
   upload,
   usersCsv,
 } from './fixtures';
@@ -24,26 +25,6 @@ type Payload = Record<string, unknown>;
 function closeCode(socket: WebSocket): Promise<number> {
   if (socket.readyState === socket.CLOSED) return Promise.reject(new Error('already closed'));
   return new Promise((resolve) => socket.once('close', (code) => resolve(code)));
-}
-
-/** Tries a WebSocket upgrade to `/trpc`: the open socket, or the HTTP status the upgrade was refused with. */
-function tryUpgrade(
-  url: string,
-  token: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: 101; socket: WebSocket } | { status: number; socket?: undefined }> {
-  const socket = new WebSocket(`${url.replace('http', 'ws')}/trpc`, {
-    headers: { authorization: `Bearer ${token}`, ...headers },
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve({ status: 101, socket }));
-    socket.once('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0 });
-      res.resume();
-      socket.terminate();
-    });
-    socket.once('error', reject);
-  });
 }
 
 /** One tRPC request as the wire carries it, input wrapped by superjson. */
@@ -128,12 +109,12 @@ describe('WebSocket limits', () => {
     const { token } = server.services.sessions.create();
     const first = await openRawClient(server.url, token);
     await using second = await openRawClient(server.url, token);
-    expect((await tryUpgrade(server.url, token)).status).toBe(429);
-    expect((await tryUpgrade(server.url, token)).status).toBe(429);
+    expect((await tryUpgrade(server.url, { headers: { authorization: `Bearer ${token}` } })).status).toBe(429);
+    expect((await tryUpgrade(server.url, { headers: { authorization: `Bearer ${token}` } })).status).toBe(429);
 
     await first[Symbol.asyncDispose]();
     await vi.waitFor(async () => {
-      const attempt = await tryUpgrade(server.url, token);
+      const attempt = await tryUpgrade(server.url, { headers: { authorization: `Bearer ${token}` } });
       attempt.socket?.terminate();
       expect(attempt.status).toBe(101);
     });
@@ -145,16 +126,28 @@ describe('WebSocket limits', () => {
     await using direct = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '1' });
     const { token } = direct.services.sessions.create();
     await using only = await openRawClient(direct.url, token, { 'x-forwarded-for': '203.0.113.1' });
-    expect((await tryUpgrade(direct.url, token, { 'x-forwarded-for': '203.0.113.2' })).status).toBe(429);
+    expect(
+      (
+        await tryUpgrade(direct.url, {
+          headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.2' },
+        })
+      ).status,
+    ).toBe(429);
     expect(only.socket.readyState).toBe(only.socket.OPEN);
 
     await using proxied = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '1', TRUST_PROXY: 'true' });
     const proxiedToken = proxied.services.sessions.create().token;
     await using first = await openRawClient(proxied.url, proxiedToken, { 'x-forwarded-for': '203.0.113.1' });
-    expect((await tryUpgrade(proxied.url, proxiedToken, { 'x-forwarded-for': '203.0.113.1, 10.0.0.1' })).status).toBe(
-      429,
-    );
-    const other = await tryUpgrade(proxied.url, proxiedToken, { 'x-forwarded-for': '203.0.113.2' });
+    expect(
+      (
+        await tryUpgrade(proxied.url, {
+          headers: { authorization: `Bearer ${proxiedToken}`, 'x-forwarded-for': '203.0.113.1, 10.0.0.1' },
+        })
+      ).status,
+    ).toBe(429);
+    const other = await tryUpgrade(proxied.url, {
+      headers: { authorization: `Bearer ${proxiedToken}`, 'x-forwarded-for': '203.0.113.2' },
+    });
     expect(other.status).toBe(101);
     other.socket?.terminate();
     expect(first.socket.readyState).toBe(first.socket.OPEN);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JobStreamEvent, UploadProgress, UploadResult } from '@jobstream/contracts';
+import type { JobStreamEvent } from '@jobstream/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import {
   createProgressHub,
@@ -9,28 +9,10 @@ import {
   type SubscribeOptions,
   subscribeToJob,
 } from '../src/index';
+import { progressOf, resultOf } from './payloads';
 
 type Stream = AsyncGenerator<DeliveredEvent, void>;
 type Flat = JobStreamEvent & { id: string };
-
-function progressOf(jobId: string, progress: number, status: 'started' | 'processing' = 'processing'): UploadProgress {
-  return { jobId, templateName: 'users', status, progress, message: `at ${progress}`, processed: progress, total: 100 };
-}
-
-function resultOf(jobId: string): UploadResult {
-  return {
-    jobId,
-    templateName: 'users',
-    status: 'completed',
-    processed: 100,
-    total: 100,
-    inserted: 100,
-    updated: 0,
-    failed: 0,
-    errors: [],
-    durationMs: 1,
-  };
-}
 
 /** Starts a job and reports progress 1..count-1, so its ids run 1..count. */
 function startJob(hub: ProgressHub, count: number): string {

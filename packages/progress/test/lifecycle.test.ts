@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JobEvent, UploadProgress, UploadResult } from '@jobstream/contracts';
+import type { JobEvent, UploadProgress } from '@jobstream/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   createProgressHub,
@@ -9,26 +9,7 @@ import {
   type StoredEvent,
   validateTransition,
 } from '../src/index';
-
-function progressOf(jobId: string, progress: number, status: 'started' | 'processing' = 'processing'): UploadProgress {
-  const processed = Math.max(0, Math.floor(progress));
-  return { jobId, templateName: 'users', status, progress, message: `at ${progress}%`, processed, total: 100 };
-}
-
-function resultOf(jobId: string): UploadResult {
-  return {
-    jobId,
-    templateName: 'users',
-    status: 'completed',
-    processed: 100,
-    total: 100,
-    inserted: 98,
-    updated: 1,
-    failed: 1,
-    errors: ['Row 3: email: Invalid email address'],
-    durationMs: 5,
-  };
-}
+import { progressOf, resultOf } from './payloads';
 
 /** Runs `fn`, expecting a JobLifecycleError for `jobId`; returns its message. */
 function lifecycleError(jobId: string, fn: () => unknown): string {
