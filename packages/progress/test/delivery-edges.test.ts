@@ -9,6 +9,7 @@ import {
   type SubscribeOptions,
   subscribeToJob,
 } from '../src/index';
+import { gate } from './connection-gate';
 import { progressOf, resultOf } from './payloads';
 
 type Stream = AsyncGenerator<DeliveredEvent, void>;
@@ -32,32 +33,6 @@ async function drain(stream: Stream): Promise<Flat[]> {
   const events: Flat[] = [];
   for await (const event of stream) events.push({ id: event.id, ...event.data });
   return events;
-}
-
-/** A connection whose send buffer the test fills and drains by hand. */
-function gate() {
-  let open = true;
-  let release: () => void = () => {};
-  let waits = 0;
-  return {
-    writable: () => {
-      if (open) return undefined;
-      waits++;
-      return new Promise<void>((resolve) => {
-        release = resolve;
-      });
-    },
-    block() {
-      open = false;
-    },
-    drain() {
-      open = true;
-      release();
-    },
-    get waits() {
-      return waits;
-    },
-  };
 }
 
 describe('resuming at an ended job’s terminal event while its room is in memory', () => {

@@ -27,6 +27,21 @@ function lifecycleError(jobId: string, fn: () => unknown): string {
   return error.message;
 }
 
+/** Expects every kind of emit (and `more`) on an ended job to be refused as coming after its terminal event. */
+function expectEnded(hub: ProgressHub, jobId: string, outcome: string, more: Array<() => unknown> = []): void {
+  const after = [
+    ...more,
+    () => hub.emitter.emitProgress(jobId, progressOf(jobId, 100)),
+    () => hub.emitter.emitCompletion(jobId, resultOf(jobId)),
+    () => hub.emitter.emitError(jobId, 'again'),
+  ];
+  for (const emit of after) {
+    expect(lifecycleError(jobId, emit)).toBe(
+      `job ${jobId}: already ${outcome}; nothing is accepted after a terminal event`,
+    );
+  }
+}
+
 function stored(event: JobEvent, seq: number): StoredEvent {
   return { ...event, seq, at: 0 };
 }
@@ -129,16 +144,7 @@ describe('ProgressEmitter lifecycle', () => {
     hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
     if (outcome === 'completed') hub.emitter.emitCompletion(jobId, resultOf(jobId));
     else hub.emitter.emitError(jobId, 'Bad header');
-    const after = [
-      () => hub.emitter.emitProgress(jobId, progressOf(jobId, 100)),
-      () => hub.emitter.emitCompletion(jobId, resultOf(jobId)),
-      () => hub.emitter.emitError(jobId, 'again'),
-    ];
-    for (const emit of after) {
-      expect(lifecycleError(jobId, emit)).toBe(
-        `job ${jobId}: already ${outcome}; nothing is accepted after a terminal event`,
-      );
-    }
+    expectEnded(hub, jobId, outcome);
     expect(hub.registry.get(jobId)?.seq).toBe(2);
     expect(hub.registry.metrics().eventsEmitted).toBe(2);
   });
@@ -219,17 +225,7 @@ describe('ProgressEmitter with persisted jobs (rooms released)', () => {
       if (outcome === 'completed') hub.emitter.emitCompletion(jobId, resultOf(jobId));
       else hub.emitter.emitError(jobId, 'Disk full');
       expect(hub.registry.get(jobId)).toBeUndefined(); // released at once: retention 0, nobody subscribed
-      const after = [
-        () => hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started')),
-        () => hub.emitter.emitProgress(jobId, progressOf(jobId, 100)),
-        () => hub.emitter.emitCompletion(jobId, resultOf(jobId)),
-        () => hub.emitter.emitError(jobId, 'again'),
-      ];
-      for (const emit of after) {
-        expect(lifecycleError(jobId, emit)).toBe(
-          `job ${jobId}: already ${outcome}; nothing is accepted after a terminal event`,
-        );
-      }
+      expectEnded(hub, jobId, outcome, [() => hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'))]);
       expect(hub.registry.metrics()).toMatchObject({ roomsActive: 0, eventsEmitted: 3 });
     },
   );

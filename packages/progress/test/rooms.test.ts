@@ -10,6 +10,7 @@ import {
   type StoredEvent,
   subscribeToJob,
 } from '../src/index';
+import { gate } from './connection-gate';
 
 type Stream = AsyncGenerator<DeliveredEvent, void>;
 /** A delivered event as one flat object: its id next to its wire data. */
@@ -307,27 +308,6 @@ describe('lagging subscribers and shared data', () => {
 });
 
 describe('backpressure (writable)', () => {
-  /** A connection whose send buffer the test fills and drains by hand. */
-  function gate() {
-    let open = true;
-    let release: () => void = () => {};
-    return {
-      writable: () =>
-        open
-          ? undefined
-          : new Promise<void>((resolve) => {
-              release = resolve;
-            }),
-      block() {
-        open = false;
-      },
-      drain() {
-        open = true;
-        release();
-      },
-    };
-  }
-
   it('holds events while the connection is full, then sends the latest state', async () => {
     using hub = createProgressHub();
     const jobId = randomUUID();
