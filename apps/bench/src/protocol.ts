@@ -46,6 +46,11 @@ export interface EmitReport {
   endedAtMicros: number;
   /** Resources when emitting started. */
   atStart: ResourceSample;
+  /**
+   * GC pauses from the start until the completions were emitted: the window the latency samples come from.
+   * The pauses after it (every job ending at once) are in the end sample.
+   */
+  emitGc: GcPauses;
 }
 
 /** Methods of a server process. */

@@ -45,6 +45,7 @@ const SPECS: Record<ServerScenarioId, ScenarioSpec> = {
       { key: 'gcMaxPauseMs', header: 'max GC pause ms', digits: 2 },
       { key: 'gcSpikes', header: 'GC pauses > 2 ms', digits: 0 },
       { key: 'gcMinorSpikes', header: 'of them scavenges', digits: 0 },
+      { key: 'completionGcMaxPauseMs', header: 'max GC pause ms, all jobs ending', digits: 2 },
       { key: 'samples', header: 'samples', digits: 0 },
     ],
   },

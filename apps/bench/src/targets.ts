@@ -83,21 +83,35 @@ function importTargets(results: BenchResults): TargetResult[] {
   return [cost, full];
 }
 
-/** p99 under 2 ms with no GC pause above 2 ms in the phase; raw ws's pauses in the same run are shown beside ours. */
+/** GC pauses above `GC_SPIKE_MS` in every round of a row (the best round alone could hide them), and the longest. */
+function gcSpikesOfEveryRound(r: ServerRow | undefined): { spikes: number; longest: number } | undefined {
+  if (!r?.check.ok) return undefined;
+  const rounds = r.runs ?? [r.metrics];
+  return {
+    spikes: rounds.reduce((sum, round) => sum + (round.gcSpikes ?? 0), 0),
+    longest: Math.max(...rounds.map((round) => round.gcMaxPauseMs ?? 0)),
+  };
+}
+
+/**
+ * p99 under 2 ms with no GC pause above 2 ms while emitting at the fixed rate, in any round; raw ws's pauses in
+ * the same run are shown beside ours.
+ */
 function latencyTarget(results: BenchResults): TargetResult {
   const name = `S1-latency p99 < 2 ms at 2,000 msgs/s, no GC pause > ${GC_SPIKE_MS} ms`;
   const ours = row(results, 'S1-latency', 'jobstream');
   const p99 = metric(ours, 'p99Ms');
-  const spikes = metric(ours, 'gcSpikes');
-  if (p99 === undefined || spikes === undefined) {
+  const gc = gcSpikesOfEveryRound(ours);
+  if (p99 === undefined || gc === undefined) {
     return { name, status: 'not measured', detail: 'the jobstream row is missing or failed its check' };
   }
-  const rawSpikes = metric(row(results, 'S1-latency', 'raw-ws'), 'gcSpikes');
-  const beside = rawSpikes === undefined ? '' : ` (raw ws: ${rawSpikes})`;
+  const raw = gcSpikesOfEveryRound(row(results, 'S1-latency', 'raw-ws'));
+  const beside = raw === undefined ? '' : ` (raw ws: ${raw.spikes})`;
+  const rounds = ours?.runs?.length ?? 1;
   return {
     name,
-    status: p99 < 2 && spikes === 0 ? 'met' : 'not met',
-    detail: `p99 ${p99.toFixed(2)} ms, ${spikes} GC pause(s) > ${GC_SPIKE_MS} ms${beside}, longest ${(metric(ours, 'gcMaxPauseMs') ?? 0).toFixed(2)} ms`,
+    status: p99 < 2 && gc.spikes === 0 ? 'met' : 'not met',
+    detail: `p99 ${p99.toFixed(2)} ms, ${gc.spikes} GC pause(s) > ${GC_SPIKE_MS} ms in ${rounds} round(s)${beside}, longest ${gc.longest.toFixed(2)} ms`,
   };
 }
 

@@ -9,7 +9,12 @@ export interface DataMessage {
 }
 
 interface LastMessage extends DataMessage {
-  event: DeliveredEvent;
+  /** What the message was built from: the stored payload object, the event's id, kind and flags. */
+  payload: unknown;
+  id: string;
+  event: string;
+  snapshot: boolean | undefined;
+  missed: boolean | undefined;
   tail: string;
   head: string;
   text: string;
@@ -26,15 +31,32 @@ function tailOf(event: DeliveredEvent): string {
 }
 
 /**
+ * Whether `last` was built from this very event: subscribers each get their own delivered object, but the stored
+ * payload object is the event's, and nothing mutates it.
+ */
+function isLast(event: DeliveredEvent): boolean {
+  const { data } = event;
+  return (
+    last !== undefined &&
+    last.payload === data.payload &&
+    last.id === event.id &&
+    last.event === data.event &&
+    last.snapshot === data.snapshot &&
+    last.missed === data.missed
+  );
+}
+
+/**
  * tRPC's data message carrying `event` to the subscription whose messages start with `head` (`{"id":…`). An
  * event sent to many subscribers in a row is serialized once, and its whole message reused for every
  * subscription with the same head (clients number their requests alike, so most share one), and framed once.
  */
 export function dataMessage(head: string, event: DeliveredEvent): DataMessage {
-  if (last?.event !== event) {
+  if (!last || !isLast(event)) {
     const tail = tailOf(event);
     const text = head + tail;
-    last = { event, tail, head, text, frame: textFrame(text) };
+    const { payload, event: kind, snapshot, missed } = event.data;
+    last = { payload, id: event.id, event: kind, snapshot, missed, tail, head, text, frame: textFrame(text) };
   } else if (last.head !== head) {
     last.head = head;
     last.text = head + last.tail;

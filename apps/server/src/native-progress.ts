@@ -1,6 +1,6 @@
 import { type ApiContext, appRouter, claimProgressSubscription, terminalEventOf, transformer } from '@jobstream/api';
 import { OnProgressInputSchema } from '@jobstream/contracts';
-import { type JobRoom, RoomCursor, storedDelivery } from '@jobstream/progress';
+import { type JobRoom, RoomCursor, storedDelivery, Waiter } from '@jobstream/progress';
 import { TRPCError } from '@trpc/server';
 import { parseTRPCMessage, type TRPCRequestMessage } from '@trpc/server/rpc';
 import {
@@ -41,7 +41,8 @@ interface Subscription {
   queued: boolean;
   /** The queued flush, one function for the subscription's whole life. */
   queuedFlush: () => void;
-  wake: () => void;
+  /** Its place in the room's waiters while it waits for the next event. */
+  waiter: Waiter;
 }
 
 /** What the native path needs from its connection. */
@@ -114,6 +115,7 @@ export class NativeProgress {
     // Shorthand methods, not arrow properties: under tsx (esbuild's keepNames) each arrow assigned to a property
     // is renamed at run time, which gives every subscription's closures their own shape and property array.
     const native = this;
+    const waiter = new Waiter(() => native.queueFlush(subscription));
     const subscription: Subscription = {
       id,
       head,
@@ -126,9 +128,7 @@ export class NativeProgress {
         subscription.queued = false;
         native.flush(subscription);
       },
-      wake() {
-        native.queueFlush(subscription);
-      },
+      waiter,
     };
     this.subscriptions.set(id, subscription);
     let started = false;
@@ -196,7 +196,7 @@ export class NativeProgress {
     subscription.behind = false;
     for (const event of events) this.sendData(dataMessage(subscription.head, event));
     if (cursor.done) this.end(subscription, true);
-    else if (events.length === 0 || cursor.caughtUp) room.addWaiter(subscription.wake);
+    else if (events.length === 0 || cursor.caughtUp) room.addWaiter(subscription.waiter);
     else this.queueFlush(subscription);
   }
 
@@ -206,7 +206,7 @@ export class NativeProgress {
     this.subscriptions.delete(subscription.id);
     const ctx = subscription.ctx;
     if (subscription.room && ctx) {
-      subscription.room.removeWaiter(subscription.wake);
+      subscription.room.removeWaiter(subscription.waiter);
       ctx.registry.leave(subscription.room);
     }
     subscription.release?.();

@@ -47,6 +47,18 @@ describe('dataMessage', () => {
     expect(dataMessage(head, first).text).toContain('"first"');
   });
 
+  it('reuses a message for every subscriber’s copy of one stored event, and only for it', () => {
+    const head = headOf(1, false);
+    const event = delivered('4', 'shared');
+    const copy = { id: event.id, data: { ...event.data } };
+    const { frame } = dataMessage(head, event);
+    expect(dataMessage(head, copy).frame).toBe(frame);
+    const snapshot = { id: event.id, data: { ...event.data, snapshot: true as const } };
+    expect(dataMessage(head, snapshot).text).toContain('"snapshot":true');
+    expect(dataMessage(head, { id: '5', data: event.data }).text).toContain('"id":"5"');
+    expect(dataMessage(head, event).text).not.toContain('"snapshot"');
+  });
+
   it('frames a message once for all its sends, and the frame carries exactly its text', () => {
     const head = headOf(1, false);
     const event = delivered('11', 'fan-out é');

@@ -33,9 +33,16 @@ export function checkUploadProgress(value: unknown, knownJobId: string): UploadP
   if (processed !== undefined && !isCount(processed)) return undefined;
   if (total !== undefined && !isCount(total)) return undefined;
   if (errors !== undefined && !isStringArray(errors)) return undefined;
-  const checked: UploadProgress = { jobId, templateName, status, progress, message };
-  if (processed !== undefined) checked.processed = processed;
-  if (total !== undefined) checked.total = total;
+  // Whole literals, not added keys: an object given keys after its literal keeps them in a separate array,
+  // one more object per stored event for the collector to copy.
+  const checked: UploadProgress =
+    processed === undefined
+      ? total === undefined
+        ? { jobId, templateName, status, progress, message }
+        : { jobId, templateName, status, progress, message, total }
+      : total === undefined
+        ? { jobId, templateName, status, progress, message, processed }
+        : { jobId, templateName, status, progress, message, processed, total };
   if (errors !== undefined) checked.errors = errors.slice();
   return checked;
 }

@@ -15,3 +15,4 @@ export { type CursorOptions, RoomCursor } from './room-cursor';
 export { REGISTRY_DEFAULTS, RoomRegistry, type RoomRegistryOptions } from './room-registry';
 export { createStoredEvent, type DeliveredEvent, type StoredEvent, toDelivered } from './stored-event';
 export { type SubscribeOptions, storedDelivery, subscribeToJob } from './subscribe';
+export { Waiter } from './waiter-list';

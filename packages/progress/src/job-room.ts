@@ -1,6 +1,7 @@
 import { conflate } from './conflate';
 import { EventRing } from './event-ring';
-import { type DeliveredEvent, isTerminalEvent, type StoredEvent, toDelivered } from './stored-event';
+import { isTerminalEvent, type StoredEvent } from './stored-event';
+import { type Waiter, WaiterList } from './waiter-list';
 
 /** Bounds of a room's history. */
 export interface HistoryLimits {
@@ -38,11 +39,7 @@ export class JobRoom {
   /** The job ended and its retention has passed: the room goes as soon as no one is in it. */
   expired = false;
   private readonly history: EventRing;
-  /** The latest event as delivered, built at its first delivery and dropped at the next append. */
-  private latestDelivered: DeliveredEvent | undefined;
-  private waiters = new Set<() => void>();
-  /** The other of two sets swapped at each append, so a waiter woken by it can wait again at once. */
-  private spare = new Set<() => void>();
+  private readonly waiters = new WaiterList();
 
   constructor(
     readonly jobId: string,
@@ -66,27 +63,11 @@ export class JobRoom {
   append(event: StoredEvent): void {
     this.seq = event.seq;
     this.latest = event;
-    this.latestDelivered = undefined;
     if (isTerminalEvent(event)) this.endedAt = event.at;
     else this.lastProgress = event;
     this.history.push(event);
     this.trim(event.at);
-    const waking = this.waiters;
-    this.waiters = this.spare;
-    this.spare = waking;
-    for (const wake of waking) wake();
-    waking.clear();
-  }
-
-  /**
-   * `event` as a subscriber receives it when not a snapshot: one shared object for the latest event, and one per
-   * older event the history keeps, so the subscribers that read an event get the same object (and serializer
-   * caches keyed on it hit).
-   */
-  delivered(event: StoredEvent): DeliveredEvent {
-    if (event !== this.latest) return this.history.delivered(event) ?? toDelivered(event);
-    this.latestDelivered ??= toDelivered(event);
-    return this.latestDelivered;
+    this.waiters.wakeAll();
   }
 
   /** The event right after `cursor`, while the history (bounded by count and age) still holds it. */
@@ -123,14 +104,14 @@ export class JobRoom {
     return { events, snapshot: true, missed: true, conflated: Math.max(0, this.seq - cursor - events.length) };
   }
 
-  /** Calls `wake` once, at the next append. */
-  addWaiter(wake: () => void): void {
-    this.waiters.add(wake);
+  /** Calls `waiter.wake` once, at the next append. */
+  addWaiter(waiter: Waiter): void {
+    this.waiters.add(waiter);
   }
 
   /** Forgets a waiter that no longer waits. */
-  removeWaiter(wake: () => void): void {
-    this.waiters.delete(wake);
+  removeWaiter(waiter: Waiter): void {
+    this.waiters.remove(waiter);
   }
 
   /** Drops events older than the age limit as of `now`, always keeping the newest (the count limit is the ring's size). */

@@ -1,7 +1,7 @@
 import { parseEventId } from './event-id';
 import type { JobRoom } from './job-room';
 import type { ProgressMetrics } from './metrics';
-import { type DeliveredEvent, isTerminalEvent, type StoredEvent } from './stored-event';
+import { type DeliveredEvent, isTerminalEvent, type StoredEvent, toDelivered } from './stored-event';
 
 /** Where a subscriber starts and whether it may skip intermediate progress when behind. */
 export interface CursorOptions {
@@ -37,8 +37,6 @@ export class RoomCursor {
   private behindUntil = 0;
   private missedOnResume: boolean;
   private readonly conflate: boolean;
-  /** What `take` returns for a single event: reused, as each take's result is read before the next. */
-  private readonly next: DeliveredEvent[] = [];
 
   constructor(
     private readonly room: JobRoom,
@@ -60,7 +58,7 @@ export class RoomCursor {
    * The events to send now, in order, advancing past them; empty when the subscriber is up to date. Normally the
    * next event alone; after a take told `behind` (the subscriber could not take the events recorded until now),
    * those events are conflated to the newest progress of each status run, except within a resume's replay. The
-   * array is valid until the next call.
+   * array is the caller's.
    */
   take(behind = false): readonly DeliveredEvent[] {
     if (this.done) return NOTHING;
@@ -77,8 +75,9 @@ export class RoomCursor {
     this.seq = event.seq;
     this.done = isTerminalEvent(event);
     this.counters.eventsDelivered++;
-    this.next[0] = this.room.delivered(event);
-    return this.next;
+    // A new array and delivered form per take, not kept ones: what a subscriber keeps between events stays alive
+    // across young-generation collections, and copying it is what makes them long.
+    return [toDelivered(event)];
   }
 
   private catchUp(behind: boolean): readonly DeliveredEvent[] {
@@ -105,7 +104,7 @@ export class RoomCursor {
     const delivered: DeliveredEvent[] = [];
     for (const event of batch.events) {
       this.seq = event.seq;
-      const plain = room.delivered(event);
+      const plain = toDelivered(event);
       delivered.push(batch.snapshot ? asSnapshot(plain, batch.missed || this.missedOnResume) : plain);
       this.missedOnResume = false;
       if (isTerminalEvent(event)) {

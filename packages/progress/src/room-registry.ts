@@ -1,6 +1,7 @@
 import type { BusMessage, ProgressBus } from './bus';
 import { type HistoryLimits, JobRoom } from './job-room';
 import { createMetrics, type ProgressMetrics } from './metrics';
+import { RetentionQueue } from './retention-queue';
 
 /** Options of a room registry; every field has a default. */
 export interface RoomRegistryOptions extends Partial<HistoryLimits> {
@@ -22,7 +23,8 @@ export class RoomRegistry implements Disposable {
   readonly counters = createMetrics();
   readonly now: () => number;
   private readonly rooms = new Map<string, JobRoom>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Ended rooms waiting for their retention to pass. */
+  private readonly retention: RetentionQueue<JobRoom>;
   private readonly limits: HistoryLimits;
   private readonly retentionMs: number;
   private readonly unsubscribe: () => void;
@@ -33,6 +35,7 @@ export class RoomRegistry implements Disposable {
       maxAgeMs: options.maxAgeMs ?? REGISTRY_DEFAULTS.maxAgeMs,
     };
     this.retentionMs = options.retentionMs ?? REGISTRY_DEFAULTS.retentionMs;
+    this.retention = new RetentionQueue(this.retentionMs, (room) => this.expire(room));
     this.now = options.now ?? Date.now;
     this.unsubscribe = bus.subscribe((message) => this.record(message));
   }
@@ -69,8 +72,7 @@ export class RoomRegistry implements Disposable {
   /** Stops listening to the bus and drops every room. */
   [Symbol.dispose](): void {
     this.unsubscribe();
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.retention[Symbol.dispose]();
     this.rooms.clear();
   }
 
@@ -90,12 +92,7 @@ export class RoomRegistry implements Disposable {
       this.expire(room);
       return;
     }
-    const timer = setTimeout(() => {
-      this.timers.delete(room.jobId);
-      this.expire(room);
-    }, this.retentionMs);
-    timer.unref();
-    this.timers.set(room.jobId, timer);
+    this.retention.add(room);
   }
 
   private expire(room: JobRoom): void {

@@ -2,6 +2,7 @@ import { parseEventId } from './event-id';
 import { asSnapshot, type CursorOptions, RoomCursor } from './room-cursor';
 import type { RoomRegistry } from './room-registry';
 import { type DeliveredEvent, type StoredEvent, toDelivered } from './stored-event';
+import { Waiter } from './waiter-list';
 
 /** Options of one subscription. */
 export interface SubscribeOptions extends CursorOptions {
@@ -65,8 +66,9 @@ async function* streamRoom(
     resolveWait = undefined;
     resolve?.();
   };
+  const waiter = new Waiter(wake);
   const onAbort = () => {
-    room.removeWaiter(wake);
+    room.removeWaiter(waiter);
     wake();
   };
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -91,7 +93,7 @@ async function* streamRoom(
         if (cursor.done) break;
         await new Promise<void>((resolve) => {
           resolveWait = resolve;
-          room.addWaiter(wake);
+          room.addWaiter(waiter);
         });
         continue;
       }
@@ -104,7 +106,7 @@ async function* streamRoom(
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    room.removeWaiter(wake);
+    room.removeWaiter(waiter);
     registry.leave(room);
   }
 }

@@ -45,22 +45,48 @@ describe('EventRing', () => {
     expect(ring.oldest).toBeUndefined();
   });
 
-  it('finds an event by sequence number and keeps one delivered form per kept event, across growth and wrapping', () => {
+  it('finds an event by sequence number across growth and wrapping', () => {
     const ring = new EventRing(4);
-    const events = Array.from({ length: 7 }, (_, i) => ({ ...event(i + 1), event: 'upload-progress' }) as StoredEvent);
-    for (const e of events.slice(0, 2)) ring.push(e);
-    const second = ring.delivered(events[1] as StoredEvent);
-    expect(second).toMatchObject({ id: '2' });
-    for (const e of events.slice(2)) ring.push(e); // grows to 4, then wraps: keeps 4..7
+    for (let seq = 1; seq <= 7; seq++) ring.push(event(seq)); // grows to 4, then wraps: keeps 4..7
     expect([3, 4, 7, 8].map((seq) => ring.get(seq)?.seq)).toEqual([undefined, 4, 7, undefined]);
-    expect(ring.delivered(events[1] as StoredEvent)).toBeUndefined();
-    const fifth = ring.delivered(events[4] as StoredEvent);
-    expect(ring.delivered(events[4] as StoredEvent)).toBe(fifth);
-    expect(ring.delivered({ ...(events[4] as StoredEvent) })).toBeUndefined(); // not the kept object
     ring.shift();
-    ring.shift(); // 5 leaves
-    ring.push({ ...event(8), event: 'upload-progress' } as StoredEvent);
-    expect(ring.get(5)).toBeUndefined();
-    expect(ring.delivered(events[5] as StoredEvent)).toMatchObject({ id: '6' });
+    ring.shift(); // 4 and 5 leave
+    ring.push(event(8));
+    expect([5, 6, 8].map((seq) => ring.get(seq)?.seq)).toEqual([undefined, 6, 8]);
+  });
+});
+
+describe('EventRing against a plain array', () => {
+  it('agrees on every read after random pushes and shifts, for capacities around its chunk size', () => {
+    let state = 7;
+    const random = () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+    const disagreements: string[] = [];
+    for (const capacity of [1, 2, 5, 15, 16, 17, 33, 100, 256]) {
+      const ring = new EventRing(capacity);
+      const model: StoredEvent[] = [];
+      let seq = 0;
+      for (let step = 0; step < 3_000; step++) {
+        if (random() < 0.8) {
+          const next = event(++seq);
+          ring.push(next);
+          model.push(next);
+          if (model.length > capacity) model.shift();
+        } else {
+          ring.shift();
+          model.shift();
+        }
+        const probe = seq + 1 - Math.floor(random() * (capacity + 3));
+        const expected = model[probe - (model[0]?.seq ?? 0)];
+        if (ring.size !== model.length || ring.oldest !== model[0] || ring.get(probe) !== expected) {
+          disagreements.push(`capacity ${capacity}, step ${step}, probe ${probe}`);
+        }
+      }
+      expect(ring.from(0)).toEqual(model);
+      expect(seqs(ring, 1)).toEqual(model.slice(1).map((e) => e.seq));
+    }
+    expect(disagreements).toEqual([]);
   });
 });

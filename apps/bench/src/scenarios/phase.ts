@@ -13,7 +13,7 @@ export interface PhaseResult {
   cpuMicros: number;
   /** From the first emit to the last terminal event received, µs. */
   durationMicros: number;
-  /** The server's GC pauses over the phase. */
+  /** The server's GC pauses after emitting (the completions and their delivery); those before are in `emitted.emitGc`. */
   gc: GcPauses;
 }
 

@@ -4,6 +4,7 @@ import type { EmitReport, FloodParams, PacedParams, ServerApi } from '../protoco
 import { progressPayload, resultPayload } from '../wire';
 import type { BenchServer } from './bench-server';
 import { FlowControl } from './flow-control';
+import { takeGcPauses } from './gc-pauses';
 import { sampleResources } from './resources';
 
 /** Longest wait for the subscribers to catch up after a warm-up flood. */
@@ -95,10 +96,11 @@ export class ServerControl {
     return this.completeAll({ events, startedAtMicros, atStart });
   }
 
-  private completeAll(report: Omit<EmitReport, 'endedAtMicros'>): EmitReport {
+  private completeAll(report: Omit<EmitReport, 'endedAtMicros' | 'emitGc'>): EmitReport {
+    const emitGc = takeGcPauses();
     this.jobIds.forEach((jobId, index) => {
       this.server.emitCompletion(jobId, resultPayload({ jobId, processed: this.lastK[index] ?? 0 }));
     });
-    return { ...report, endedAtMicros: nowMicros() };
+    return { ...report, emitGc, endedAtMicros: nowMicros() };
   }
 }
