@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApiContext, appRouter } from '@jobstream/api';
+import { type ApiContext, appRouter, createApiContext } from '@jobstream/api';
 import type { ImportTemplate } from '@jobstream/importer';
 import { createProgressHub, type ProgressHub } from '@jobstream/progress';
 import { TRPCError } from '@trpc/server';
@@ -131,8 +131,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (wait !== undefined) throw tooManyRequests(`Too many requests from this address: retry in ${wait} s`);
       const address = addressOf(req);
       if (info.type === 'subscription') holdStream(address, res);
-      return {
-        ...services,
+      return createApiContext(services, {
         caller: await services.identify(req, info.connectionParams),
         connection: new HttpConnectionHandle(res, connectionLimits),
         setSessionCookie: (token) => res.appendHeader('set-cookie', sessionCookie(token, config.COOKIE_SECURE)),
@@ -141,7 +140,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           if (retryAfter > 0) res.setHeader('retry-after', String(retryAfter));
           return retryAfter;
         },
-      };
+      });
     },
     onError: logProcedureError,
     responseMeta: () => ({ headers: new Headers([['vary', 'Origin']]) }),
@@ -152,12 +151,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     let context = wsContexts.get(socket);
     if (!context) {
       const address = addressOf(req);
-      context = (async () => ({
-        ...services,
-        caller: await services.identify(req, connectionParams),
-        connection: new WsConnectionHandle(socket, connectionLimits),
-        admitSession: () => sessionRate.take(address),
-      }))();
+      context = (async () =>
+        createApiContext(services, {
+          caller: await services.identify(req, connectionParams),
+          connection: new WsConnectionHandle(socket, connectionLimits),
+          admitSession: () => sessionRate.take(address),
+        }))();
       wsContexts.set(socket, context);
     }
     return context;

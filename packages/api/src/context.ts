@@ -44,3 +44,25 @@ export interface ApiContext extends ApiServices {
   /** Charges one new session to the caller's client address: 0 when allowed, else the seconds to wait; absent means unlimited. */
   admitSession?: () => number;
 }
+
+/** What a transport knows about one connection or request. */
+export type CallContext = Pick<ApiContext, 'caller' | 'connection' | 'setSessionCookie' | 'admitSession'>;
+
+/**
+ * A context with exactly the API's keys, written as one literal: every context shares one shape (spreading the
+ * server's services gave each WebSocket connection a hidden class of its own) and carries nothing else.
+ */
+export function createApiContext(services: ApiServices, call: CallContext): ApiContext {
+  return {
+    registry: services.registry,
+    jobs: services.jobs,
+    imports: services.imports,
+    templates: services.templates,
+    sessions: services.sessions,
+    authorize: services.authorize,
+    caller: call.caller,
+    connection: call.connection,
+    setSessionCookie: call.setSessionCookie,
+    admitSession: call.admitSession,
+  };
+}

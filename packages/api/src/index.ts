@@ -2,8 +2,10 @@ export {
   type ApiContext,
   type ApiServices,
   type AuthorizeJob,
+  type CallContext,
   type Caller,
   type ConnectionHandle,
+  createApiContext,
   ownerOnly,
 } from './context';
 export { authorizedJob, requireSession } from './job-access';
