@@ -26,9 +26,10 @@ export class WaiterList {
     return this.count;
   }
 
-  /** Adds `waiter` (a no-op if it already waits here). */
+  /** Adds `waiter` (a no-op if it already waits here; it leaves any other list it waits in). */
   add(waiter: Waiter): void {
     if (waiter.list === this) return;
+    waiter.list?.remove(waiter);
     waiter.list = this;
     waiter.prev = this.tail;
     waiter.next = undefined;

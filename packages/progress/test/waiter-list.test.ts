@@ -46,6 +46,20 @@ describe('WaiterList', () => {
     expect([b.list, d.list, a.list]).toEqual([undefined, undefined, undefined]);
   });
 
+  it('moves a waiter added to another list out of the first one', () => {
+    const [first, second] = [new WaiterList(), new WaiterList()];
+    const { woken, waiter } = recorder();
+    const [a, b] = [waiter('a'), waiter('b')];
+    first.add(a);
+    first.add(b);
+    second.add(a);
+    first.wakeAll();
+    expect(woken).toEqual(['b']);
+    expect(second.size).toBe(1);
+    second.wakeAll();
+    expect(woken).toEqual(['b', 'a']);
+  });
+
   it('lets a woken waiter wait again at once, for the next wake, without disturbing the wake in progress', () => {
     const list = new WaiterList();
     const { woken, waiter } = recorder();
