@@ -5,6 +5,9 @@ const CHUNK_SLOTS = 8;
 
 type Chunk = (StoredEvent | undefined)[];
 
+/** Rings made so far, to stagger where each starts in its first chunk. */
+let ringsMade = 0;
+
 /**
  * A room's recent events, oldest first, up to `capacity`, stored in chunks of 8: appending and trimming cost
  * O(1), a room with few events holds a few slots, and growing never copies the history (a busy room adds one
@@ -24,6 +27,9 @@ export class EventRing {
   constructor(capacity: number) {
     this.capacity = Math.max(1, capacity);
     this.chunkSlots = Math.min(CHUNK_SLOTS, this.capacity);
+    // Staggered starts: rooms fed in step (a batch of jobs reporting at one rate) do not all add a chunk in the
+    // same moment, which would hand one young-generation collection every new chunk at once.
+    this.start = ringsMade++ % this.chunkSlots;
   }
 
   get size(): number {
