@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchResults, ServerRow } from '../src/results';
+import type { ServerKind } from '../src/server-kinds';
+import { FULL } from '../src/sizes';
+import { evaluateTargets } from '../src/targets';
+
+type Round = { p99Ms: number; gcSpikes: number; gcMaxPauseMs: number; completionGcMaxPauseMs: number };
+
+function latencyRow(server: ServerKind, rounds: Round[]): ServerRow {
+  const best = rounds.reduce((a, b) => (b.p99Ms < a.p99Ms ? b : a));
+  return { scenario: 'S1-latency', server, metrics: best, check: { ok: true, problems: [] }, runs: rounds };
+}
+
+function latencyVerdict(rounds: Round[]) {
+  const results: BenchResults = {
+    mode: 'full',
+    sizes: FULL,
+    startedAt: '2026-11-28T00:00:00.000Z',
+    elapsedMs: 0,
+    machine: { node: 'v20', cpus: 2, cpuModel: 'test', loadAverageAtStart: 0, loadAverageAtEnd: 0 },
+    servers: [
+      latencyRow('jobstream', rounds),
+      latencyRow('raw-ws', [{ p99Ms: 0.2, gcSpikes: 1, gcMaxPauseMs: 2.3, completionGcMaxPauseMs: 0 }]),
+    ],
+  };
+  return evaluateTargets(results).find((target) => target.name.startsWith('S1-latency'));
+}
+
+const quiet = { p99Ms: 0.3, gcSpikes: 0, gcMaxPauseMs: 1.2, completionGcMaxPauseMs: 0 };
+
+describe('the S1-latency target', () => {
+  it('is met with no pause over 2 ms while emitting in any round, whatever the ending burst took', () => {
+    const verdict = latencyVerdict([quiet, { ...quiet, p99Ms: 0.4, completionGcMaxPauseMs: 8 }]);
+    expect(verdict?.status).toBe('met');
+    expect(verdict?.detail).toContain('0 GC pause(s) > 2 ms in 2 round(s) (raw ws: 1)');
+  });
+
+  it('counts a pause over 2 ms in a round that is not the best one', () => {
+    const verdict = latencyVerdict([quiet, { ...quiet, p99Ms: 0.5, gcSpikes: 1, gcMaxPauseMs: 2.4 }]);
+    expect(verdict?.status).toBe('not met');
+    expect(verdict?.detail).toContain('longest 2.40 ms');
+  });
+
+  it('is not met with a p99 of 2 ms or more', () => {
+    expect(latencyVerdict([{ ...quiet, p99Ms: 2 }])?.status).toBe('not met');
+  });
+});
