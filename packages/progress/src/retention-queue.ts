@@ -25,8 +25,12 @@ export class RetentionQueue<T> implements Disposable {
     return this.items.length - this.head;
   }
 
-  /** Calls `onDue(item)` once `delayMs` has passed. */
+  /** Calls `onDue(item)` once `delayMs` has passed (at once, before returning, for a delay of 0). */
   add(item: T): void {
+    if (this.delayMs <= 0) {
+      this.onDue(item);
+      return;
+    }
     this.items.push(item);
     this.dueAt.push(performance.now() + this.delayMs);
     if (!this.timer) this.arm();

@@ -26,7 +26,6 @@ export class RoomRegistry implements Disposable {
   /** Ended rooms waiting for their retention to pass. */
   private readonly retention: RetentionQueue<JobRoom>;
   private readonly limits: HistoryLimits;
-  private readonly retentionMs: number;
   private readonly unsubscribe: () => void;
 
   constructor(bus: ProgressBus, options: RoomRegistryOptions = {}) {
@@ -34,8 +33,8 @@ export class RoomRegistry implements Disposable {
       maxEvents: options.maxEvents ?? REGISTRY_DEFAULTS.maxEvents,
       maxAgeMs: options.maxAgeMs ?? REGISTRY_DEFAULTS.maxAgeMs,
     };
-    this.retentionMs = options.retentionMs ?? REGISTRY_DEFAULTS.retentionMs;
-    this.retention = new RetentionQueue(this.retentionMs, (room) => this.expire(room));
+    const retentionMs = options.retentionMs ?? REGISTRY_DEFAULTS.retentionMs;
+    this.retention = new RetentionQueue(retentionMs, (room) => this.expire(room));
     this.now = options.now ?? Date.now;
     this.unsubscribe = bus.subscribe((message) => this.record(message));
   }
@@ -84,15 +83,7 @@ export class RoomRegistry implements Disposable {
     }
     room.append(event);
     this.counters.eventsEmitted++;
-    if (room.ended) this.scheduleRelease(room);
-  }
-
-  private scheduleRelease(room: JobRoom): void {
-    if (this.retentionMs === 0) {
-      this.expire(room);
-      return;
-    }
-    this.retention.add(room);
+    if (room.ended) this.retention.add(room);
   }
 
   private expire(room: JobRoom): void {

@@ -41,6 +41,15 @@ describe('RetentionQueue', () => {
     expect(due.at(-1)).toBe(-1);
   });
 
+  it('hands an item back before returning for a delay of 0, with no timer', () => {
+    vi.useFakeTimers();
+    const due: string[] = [];
+    using queue = new RetentionQueue<string>(0, (item) => due.push(item));
+    queue.add('a');
+    expect(due).toEqual(['a']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('cancels everything pending when disposed', () => {
     vi.useFakeTimers();
     const due: string[] = [];
