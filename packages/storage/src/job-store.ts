@@ -46,6 +46,9 @@ export interface RowError {
   cells: string[];
 }
 
+/** Rejected rows read at once by `rowErrors`. */
+const ROW_ERROR_PAGE = 500;
+
 interface JobRow {
   id: string;
   owner: string;
@@ -126,8 +129,12 @@ export class JobStore {
          WHERE status IN ('started', 'processing')`,
       ),
       addError: db.prepare('INSERT INTO job_row_errors (job_id, row_number, message, cells) VALUES (?, ?, ?, ?)'),
-      errors: db.prepare<[string], { row_number: number; message: string; cells: string }>(
-        'SELECT row_number, message, cells FROM job_row_errors WHERE job_id = ? ORDER BY row_number, rowid',
+      errorPage: db.prepare<
+        [string, number, number, number],
+        { id: number; row_number: number; message: string; cells: string }
+      >(
+        `SELECT rowid AS id, row_number, message, cells FROM job_row_errors
+         WHERE job_id = ? AND (row_number, rowid) > (?, ?) ORDER BY row_number, rowid LIMIT ?`,
       ),
       runningByOwner: db.prepare<[string], { n: number }>(
         `SELECT count(*) AS n FROM jobs WHERE owner = ? AND status IN ('started', 'processing')`,
@@ -189,10 +196,21 @@ export class JobStore {
     }
   }
 
-  /** A job's rejected rows in row order, read lazily. */
-  *rowErrors(jobId: string): Generator<RowError> {
-    for (const row of this.statements.errors.iterate(jobId)) {
-      yield { row: row.row_number, message: row.message, cells: JSON.parse(row.cells) as string[] };
+  /**
+   * A job's rejected rows in row order, read in pages of `pageSize` rows as the caller iterates. Each page is read
+   * whole before any of its rows is handed out, so no statement stays open while the caller waits (for a slow
+   * client, say): an open statement would keep this connection from writing until it finished.
+   */
+  *rowErrors(jobId: string, pageSize = ROW_ERROR_PAGE): Generator<RowError> {
+    let after = { row: -1, id: -1 };
+    for (;;) {
+      const page = this.statements.errorPage.all(jobId, after.row, after.id, pageSize);
+      for (const row of page) {
+        yield { row: row.row_number, message: row.message, cells: JSON.parse(row.cells) as string[] };
+      }
+      const last = page.at(-1);
+      if (!last || page.length < pageSize) return;
+      after = { row: last.row_number, id: last.id };
     }
   }
 

@@ -34,6 +34,7 @@ const MIGRATIONS: readonly string[] = [
      cells TEXT NOT NULL
    );
    CREATE INDEX job_row_errors_job ON job_row_errors (job_id, row_number);`,
+  `CREATE TABLE store_probe (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at INTEGER NOT NULL);`,
 ];
 
 /** Brings the schema up to date, one transaction per migration, tracked by `user_version`. */

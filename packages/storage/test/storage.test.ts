@@ -4,7 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Database, type JobProgressUpdate, JobStore, openDatabase, SessionStore } from '../src/index';
+import {
+  type Database,
+  type JobProgressUpdate,
+  JobStore,
+  openDatabase,
+  probeWritable,
+  SessionStore,
+} from '../src/index';
 
 /** A temp dir with a SQLite file path in it; closes the database (if opened) and removes the dir on dispose. */
 async function tempDb(): Promise<AsyncDisposable & { dir: string; path: string; open(): Database }> {
@@ -52,7 +59,7 @@ describe('openDatabase', () => {
     expect(existsSync(tmp.path)).toBe(true);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     new JobStore(db).create({ jobId: randomUUID(), owner: 's', templateName: 'users', message: '' });
     expect(existsSync(`${tmp.path}-wal`)).toBe(true);
   });
@@ -66,14 +73,27 @@ describe('openDatabase', () => {
     const schemaBefore = schemaOf(first);
     first.close();
     const second = tmp.open();
-    expect(second.pragma('user_version', { simple: true })).toBe(1);
+    expect(second.pragma('user_version', { simple: true })).toBe(2);
     expect(schemaOf(second)).toEqual(schemaBefore);
     expect(new JobStore(second).get(jobId)).toMatchObject({ jobId, owner: 'owner-1', message: 'hello' });
     expect(new SessionStore(second).resolve(token)).toBe(sessionId);
     second.close();
     const third = tmp.open();
-    expect(third.pragma('user_version', { simple: true })).toBe(1);
+    expect(third.pragma('user_version', { simple: true })).toBe(2);
     expect(new JobStore(third).get(jobId)?.owner).toBe('owner-1');
+  });
+});
+
+describe('probeWritable', () => {
+  it('passes on a writable database and throws while the connection cannot write', async () => {
+    await using tmp = await tempDb();
+    const db = tmp.open();
+    expect(() => probeWritable(db)).not.toThrow();
+    const reading = db.prepare('SELECT 1 FROM sqlite_master').iterate();
+    reading.next();
+    expect(() => probeWritable(db)).toThrow(/busy/);
+    reading.return?.();
+    expect(() => probeWritable(db)).not.toThrow();
   });
 });
 
@@ -254,6 +274,41 @@ describe('JobStore', () => {
     expect([...rows].map((r) => r.row)).toEqual([5, 9]);
     expect([...jobs.rowErrors(randomUUID())]).toEqual([]);
     expect(() => jobs.addRowErrors(randomUUID(), [{ row: 1, message: 'orphan', cells: [] }])).toThrow(/FOREIGN KEY/);
+  });
+
+  it('reads rejected rows in pages, in row order across pages, and lets the database write while a reader waits', async () => {
+    await using tmp = await tempDb();
+    const db = tmp.open();
+    const jobs = new JobStore(db);
+    const jobId = randomUUID();
+    jobs.create({ jobId, owner: 'o', templateName: 'users', message: '' });
+    // Rows 1-7, then 3 again (a second error on a row number already seen), across pages of 3.
+    const errors = [1, 2, 3, 4, 5, 6, 7, 3].map((row, i) => ({ row, message: `error ${i}`, cells: [String(i)] }));
+    jobs.addRowErrors(jobId, errors);
+    const read = jobs.rowErrors(jobId, 3);
+    expect(read.next().value).toMatchObject({ row: 1 });
+    // A reader paused mid-way (a slow client) holds no statement open: writes and other reads go on.
+    const other = randomUUID();
+    jobs.create({ jobId: other, owner: 'o', templateName: 'users', message: '' });
+    jobs.finish(other, {
+      status: 'completed',
+      progress: 100,
+      message: 'done',
+      processed: 0,
+      total: 0,
+      lastEventId: '2',
+    });
+    expect(jobs.get(other)).toMatchObject({ status: 'completed' });
+    expect([...read].map((error) => `${error.row}:${error.message}`)).toEqual([
+      '2:error 1',
+      '3:error 2',
+      '3:error 7',
+      '4:error 3',
+      '5:error 4',
+      '6:error 5',
+      '7:error 6',
+    ]);
+    expect([...jobs.rowErrors(jobId, 4)]).toHaveLength(8);
   });
 });
 
