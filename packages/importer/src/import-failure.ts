@@ -1,28 +1,30 @@
-import { CsvError } from 'csv-parse';
+import { CsvSyntaxError } from './csv/csv-parser';
 
 /** A reason that ends a whole import (bad header, malformed file, a limit), as the user should read it. */
 export class ImportFailure extends Error {
   override readonly name = 'ImportFailure';
 }
 
-/** The message for a csv-parse error, with its line number. */
-export function describeParseError(error: unknown): string {
-  const { code, lines, message } = error as { code?: string; lines?: number; message?: string };
-  const where = lines ? ` at line ${lines}` : '';
-  switch (code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return `Malformed CSV${where}: a quoted field is not closed`;
-    case 'CSV_MAX_RECORD_SIZE':
-      return `Malformed CSV${where}: a row is longer than the allowed size`;
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return `Malformed CSV${where}: unexpected character after a closing quote`;
-    default:
-      return `Malformed CSV${where}: ${message ?? 'unreadable file'}`;
+/** The message for a record the CSV parser refused, naming its line (or, for too many cells, its row). */
+function describeSyntaxError(error: CsvSyntaxError, maxColumns: number): string {
+  const where = `Malformed CSV at line ${error.line}`;
+  switch (error.code) {
+    case 'QUOTE_NOT_CLOSED':
+      return `${where}: a quoted field is not closed`;
+    case 'QUOTE_IN_UNQUOTED_FIELD':
+      return `${where}: a quote inside an unquoted field (quote the whole field and double the quote)`;
+    case 'CHARACTER_AFTER_QUOTE':
+      return `${where}: unexpected character after a closing quote`;
+    case 'ROW_TOO_LONG':
+      return `${where}: a row is longer than the allowed size`;
+    case 'TOO_MANY_COLUMNS': {
+      const which = error.record === 0 ? 'The header' : `Row ${error.record}`;
+      return `${which} has too many columns (more than ${maxColumns})`;
+    }
   }
 }
 
-/** True for an error csv-parse raised about the file's content. */
-export function isParseError(error: unknown): boolean {
-  return error instanceof CsvError;
+/** The import failure for an error the CSV parser raised, or the error itself for anything else. */
+export function asImportFailure(error: unknown, maxColumns: number): unknown {
+  return error instanceof CsvSyntaxError ? new ImportFailure(describeSyntaxError(error, maxColumns)) : error;
 }

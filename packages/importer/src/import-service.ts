@@ -1,12 +1,12 @@
 import { rm } from 'node:fs/promises';
 import type { ProgressEmitter } from '@jobstream/progress';
 import type { Database, JobStore } from '@jobstream/storage';
+import { scanCsvFile } from './csv/scan-csv';
 import { ImportFailure } from './import-failure';
 import { JobReporter } from './job-reporter';
-import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits';
+import type { ImportLimits } from './limits';
 import { RejectedFileError } from './rejected-file';
 import { type ImportCounts, runImport } from './run-import';
-import { scanCsvFile } from './scan-csv';
 import type { ImportTemplate } from './templates/define-template';
 
 /** Awaited after each committed batch of an import, with the counts committed so far. */
@@ -18,7 +18,7 @@ export interface ImportServiceOptions {
   jobs: JobStore;
   emitter: ProgressEmitter;
   limits?: Partial<ImportLimits>;
-  /** Imports one session may run at once (default 3). */
+  /** Imports one session may have at once, counting uploads still being received (default 3). */
   maxRunningPerOwner?: number;
   /** Called when an import ends unexpectedly (a bug, not bad input). */
   onUnexpectedError?: (jobId: string, error: unknown) => void;
@@ -33,9 +33,17 @@ export interface StartImport {
   template: ImportTemplate;
   /** The uploaded file; the service deletes it when the import ends. */
   file: string;
+  /** The owner's slot, reserved when its upload began; `start` reserves one when absent. */
+  slot?: ImportSlot;
 }
 
-/** Thrown by `start` when the owner already runs as many imports as allowed. */
+/** One of an owner's import slots: held from the start of an upload until its import ends. */
+export interface ImportSlot {
+  /** Gives the slot back (once; later calls do nothing). */
+  release(): void;
+}
+
+/** Thrown by `reserve` and `start` when the owner already has as many imports as allowed. */
 export class TooManyImportsError extends Error {
   override readonly name = 'TooManyImportsError';
 }
@@ -49,9 +57,10 @@ const SHUTDOWN = Symbol('shutdown');
 
 /** Runs imports in the background, reporting each through the emitter, and cancels them on request. */
 export class ImportService {
-  private readonly running = new Map<string, { owner: string; abort: AbortController; done: Promise<void> }>();
+  private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  /** Slots held per owner: uploads being received and imports running. */
+  private readonly slots = new Map<string, number>();
   private readonly maxRunningPerOwner: number;
-  private readonly maxColumns: number;
   /**
    * Awaited after each committed batch of every import before the next row is read; a host can pace imports with
    * it, and a test can hold an import mid-flight until it releases it. Replaceable at any time; a cancel or
@@ -61,7 +70,6 @@ export class ImportService {
 
   constructor(private readonly options: ImportServiceOptions) {
     this.maxRunningPerOwner = options.maxRunningPerOwner ?? 3;
-    this.maxColumns = options.limits?.maxColumns ?? DEFAULT_IMPORT_LIMITS.maxColumns;
     this.afterBatch = options.afterBatch;
   }
 
@@ -70,29 +78,42 @@ export class ImportService {
     return this.options.jobs.failInterrupted(INTERRUPTED_MESSAGE);
   }
 
-  /** Throws `TooManyImportsError` when `owner` may not start another import now. */
-  assertCanStart(owner: string): void {
-    let count = 0;
-    for (const job of this.running.values()) if (job.owner === owner) count++;
-    if (count >= this.maxRunningPerOwner) {
+  /**
+   * Takes one of `owner`'s import slots, for an upload about to be received; throws `TooManyImportsError` when the
+   * owner already holds as many. The slot passes to the import `start` begins, and is given back when it ends.
+   */
+  reserve(owner: string): ImportSlot {
+    const taken = this.slots.get(owner) ?? 0;
+    if (taken >= this.maxRunningPerOwner) {
       throw new TooManyImportsError(`At most ${this.maxRunningPerOwner} imports may run at once per session`);
     }
+    this.slots.set(owner, taken + 1);
+    let held = true;
+    return {
+      release: () => {
+        if (!held) return;
+        held = false;
+        const left = (this.slots.get(owner) ?? 1) - 1;
+        if (left > 0) this.slots.set(owner, left);
+        else this.slots.delete(owner);
+      },
+    };
   }
 
   /**
    * Scans the file, records the job, reports it started, and processes the file in the background. Throws
-   * `RejectedFileError`, recording no job, for a blank file or a row over the column limit.
+   * `RejectedFileError`, recording no job, for a blank file or one that is not UTF-8 text.
    */
   async start(request: StartImport): Promise<void> {
-    this.assertCanStart(request.owner);
+    const slot = request.slot ?? this.reserve(request.owner);
     const abort = new AbortController();
-    const entry = { owner: request.owner, abort, done: Promise.resolve() };
+    const entry = { abort, done: Promise.resolve() };
     this.running.set(request.jobId, entry);
     const { jobs, emitter } = this.options;
     let reporter: JobReporter;
     let estimatedRows: number;
     try {
-      const scan = await scanCsvFile(request.file, { maxColumns: this.maxColumns });
+      const scan = await scanCsvFile(request.file);
       if (scan.blank) throw new RejectedFileError('The file is empty');
       estimatedRows = scan.dataRows;
       jobs.create({ jobId: request.jobId, owner: request.owner, templateName: request.template.name, message: '' });
@@ -104,11 +125,14 @@ export class ImportService {
       reporter.started(estimatedRows);
     } catch (error) {
       this.running.delete(request.jobId);
+      slot.release();
       await rm(request.file, { force: true });
       throw error;
     }
+    // `process` reports every way an import can end and never rejects, so nothing here can go unhandled.
     entry.done = this.process(request, reporter, estimatedRows, abort.signal).finally(() => {
       this.running.delete(request.jobId);
+      slot.release();
       return rm(request.file, { force: true });
     });
   }
@@ -147,6 +171,7 @@ export class ImportService {
       failed: 0,
       errors: [],
     };
+    let failure: string;
     try {
       const counts = await runImport({
         jobId: request.jobId,
@@ -164,13 +189,21 @@ export class ImportService {
         },
       });
       reporter.completed(counts);
+      return;
     } catch (error) {
-      if (signal.aborted) {
-        return reporter.failed(signal.reason === SHUTDOWN ? INTERRUPTED_MESSAGE : CANCELLED_MESSAGE, latest);
+      if (signal.aborted) failure = signal.reason === SHUTDOWN ? INTERRUPTED_MESSAGE : CANCELLED_MESSAGE;
+      else if (error instanceof ImportFailure) failure = error.message;
+      else {
+        this.options.onUnexpectedError?.(request.jobId, error);
+        failure = 'Import failed unexpectedly';
       }
-      if (error instanceof ImportFailure) return reporter.failed(error.message, latest);
+    }
+    try {
+      reporter.failed(failure, latest);
+    } catch (error) {
+      // The store could not record the end (or the end was already reported before the store failed): the
+      // process goes on, and a job the store still shows running is failed as interrupted at the next start.
       this.options.onUnexpectedError?.(request.jobId, error);
-      reporter.failed('Import failed unexpectedly', latest);
     }
   }
 }

@@ -1,3 +1,11 @@
+export {
+  CsvParser,
+  type CsvParserLimits,
+  type CsvSyntaxCode,
+  CsvSyntaxError,
+} from './csv/csv-parser';
+export { csvRecordBatches } from './csv/csv-records';
+export { type CsvScan, estimateDataRows, scanCsvFile } from './csv/scan-csv';
 export { ensureTable } from './entity-writer';
 export { ImportFailure } from './import-failure';
 export {
@@ -5,6 +13,7 @@ export {
   CANCELLED_MESSAGE,
   ImportService,
   type ImportServiceOptions,
+  type ImportSlot,
   INTERRUPTED_MESSAGE,
   type StartImport,
   TooManyImportsError,
@@ -13,7 +22,6 @@ export { JobReporter } from './job-reporter';
 export { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits';
 export { RejectedFileError } from './rejected-file';
 export { type ImportCounts, type RunImportOptions, runImport } from './run-import';
-export { type CsvScan, estimateDataRows, scanCsvFile } from './scan-csv';
 export {
   blankAsUndefined,
   type ColumnInfo,

@@ -2,9 +2,9 @@
 export interface ImportLimits {
   /** Most data rows a file may have; more fails the job (default 1,000,000). */
   maxRows: number;
-  /** Longest row in bytes; longer fails the job with its line (default 64 KiB). */
-  maxRowBytes: number;
-  /** Most cells a row or the header may have; the import service's scan refuses a wider file before parsing (default 1,000). */
+  /** Longest row in characters (its cells and delimiters); the parser fails the job at the first longer one (default 65,536). */
+  maxRowLength: number;
+  /** Most cells a row or the header may have; the parser fails the job at the first wider one (default 1,000). */
   maxColumns: number;
   /** Rows written per transaction (default 1,000). */
   batchSize: number;
@@ -12,14 +12,17 @@ export interface ImportLimits {
   maxErrorsInEvent: number;
   /** Least time between two progress reports, in ms (default 100). */
   progressIntervalMs: number;
+  /** Most rows per second an import reads, to spare the database; 0 for no limit (default 0). */
+  rowsPerSecond: number;
 }
 
 /** The default import limits. */
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxRows: 1_000_000,
-  maxRowBytes: 64 * 1024,
+  maxRowLength: 64 * 1024,
   maxColumns: 1_000,
   batchSize: 1_000,
   maxErrorsInEvent: 100,
   progressIntervalMs: 100,
+  rowsPerSecond: 0,
 };

@@ -1,13 +1,12 @@
-import { createReadStream } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, JobStore, RowError } from '@jobstream/storage';
-import { parse } from 'csv-parse';
 import { abortableWait } from './abortable-wait';
 import { columnCountErrors } from './column-count';
+import { csvRecordBatches } from './csv/csv-records';
 import { EntityWriter, type PendingRow } from './entity-writer';
 import { checkHeader } from './header';
-import { describeParseError, ImportFailure, isParseError } from './import-failure';
+import { asImportFailure, ImportFailure } from './import-failure';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits';
-import { recordBatches } from './record-batches';
 import type { ImportTemplate } from './templates/define-template';
 
 /** Counts of the rows an import has committed so far (rows read but not yet written are not counted); exact at the end. */
@@ -108,10 +107,15 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
     invalid = [];
     return true;
   };
-  /** Tells `onBatch` a batch was committed: what to await before reading on, if anything. */
-  const committed = (): Promise<void> | undefined => {
+  const startedAt = Date.now();
+  /** After a batch is committed: tells `onBatch` and waits for its pause, then for the pace `rowsPerSecond` sets. */
+  const committed = async (): Promise<void> => {
     const pause = onBatch?.(counts);
-    return pause ? abortableWait(pause, signal) : undefined;
+    if (pause) await abortableWait(pause, signal);
+    if (limits.rowsPerSecond > 0) {
+      const due = startedAt + (counts.processed / limits.rowsPerSecond) * 1000 - Date.now();
+      if (due > 0) await sleep(due, undefined, { signal });
+    }
   };
   const reject = (row: number, reasons: string[], cells: string[]) => {
     const message = reasons.map((reason) => `Row ${row}: ${reason}`).join('; ');
@@ -119,11 +123,12 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
     invalid.push({ row, reasons });
   };
 
-  const parser = createReadStream(options.file).pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: limits.maxRowBytes }),
-  );
+  const records = csvRecordBatches(options.file, {
+    maxColumns: limits.maxColumns,
+    maxRowLength: limits.maxRowLength,
+  });
   try {
-    for await (const batch of recordBatches<string[]>(parser)) {
+    for await (const batch of records) {
       for (const cells of batch) {
         signal?.throwIfAborted();
         if (!header) {
@@ -152,17 +157,13 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
           counts.total = Math.max(counts.total, counts.processed);
           onProgress(counts);
         }
-        if (wrote && onBatch) {
-          const pause = committed();
-          if (pause) await pause;
-        }
+        if (wrote) await committed();
       }
     }
     if (!header) throw new ImportFailure('The file is empty');
     if (flush()) await committed();
   } catch (error) {
-    parser.destroy();
-    throw isParseError(error) ? new ImportFailure(describeParseError(error)) : error;
+    throw asImportFailure(error, limits.maxColumns);
   } finally {
     writer.close();
   }

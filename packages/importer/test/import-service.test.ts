@@ -24,7 +24,7 @@ interface ServiceEnv extends AsyncDisposable {
   hub: ProgressHub;
   imports: ImportService;
   /** Writes an upload file and returns its path. */
-  file(content: string): Promise<string>;
+  file(content: string | Buffer): Promise<string>;
 }
 
 async function serviceEnv(options: Partial<ImportServiceOptions> = {}): Promise<ServiceEnv> {
@@ -206,19 +206,65 @@ describe('ImportService', () => {
     await env[Symbol.asyncDispose]();
   });
 
-  it('refuses a blank file or a row over the column limit before recording a job, and deletes the file', async () => {
-    await using env = await serviceEnv({ limits: { maxColumns: 5 } });
+  it('refuses a blank file or one that is not UTF-8 before recording a job, and deletes the file', async () => {
+    await using env = await serviceEnv();
     for (const [content, message] of [
       ['\uFEFF\r\n  \n', 'The file is empty'],
-      ['email,name,role\na,b,c,d,e,f\n', 'Row 1 has too many columns (more than 5)'],
-    ]) {
-      const file = await env.file(content as string);
+      [
+        Buffer.from('\uFEFFemail,name,role\n', 'utf16le'),
+        'The file is not UTF-8 text (it starts with a UTF-16 byte order mark): save it as CSV UTF-8',
+      ],
+    ] as const) {
+      const file = await env.file(content);
       const start = env.imports.start({ jobId: randomUUID(), owner: 'me', template: usersTemplate, file });
-      await expect(start).rejects.toThrow(new RejectedFileError(message as string));
+      await expect(start).rejects.toThrow(new RejectedFileError(message));
       expect(existsSync(file)).toBe(false);
     }
     expect(env.jobs.listByOwner('me', 10)).toEqual([]);
-    expect(() => env.imports.assertCanStart('me')).not.toThrow();
+    expect(() => env.imports.reserve('me').release()).not.toThrow();
+  });
+
+  it('fails the job at the first row over the column limit, as the parser reads it', async () => {
+    await using env = await serviceEnv({ limits: { maxColumns: 5 } });
+    const jobId = randomUUID();
+    const file = await env.file('email,name,role\na@example.com,A,member\na,b,c,d,e,f\n');
+    await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file });
+    await env.imports.settled(jobId);
+    expect(env.jobs.get(jobId)).toMatchObject({
+      status: 'failed',
+      message: 'Row 2 has too many columns (more than 5)',
+    });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('ends a job failed when its database refuses to write mid-import, and the process goes on', async () => {
+    const unexpected: unknown[] = [];
+    await using env = await serviceEnv({
+      limits: { batchSize: 100, progressIntervalMs: 3_600_000 },
+      onUnexpectedError: (_jobId, error) => unexpected.push(error),
+    });
+    const hold = holdAfter(100);
+    env.imports.afterBatch = (_jobId, committed) => hold.onBatch(committed);
+    const jobId = randomUUID();
+    await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(250)) });
+    await hold.reached;
+    // A statement left open on the connection (what a lazily read errors.csv did) makes every write fail.
+    const reading = env.db.prepare('SELECT 1 FROM sqlite_master').iterate();
+    reading.next();
+    hold.release();
+    await env.imports.settled(jobId);
+    expect(env.hub.registry.get(jobId)?.latest).toMatchObject({
+      event: 'upload-error',
+      payload: { status: 'failed', message: 'Import failed unexpectedly' },
+    });
+    expect(unexpected.map(String)).toEqual([expect.stringContaining('busy'), expect.stringContaining('busy')]);
+    reading.return?.();
+    expect(() => env.imports.reserve('me').release()).not.toThrow();
+    const next = randomUUID();
+    env.imports.afterBatch = undefined;
+    await env.imports.start({ jobId: next, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(50)) });
+    await env.imports.settled(next);
+    expect(env.jobs.get(next)).toMatchObject({ status: 'completed', processed: 50, inserted: 0, updated: 50 });
   });
 
   it('marks jobs a previous process left running as interrupted', async () => {
@@ -239,17 +285,17 @@ describe('ImportService', () => {
       await env.imports.start({ jobId, owner, template: usersTemplate, file: await env.file(usersCsv(25)) });
     }
     expect(env.jobs.countRunning(owner)).toBe(2);
-    expect(() => env.imports.assertCanStart(owner)).toThrow(TooManyImportsError);
+    expect(() => env.imports.reserve(owner)).toThrow(TooManyImportsError);
     const file = await env.file(usersCsv(1));
     const third = env.imports.start({ jobId: randomUUID(), owner, template: usersTemplate, file });
     await expect(third).rejects.toThrow('At most 2 imports may run at once per session');
-    expect(() => env.imports.assertCanStart('someone-else')).not.toThrow();
+    expect(() => env.imports.reserve('someone-else').release()).not.toThrow();
     expect(env.jobs.listByOwner(owner, 10)).toHaveLength(2);
 
     hold.release();
     await Promise.all(ids.map((jobId) => env.imports.settled(jobId)));
     expect(env.jobs.countRunning(owner)).toBe(0);
-    expect(() => env.imports.assertCanStart(owner)).not.toThrow();
+    expect(() => env.imports.reserve(owner).release()).not.toThrow();
   });
 
   it('enforces the per-owner limit when starts race', async () => {

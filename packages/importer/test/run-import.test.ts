@@ -205,10 +205,10 @@ describe('runImport', () => {
     expect(await failure(env.run(usersCsv(6), { limits: { maxRows: 5 } }))).toBe('The file has more than 5 rows');
   });
 
-  it('enforces maxRowBytes with the line number of the long row', async () => {
+  it('enforces maxRowLength with the line number of the long row', async () => {
     await using env = await importEnv();
     const csv = `email,name,role\na@example.com,A,member\nb@example.com,${'x'.repeat(5_000)},member\n`;
-    expect(await failure(env.run(csv, { limits: { maxRowBytes: 1_024 } }))).toBe(
+    expect(await failure(env.run(csv, { limits: { maxRowLength: 1_024 } }))).toBe(
       'Malformed CSV at line 3: a row is longer than the allowed size',
     );
   });
@@ -224,6 +224,15 @@ describe('runImport', () => {
     expect(await failure(env.run('email,name,role\na@example.com,A,member\nb@example.com,"Unclosed,member\n'))).toBe(
       'Malformed CSV at line 3: a quoted field is not closed',
     );
+  });
+
+  it('paces an import at rowsPerSecond: it takes at least the time that rate allows', async () => {
+    await using env = await importEnv();
+    const started = performance.now();
+    const { counts } = await env.run(usersCsv(2_000), { limits: { rowsPerSecond: 10_000, batchSize: 500 } });
+    expect(counts).toMatchObject({ processed: 2_000, inserted: 2_000 });
+    // 2,000 rows at 10,000 a second: the last batch is due 200 ms after the start (a busy machine only adds to it).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(195);
   });
 
   it('keeps the batches committed before an abort', async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { estimateDataRows, RejectedFileError, scanCsvFile } from '../src/index';
-import { importEnv, usersCsv } from './import-env';
+import { estimateDataRows, RejectedFileError, scanCsvFile } from '../../src/index';
+import { importEnv, usersCsv } from '../import-env';
 
-/** Scans `content` with a column limit; the scan, or the message it refused the file with. */
-async function scan(content: string | Buffer, maxColumns = 1_000) {
+/** Scans `content`; the scan, or the message it refused the file with. */
+async function scan(content: string | Buffer) {
   await using env = await importEnv();
   const file = await env.file(content);
-  return scanCsvFile(file, { maxColumns }).catch((error: unknown) => {
+  return scanCsvFile(file).catch((error: unknown) => {
     expect(error).toBeInstanceOf(RejectedFileError);
     return (error as RejectedFileError).message;
   });
@@ -17,6 +17,7 @@ describe('estimateDataRows', () => {
     ['header and rows with a final newline', 'h\na\nb\n', 2],
     ['no final newline', 'h\na\nb', 2],
     ['CRLF line ends', 'h\r\na\r\nb\r\n', 2],
+    ['CR line ends', 'h\ra\rb\r', 2],
     ['header only', 'h\n', 0],
     ['header only, no newline', 'h', 0],
     ['an empty file', '', 0],
@@ -47,25 +48,29 @@ describe('scanCsvFile', () => {
     ['a header', 'email,name,role\n'],
     ['a lone comma', ',\n'],
     ['a lone quote pair', '""\n'],
+    ['UTF-8 with a BOM and non-ASCII text', '\uFEFFemail,name\né,𝄞\n'],
   ])('finds %s not blank', async (_case, content) => {
     expect(await scan(content)).toMatchObject({ blank: false });
   });
 
-  it('accepts rows up to the column limit and refuses the first wider one, numbered as a data row', async () => {
-    expect(await scan('a,b,c\n1,2,3\n', 3)).toEqual({ dataRows: 1, blank: false });
-    expect(await scan('a,b,c\n1,2,3\n\n4,5,6,7\n8\n', 3)).toBe('Row 2 has too many columns (more than 3)');
-    expect(await scan('a,b,c,d\n1,2,3\n', 3)).toBe('The header has too many columns (more than 3)');
+  it.each([
+    ['UTF-16LE with its BOM', Buffer.from('\uFEFFemail,name,role\n', 'utf16le'), 'a UTF-16 byte order mark'],
+    ['UTF-16BE with its BOM', Buffer.from([0xfe, 0xff, 0x00, 0x61]), 'a UTF-16 byte order mark'],
+    ['UTF-32LE with its BOM', Buffer.from([0xff, 0xfe, 0x00, 0x00, 0x61, 0, 0, 0]), 'a UTF-32 byte order mark'],
+    ['UTF-16LE without a BOM', Buffer.from('email,name,role\n', 'utf16le'), 'NUL bytes'],
+    ['Latin-1', Buffer.from('email,name\ncaf\xe9,x\n', 'latin1'), 'not valid UTF-8'],
+    ['a UTF-8 sequence cut at the end', Buffer.from([0x61, 0x0a, 0xe2, 0x82]), 'in the middle of a UTF-8 sequence'],
+  ])('refuses %s', async (_case, content, why) => {
+    expect(await scan(content)).toEqual(expect.stringContaining(why));
+    expect(await scan(content)).toEqual(
+      expect.stringMatching(/^The file is not UTF-8 text \(.*\): save it as CSV UTF-8$/),
+    );
   });
 
-  it('counts cells by record: commas inside quotes, quoted line ends and CR line ends are handled', async () => {
-    expect(await scan('a,b,c\n"1,2,3,4",2,3\n', 3)).toMatchObject({ blank: false });
-    expect(await scan('a,b,c\n"x\n,,,",2,3\n"y""z",2,3\n', 3)).toMatchObject({ blank: false });
-    expect(await scan('a,b,c\r1,2,3\r4,5,6\r', 3)).toMatchObject({ blank: false });
-    expect(await scan('a,b,c\r\n"x\r\n",2,3,4\r\n', 3)).toBe('Row 1 has too many columns (more than 3)');
-  });
-
-  it('refuses a row of millions of commas as soon as it passes the limit', async () => {
-    const wide = Buffer.concat([Buffer.from('email,name,role\n'), Buffer.alloc(5_000_000, ',')]);
-    expect(await scan(wide)).toBe('Row 1 has too many columns (more than 1000)');
+  it('refuses a UTF-16LE file whose text hides quote bytes (U+2200 is 00 22), by its BOM', async () => {
+    const text = `email,name,role\n${'\u2200,'.repeat(1_000)}\n`;
+    expect(await scan(Buffer.from(`\uFEFF${text}`, 'utf16le'))).toBe(
+      'The file is not UTF-8 text (it starts with a UTF-16 byte order mark): save it as CSV UTF-8',
+    );
   });
 });
