@@ -24,6 +24,8 @@ const apiEnv: Record<string, string> = {
   ALLOWED_ORIGINS: `http://localhost:${webPort},http://127.0.0.1:${webPort}`,
   LOG_LEVEL: 'warn',
   TRUST_PROXY: 'loopback',
+  // Imports paced, so that a large file is still running when a test acts on it, however fast the machine.
+  IMPORT_ROWS_PER_SECOND: '100000',
 };
 
 export default defineConfig({

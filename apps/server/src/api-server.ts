@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type ApiContext, appRouter, createApiContext } from '@jobstream/api';
 import type { ImportTemplate } from '@jobstream/importer';
 import { createProgressHub, type ProgressHub } from '@jobstream/progress';
+import { probeWritable } from '@jobstream/storage';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { WebSocket } from 'ws';
@@ -19,8 +20,9 @@ import { createLogger, type Logger } from './logger';
 import { renderMetrics } from './metrics';
 import type { ConnectionParams } from './native-gate';
 import { createServices, type ServerServices } from './services';
+import { UploadAdmission } from './uploads/upload-admission';
 import { handleErrorsDownload, handleUpload, isErrorsDownload } from './uploads/upload-routes';
-import { createWsTransport } from './ws-transport';
+import { createWsTransport, isProtocolError, type ProcedureError } from './ws-transport';
 
 /** What the API server is built from; anything left out gets its default. */
 export interface ApiServerOptions {
@@ -108,14 +110,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     return wait;
   };
 
-  const logProcedureError = ({
-    error,
-    path,
-  }: {
-    error: { code: string; message: string };
-    path: string | undefined;
-  }) => {
-    if (error.code === 'INTERNAL_SERVER_ERROR') logger.error('procedure failed', { path, error: error.message });
+  const logProcedureError = ({ error, path, req }: ProcedureError) => {
+    const address = req && addressOf(req);
+    const { cause } = error;
+    if (isProtocolError(cause)) {
+      logger.warn('client protocol error', { address, error: cause.message });
+    } else if (error.code === 'INTERNAL_SERVER_ERROR') {
+      logger.error('procedure failed', { path, address, error: error.message });
+    } else {
+      logger.debug('client error', { path, address, code: error.code, error: error.message });
+    }
   };
   const connectionLimits = {
     sendBufferBytes: config.SEND_BUFFER_BYTES,
@@ -174,23 +178,46 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
   });
 
+  const admission = new UploadAdmission({
+    maxPerAddress: config.MAX_UPLOADS_PER_ADDRESS,
+    maxSpoolBytes: config.MAX_SPOOL_BYTES,
+  });
   const metrics = () =>
-    renderMetrics(hub.registry.metrics(), { wsConnections: ws.wss.clients.size, wsBufferedBytes: ws.bufferedBytes() });
-
+    renderMetrics(hub.registry.metrics(), {
+      wsConnections: ws.wss.clients.size,
+      wsBufferedBytes: ws.bufferedBytes(),
+      uploadsReceiving: admission.receiving,
+      spoolBytes: admission.spooledBytes,
+    });
   /** `POST /uploads`, after `auth.canUpload` (if any) agrees; the caller is identified once for both. */
   const uploadIfAllowed = async (req: IncomingMessage, res: ServerResponse) => {
+    const context = { services, config, admission, address: addressOf(req) };
     const { canUpload } = auth;
-    if (!canUpload) return handleUpload(req, res, services, config);
+    if (!canUpload) return handleUpload(req, res, context);
     const identified = Promise.resolve(services.identify(req));
     const caller = await identified;
     if (caller.sessionId !== null && !(await canUpload(caller))) {
       return rejectRequest(req, res, 403, 'Not allowed to upload');
     }
-    return handleUpload(req, res, { ...services, identify: () => identified }, config);
+    return handleUpload(req, res, { ...context, services: { ...services, identify: () => identified } });
+  };
+
+  let closing: Promise<void> | undefined;
+  /** `/readyz`: 503 while shutting down or while the store cannot write, else 200. */
+  const readiness = (): [number, { ready: boolean; reason?: string }] => {
+    if (closing) return [503, { ready: false, reason: 'shutting down' }];
+    try {
+      probeWritable(services.db);
+    } catch (error) {
+      logger.warn('not ready: the store cannot write', { error: String(error) });
+      return [503, { ready: false, reason: 'the store cannot write' }];
+    }
+    return [200, { ready: true }];
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (path === '/readyz') return sendJson(res, ...readiness());
     if (path === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       return res.end(metrics());
@@ -240,7 +267,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const url = `http://${config.HOST}:${port}`;
   logger.info('listening', { url });
 
-  let closing: Promise<void> | undefined;
   const shutdown = () => {
     closing ??= (async () => {
       const drainMs = config.SHUTDOWN_DRAIN_MS;

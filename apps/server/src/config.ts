@@ -41,10 +41,16 @@ export const ConfigSchema = z
     MAX_ROWS: positive.default(1_000_000),
     /** Most columns in one row of an upload, checked before parsing (400 above). */
     MAX_COLUMNS: positive.default(1_000),
-    /** Imports one session may run at once (429 above). */
+    /** Imports one session may have at once, counting uploads still being received (429 above). */
     MAX_RUNNING_IMPORTS: positive.default(3),
+    /** Upload bodies one client address may be sending at once (429 above). */
+    MAX_UPLOADS_PER_ADDRESS: positive.default(10),
+    /** Bytes all spooled uploads may take on disk, from their first byte until their import ends (507 above). */
+    MAX_SPOOL_BYTES: positive.default(1024 * 1024 * 1024),
     /** Least time between two progress events of one import, in ms. */
     PROGRESS_INTERVAL_MS: z.coerce.number().int().nonnegative().default(100),
+    /** Most rows per second each import reads, to spare the database; 0 for no limit. */
+    IMPORT_ROWS_PER_SECOND: z.coerce.number().int().nonnegative().default(0),
     /** Peers whose `X-Forwarded-For` names the client (`loopback` behind the web app's proxy); as trusted subnets. */
     TRUST_PROXY: proxies.default([]),
     /** Largest tRPC HTTP request body, in bytes (413 PAYLOAD_TOO_LARGE above). */

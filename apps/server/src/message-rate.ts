@@ -12,16 +12,19 @@ export function messageRate(perSecond: number, now: () => number = Date.now): (c
   };
 }
 
-const OPEN_BRACKET = 0x5b;
+/** A text frame that is not JSON (tRPC's `PING`/`PONG`, or garbage tRPC answers with a parse error). */
+export const NOT_JSON = Symbol('not JSON');
 
-/** How many tRPC requests a WebSocket frame carries: the length of a batch (a JSON array), else 1. */
-export function requestCount(data: unknown): number {
-  const bytes = Buffer.isBuffer(data) ? data : undefined;
-  if (!bytes || bytes[0] !== OPEN_BRACKET) return 1;
+/** A WebSocket text frame parsed once, for the rate limit and the native path alike. */
+export function parseFrame(data: Buffer): unknown {
   try {
-    const parsed: unknown = JSON.parse(bytes.toString());
-    return Array.isArray(parsed) ? Math.max(1, parsed.length) : 1;
+    return JSON.parse(data.toString()) as unknown;
   } catch {
-    return 1;
+    return NOT_JSON;
   }
+}
+
+/** How many tRPC requests a parsed frame carries: the length of a batch (a JSON array), else 1. */
+export function requestCount(frame: unknown): number {
+  return Array.isArray(frame) ? Math.max(1, frame.length) : 1;
 }

@@ -5,6 +5,10 @@ export interface TransportMetrics {
   wsConnections: number;
   /** Bytes queued in WebSocket send buffers, summed over connections. */
   wsBufferedBytes: number;
+  /** Upload bodies being received. */
+  uploadsReceiving: number;
+  /** Bytes of spooled uploads on disk, received or being received, until their import ends. */
+  spoolBytes: number;
 }
 
 /** Renders the metrics in Prometheus text format. */
@@ -15,6 +19,8 @@ export function renderMetrics(progress: ProgressMetrics, transport: TransportMet
     ['jobstream_listeners_active', 'gauge', 'Subscriptions waiting for the next event.', progress.listenersActive],
     ['jobstream_ws_connections', 'gauge', 'Open WebSocket connections.', transport.wsConnections],
     ['jobstream_ws_buffered_bytes', 'gauge', 'Bytes queued in WebSocket send buffers.', transport.wsBufferedBytes],
+    ['jobstream_uploads_receiving', 'gauge', 'Upload bodies being received.', transport.uploadsReceiving],
+    ['jobstream_spool_bytes', 'gauge', 'Bytes of spooled uploads not yet imported.', transport.spoolBytes],
     ['jobstream_events_emitted_total', 'counter', 'Events recorded by the room registry.', progress.eventsEmitted],
     ['jobstream_events_delivered_total', 'counter', 'Events handed to subscribers.', progress.eventsDelivered],
     [

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { ApiContext } from '@jobstream/api';
 import { parseConnectionParamsFromUnknown } from '@trpc/server/unstable-core-do-not-import';
 import type { WebSocket } from 'ws';
-import { NATIVE_PATH, NativeProgress } from './native-progress';
+import { NOT_JSON } from './message-rate';
+import { NativeProgress } from './native-progress';
 
 /** Connection params as the client sends them (`connectionParams: { token }`). */
 export type ConnectionParams = Record<string, string | undefined> | null;
@@ -14,8 +15,8 @@ export type WsContextFactory = (
   params: ConnectionParams,
 ) => Promise<ApiContext>;
 
-/** Decides, per incoming frame, what the native path takes and what still goes to tRPC. */
-export type FrameFilter = (data: Buffer, isBinary: boolean) => Buffer | undefined;
+/** Decides, per incoming frame (and what it parsed to, `NOT_JSON` for anything else), what the native path takes and what still goes to tRPC. */
+export type FrameFilter = (data: Buffer, frame: unknown) => Buffer | undefined;
 
 /**
  * Puts the native `upload.onProgress` path in front of tRPC's handler for one socket: it records the
@@ -49,23 +50,15 @@ export function nativeFrameFilter(options: {
     native.close();
   });
 
-  return (data, isBinary) => {
-    if (isBinary) return data;
-    const text = data.toString();
+  return (data, frame) => {
+    if (frame === NOT_JSON) return data;
     if (expectParams) {
       expectParams = false;
       try {
-        resolveParams(parseConnectionParamsFromUnknown((JSON.parse(text) as { data?: unknown }).data));
+        resolveParams(parseConnectionParamsFromUnknown((frame as { data?: unknown } | null)?.data));
       } catch {
         resolveParams(null);
       }
-      return data;
-    }
-    if (!text.includes(NATIVE_PATH) && !text.includes('subscription.stop')) return data;
-    let frame: unknown;
-    try {
-      frame = JSON.parse(text);
-    } catch {
       return data;
     }
     const rest = native.intercept(frame);

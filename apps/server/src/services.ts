@@ -47,6 +47,7 @@ export function createServices(options: {
       maxRows: config.MAX_ROWS,
       maxColumns: config.MAX_COLUMNS,
       progressIntervalMs: config.PROGRESS_INTERVAL_MS,
+      rowsPerSecond: config.IMPORT_ROWS_PER_SECOND,
     },
     onUnexpectedError: (jobId, error) => logger.error('import crashed', { jobId, error: String(error) }),
   });

@@ -2,10 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type AppRouter, appRouter } from '@jobstream/api';
+import type { TRPCError } from '@trpc/server';
 import { applyWSSHandler, type CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AddressLimiter } from './address-limiter';
-import { messageRate, requestCount } from './message-rate';
+import { messageRate, NOT_JSON, parseFrame, requestCount } from './message-rate';
 import { type FrameFilter, nativeFrameFilter, type WsContextFactory } from './native-gate';
 import { NATIVE_PATH } from './native-progress';
 
@@ -19,12 +20,25 @@ export interface WsLimits {
   maxMessagesPerSecond: number;
 }
 
+/** A procedure's error as the transports report it, with the request it came on when there is one. */
+export interface ProcedureError {
+  error: TRPCError;
+  path: string | undefined;
+  req?: IncomingMessage;
+}
+
+/** True for what `ws` raises about a peer breaking the protocol (a frame too big, invalid UTF-8, a bad opcode). */
+export function isProtocolError(cause: unknown): cause is Error {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return cause instanceof Error && typeof code === 'string' && code.startsWith('WS_ERR_');
+}
+
 /** Options of the WebSocket transport. */
 export interface WsTransportOptions {
   /** A connection's context, for tRPC's handler and the native progress path alike. */
   context: WsContextFactory;
   /** Called with procedure errors, for logging. */
-  onError?: (opts: { error: { code: string; message: string }; path: string | undefined }) => void;
+  onError?: (opts: ProcedureError) => void;
   /** The address a request counts against for the per-address limit. */
   clientAddress: (req: IncomingMessage) => string;
   /** Silence (the peer sends nothing and takes none of our bytes) after which a connection gets a `PING`. */
@@ -81,8 +95,9 @@ async function allClosed(clients: Iterable<WebSocket>, timeoutMs: number): Promi
 }
 
 /**
- * Runs every incoming frame through the rate limit (a batch counts each of its requests; past the limit the
- * socket is closed with 1008 and nothing more runs) and then the native path, before tRPC's handler sees it.
+ * Parses every incoming text frame once, runs it through the rate limit (a batch counts each of the requests it
+ * parsed to, whatever whitespace precedes it; past the limit the socket is closed with 1008 and nothing more
+ * runs) and then the native path, before tRPC's handler sees it.
  */
 function gateMessages(client: WebSocket, perSecond: number, filter: FrameFilter): void {
   const allow = messageRate(perSecond);
@@ -92,8 +107,9 @@ function gateMessages(client: WebSocket, perSecond: number, filter: FrameFilter)
     if (event !== 'message') return emit(event, ...args);
     if (exceeded) return false;
     const [data, isBinary] = args as [Buffer, boolean];
-    if (allow(requestCount(data))) {
-      const forwarded = filter(data, isBinary);
+    const frame = isBinary ? NOT_JSON : parseFrame(data);
+    if (allow(requestCount(frame))) {
+      const forwarded = filter(data, frame);
       return forwarded === undefined ? true : emit(event, forwarded, isBinary);
     }
     exceeded = true;
@@ -202,7 +218,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
           socket: client,
           context: options.context,
           onError(error) {
-            options.onError?.({ error, path: NATIVE_PATH });
+            options.onError?.({ error, path: NATIVE_PATH, req });
           },
         });
         gateMessages(client, limits.maxMessagesPerSecond, filter);

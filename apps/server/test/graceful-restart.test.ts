@@ -20,6 +20,8 @@ describe.each(TRANSPORTS)('SIGTERM with subscribers connected (%s)', (transport)
       DATA_DIR: dir.path,
       PROGRESS_INTERVAL_MS: '20',
       SHUTDOWN_DRAIN_MS: '1000',
+      // Paced, so the import is still running when the test acts, however fast or busy the machine is.
+      IMPORT_ROWS_PER_SECOND: '20000',
     };
     const first = await startLoggedProcess(env);
     const { token } = await httpClient(first.url).session.create.mutate();

@@ -274,7 +274,7 @@ describe('CSV imports', () => {
     expect(await client.trpc.upload.list.query()).toEqual([]);
     expect(await readdir(server.services.spoolDir)).toEqual([]);
     expect(() =>
-      server.services.imports.assertCanStart(server.services.sessions.resolve(client.token) ?? ''),
+      server.services.imports.reserve(server.services.sessions.resolve(client.token) ?? '').release(),
     ).not.toThrow();
   });
 

@@ -283,7 +283,7 @@ describe('upload and import limits', () => {
     await vi.waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
   });
 
-  it('deletes the spooled file of an upload refused with 429 after its body was received', async () => {
+  it("holds the session's import slot from an upload's first byte: another upload is refused before its body", async () => {
     await using server = await startTestServer({ MAX_RUNNING_IMPORTS: '1' });
     await using client = connectClient(server);
     const encoder = new TextEncoder();
@@ -297,7 +297,6 @@ describe('upload and import limits', () => {
         };
       },
     });
-    // Passes the admission check at once, then spools until `finish`.
     const slow = fetch(`${server.url}/uploads?template=users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${client.token}`, 'content-type': 'text/csv' },
@@ -306,41 +305,38 @@ describe('upload and import limits', () => {
     } as RequestInit);
     await vi.waitFor(async () => expect((await readdir(server.services.spoolDir)).length).toBe(1));
 
-    const hold = holdImports(server);
-    const running = await upload(server, { token: client.token, body: usersCsv(2_500, { offset: 1_000 }) });
-    expect(running.status).toBe(201);
-    await vi.waitFor(() => expect([...hold.held.keys()]).toEqual([running.body.jobId]));
+    expect(await upload(server, { token: client.token, body: usersCsv(10, { offset: 1_000 }) })).toEqual({
+      status: 429,
+      body: { error: 'At most 1 imports may run at once per session' },
+    });
+    expect(await readdir(server.services.spoolDir)).toHaveLength(1);
     finish();
-    const refused = await slow;
-    expect(refused.status).toBe(429);
-    expect(await refused.json()).toEqual({ error: 'At most 1 imports may run at once per session' });
-
-    await client.trpc.upload.cancel.mutate({ jobId: running.body.jobId as string });
-    await server.services.imports.settled(running.body.jobId as string);
+    const accepted = await slow;
+    expect(accepted.status).toBe(201);
+    const { jobId } = (await accepted.json()) as { jobId: string };
+    expect(lastPayload(await followToEnd(client, jobId))).toMatchObject({ status: 'completed', inserted: 200 });
     await vi.waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
-    const committed = hold.held.get(running.body.jobId as string);
-    expect(await client.trpc.upload.get.query({ jobId: running.body.jobId as string })).toMatchObject({
-      status: 'failed',
-      message: 'Cancelled',
-      processed: committed?.processed,
-      inserted: committed?.inserted,
+    expect(await upload(server, { token: client.token, body: usersCsv(10, { offset: 1_000 }) })).toMatchObject({
+      status: 201,
     });
   });
 
-  it('refuses a row or header over MAX_COLUMNS with 400 before parsing, creating no job; a row within it is rejected', async () => {
+  it('fails the job at the first row or header over MAX_COLUMNS, as the parser reads it; a row within it is rejected', async () => {
     await using server = await startTestServer({ MAX_COLUMNS: '5' });
     await using client = connectClient(server);
     const { token } = client;
-    expect(await upload(server, { token, body: 'email,name,role\na@example.com,A,member\na,b,c,d,e,f\n' })).toEqual({
-      status: 400,
-      body: { error: 'Row 2 has too many columns (more than 5)' },
-    });
-    expect(await upload(server, { token, body: 'email,name,role,a,b,c\n', multipart: true })).toEqual({
-      status: 400,
-      body: { error: 'The header has too many columns (more than 5)' },
-    });
-    expect(await client.trpc.upload.list.query()).toEqual([]);
-    expect(await readdir(server.services.spoolDir)).toEqual([]);
+    for (const [body, message] of [
+      ['email,name,role\na@example.com,A,member\na,b,c,d,e,f\n', 'Row 2 has too many columns (more than 5)'],
+      ['email,name,role,a,b,c\n', 'The header has too many columns (more than 5)'],
+    ]) {
+      const res = await upload(server, { token, body: body as string });
+      expect(res.status).toBe(201);
+      expect(lastPayload(await followToEnd(client, res.body.jobId as string))).toMatchObject({
+        status: 'failed',
+        message,
+      });
+    }
+    await vi.waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
 
     const within = await upload(server, { token, body: 'email,name,role\na@example.com,"A, quoted",member,x,y\n' });
     expect(within.status).toBe(201);

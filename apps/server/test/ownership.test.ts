@@ -116,7 +116,7 @@ describe('job ownership', () => {
   });
 
   it('does not let another session cancel a running job', async () => {
-    await using server = await startTestServer({ PROGRESS_INTERVAL_MS: '0' });
+    await using server = await startTestServer({ PROGRESS_INTERVAL_MS: '0', IMPORT_ROWS_PER_SECOND: '20000' });
     await using owner = connectClient(server);
     await using stranger = connectClient(server);
     const res = await upload(server, { token: owner.token, body: usersCsv(200_000) });

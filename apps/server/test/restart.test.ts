@@ -5,6 +5,8 @@ import { freePort, httpClient, type LoggedProcess, startLoggedProcess } from './
 import { connectWire, TRANSPORTS, type WireClient } from './wire-client';
 
 const INTERRUPTED = { status: 'failed', message: 'Interrupted by server restart' };
+/** Imports paced so that one is still running when the test acts, however fast or busy the machine is. */
+const PACED = { IMPORT_ROWS_PER_SECOND: '20000' };
 
 /** A client that keeps reconnecting to `url` (and resuming its subscriptions) across restarts. */
 function reconnectingClient(url: string, token: string, transport: Transport): WireClient {
@@ -34,7 +36,7 @@ function expectInterruptedOnce(got: Received, jobId: string): void {
 describe.each(TRANSPORTS)('the server process, with subscribers over %s', (transport) => {
   it('after SIGKILL mid-import, the next process reports the job failed as interrupted, to every kind of subscriber', async () => {
     await using dir = await tempDir();
-    const env = { PORT: String(await freePort()), DATA_DIR: dir.path, PROGRESS_INTERVAL_MS: '20' };
+    const env = { PORT: String(await freePort()), DATA_DIR: dir.path, PROGRESS_INTERVAL_MS: '20', ...PACED };
     const first = await startLoggedProcess(env);
     const { token } = await httpClient(first.url).session.create.mutate();
     await using client = reconnectingClient(first.url, token, transport);
@@ -76,6 +78,7 @@ describe.each(TRANSPORTS)('the server process, with subscribers over %s', (trans
       DATA_DIR: dir.path,
       PROGRESS_INTERVAL_MS: '20',
       SHUTDOWN_DRAIN_MS: '2000',
+      ...PACED,
     };
     await using server = await startLoggedProcess(env);
     const { token } = await httpClient(server.url).session.create.mutate();

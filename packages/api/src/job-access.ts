@@ -2,10 +2,15 @@ import type { JobRecord } from '@jobstream/storage';
 import { TRPCError } from '@trpc/server';
 import type { ApiContext } from './context';
 
-/** The job if the caller may see it; otherwise NOT_FOUND, the same answer as for a job that does not exist. */
+/**
+ * The job if the caller may see it; otherwise NOT_FOUND, the same answer as for a job that does not exist, and
+ * after the same single await: a missing job must not be answered sooner than someone else's, or the order of
+ * the answers in a batch would tell them apart.
+ */
 export async function authorizedJob(ctx: ApiContext, jobId: string): Promise<JobRecord> {
   const job = ctx.jobs.get(jobId);
-  if (job && (await ctx.authorize(ctx.caller, job))) return job;
+  const allowed = await (job ? ctx.authorize(ctx.caller, job) : false);
+  if (job && allowed) return job;
   throw new TRPCError({ code: 'NOT_FOUND', message: `No job ${jobId}` });
 }
 

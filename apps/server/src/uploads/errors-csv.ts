@@ -1,8 +1,12 @@
 import type { RowError } from '@jobstream/storage';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** A cell a spreadsheet could run: it starts with tab or CR, or with `=`, `+`, `-` or `@` after any whitespace. */
+const FORMULA_START = /^(?:[\t\r]|\s*[=+\-@])/;
 
-/** Makes a cell safe for spreadsheets: a leading `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` (formula injection). */
+/**
+ * Makes a cell safe for spreadsheets (CSV injection, as OWASP lists it): a cell starting with tab, CR, or with
+ * `=`, `+`, `-`, `@` after optional whitespace is prefixed with `'`.
+ */
 export function neutralizeFormula(cell: string): string {
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
@@ -17,11 +21,19 @@ export function csvLine(cells: readonly string[]): string {
   return `${cells.map((cell) => quoteCell(neutralizeFormula(cell))).join(',')}\r\n`;
 }
 
-/** The rejected-rows file: the template's columns, then the row number and the reasons. */
+/** Text handed to the response at once: enough lines that each write carries many rows, not one. */
+const PIECE_CHARS = 16 * 1024;
+
+/** The rejected-rows file, in pieces of many lines: the template's columns, then the row number and the reasons. */
 export function* errorsCsv(headers: readonly string[], errors: Iterable<RowError>): Generator<string> {
-  yield csvLine([...headers, 'row', 'error']);
+  let piece = csvLine([...headers, 'row', 'error']);
   for (const error of errors) {
     const cells = headers.map((_, i) => error.cells[i] ?? '');
-    yield csvLine([...cells, String(error.row), error.message]);
+    piece += csvLine([...cells, String(error.row), error.message]);
+    if (piece.length >= PIECE_CHARS) {
+      yield piece;
+      piece = '';
+    }
   }
+  yield piece;
 }

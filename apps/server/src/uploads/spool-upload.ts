@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -9,6 +10,8 @@ import { UploadError } from './upload-error';
 /** Limits of one upload body. */
 export interface SpoolLimits {
   maxBytes: number;
+  /** Called with each piece's size before it is written; throws (an `UploadError`) to refuse the upload. */
+  charge?: (bytes: number) => void;
 }
 
 const RAW_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/octet-stream']);
@@ -17,27 +20,41 @@ function tooLarge(maxBytes: number): UploadError {
   return new UploadError(413, `The file is larger than the limit of ${maxBytes} bytes`);
 }
 
-function byteLimit(maxBytes: number, counter: { bytes: number }): Transform {
+function byteLimit(limits: SpoolLimits, counter: { bytes: number }): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       counter.bytes += chunk.length;
-      if (counter.bytes > maxBytes) callback(tooLarge(maxBytes));
-      else callback(null, chunk);
+      if (counter.bytes > limits.maxBytes) return callback(tooLarge(limits.maxBytes));
+      try {
+        limits.charge?.(chunk.length);
+      } catch (error) {
+        return callback(error as Error);
+      }
+      callback(null, chunk);
     },
   });
 }
 
-async function writeLimited(source: Readable, file: string, maxBytes: number): Promise<number> {
+/** Writes `source` to a new `file`; settles only once the file is closed, so a failed upload's file can be removed. */
+async function writeLimited(source: Readable, file: string, limits: SpoolLimits): Promise<number> {
   const counter = { bytes: 0 };
-  await pipeline(source, byteLimit(maxBytes, counter), createWriteStream(file, { flags: 'wx' }));
+  const sink = createWriteStream(file, { flags: 'wx' });
+  try {
+    await pipeline(source, byteLimit(limits, counter), sink);
+  } finally {
+    if (!sink.closed) await once(sink, 'close');
+  }
   return counter.bytes;
 }
 
-function fileOfMultipart(req: IncomingMessage, file: string, maxBytes: number): Promise<number> {
+function fileOfMultipart(req: IncomingMessage, file: string, limits: SpoolLimits): Promise<number> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fields: 20, parts: 25, fileSize: maxBytes + 1 } });
+      parser = busboy({
+        headers: req.headers,
+        limits: { files: 1, fields: 20, parts: 25, fileSize: limits.maxBytes + 1 },
+      });
     } catch {
       return reject(new UploadError(400, 'Malformed multipart body'));
     }
@@ -45,15 +62,21 @@ function fileOfMultipart(req: IncomingMessage, file: string, maxBytes: number): 
     parser.on('file', (name, stream) => {
       stream.on('error', () => {});
       if (name !== 'file' || writing) return stream.resume();
-      writing = writeLimited(stream, file, maxBytes);
+      writing = writeLimited(stream, file, limits);
       writing.catch(() => {});
     });
-    parser.on('error', () => reject(new UploadError(400, 'Malformed multipart body')));
+    // A refusal waits for the file being written to close, so that removing it afterwards leaves nothing behind.
+    const malformed = () => {
+      const refuse = () => reject(new UploadError(400, 'Malformed multipart body'));
+      if (writing) writing.then(refuse, refuse);
+      else refuse();
+    };
+    parser.on('error', malformed);
     parser.on('close', () => {
       if (!writing) return reject(new UploadError(400, "Missing the 'file' field"));
       writing.then(resolve, reject);
     });
-    pipeline(req, parser).catch(() => reject(new UploadError(400, 'Malformed multipart body')));
+    pipeline(req, parser).catch(malformed);
   });
 }
 
@@ -64,8 +87,8 @@ export async function spoolUpload(req: IncomingMessage, file: string, limits: Sp
   if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
   try {
     let bytes: number;
-    if (type === 'multipart/form-data') bytes = await fileOfMultipart(req, file, limits.maxBytes);
-    else if (RAW_TYPES.has(type)) bytes = await writeLimited(req, file, limits.maxBytes);
+    if (type === 'multipart/form-data') bytes = await fileOfMultipart(req, file, limits);
+    else if (RAW_TYPES.has(type)) bytes = await writeLimited(req, file, limits);
     else
       throw new UploadError(415, `Unsupported content type '${type || 'none'}': send text/csv or multipart/form-data`);
     if (bytes === 0) throw new UploadError(400, 'The file is empty');

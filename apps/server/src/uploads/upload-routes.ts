@@ -11,43 +11,62 @@ import type { ServerServices } from '../services';
 import { errorsCsv } from './errors-csv';
 import { spoolFile } from './spool-dir';
 import { spoolUpload } from './spool-upload';
+import type { AdmittedUpload, UploadAdmission } from './upload-admission';
 import { UploadError } from './upload-error';
 
 const ERRORS_PATH = /^\/uploads\/([^/]+)\/errors\.csv$/;
 
+/** What the upload route needs beside the request. */
+export interface UploadRouteContext {
+  services: ServerServices;
+  config: Config;
+  admission: UploadAdmission;
+  /** The client address the upload counts against. */
+  address: string;
+}
+
 /**
  * `POST /uploads?template=<name>`: spools the body, starts the import, answers `201 { jobId }` before it finishes;
- * a blank file or a row over `MAX_COLUMNS` is refused with 400 before any job exists.
+ * a blank file or one that is not UTF-8 text is refused with 400 before any job exists. From its first byte to
+ * the end of its import an upload holds one of its session's import slots (429 past `MAX_RUNNING_IMPORTS`),
+ * while its body arrives one of its address's upload slots (429 past `MAX_UPLOADS_PER_ADDRESS`), and its bytes
+ * count against the spool (507 past `MAX_SPOOL_BYTES`).
  */
 export async function handleUpload(
   req: IncomingMessage,
   res: ServerResponse,
-  services: ServerServices,
-  config: Config,
+  context: UploadRouteContext,
 ): Promise<void> {
+  const { services, config } = context;
   try {
     const caller = await services.identify(req);
     if (!caller.sessionId) throw new UploadError(401, 'No session: call session.create first');
     const name = new URL(req.url ?? '/', 'http://localhost').searchParams.get('template') ?? '';
     const template = services.templates.get(name);
     if (!template) throw new UploadError(400, `Unknown template '${name.slice(0, 100)}'`);
+    const slot = services.imports.reserve(caller.sessionId);
+    let admitted: AdmittedUpload;
     try {
-      services.imports.assertCanStart(caller.sessionId);
+      admitted = context.admission.admit(context.address);
     } catch (error) {
-      if (error instanceof TooManyImportsError) throw new UploadError(429, error.message);
+      slot.release();
       throw error;
     }
     const jobId = randomUUID();
-    await mkdir(services.spoolDir, { recursive: true });
     const file = spoolFile(services.spoolDir, jobId);
-    await spoolUpload(req, file, { maxBytes: config.MAX_UPLOAD_BYTES });
     try {
-      await services.imports.start({ jobId, owner: caller.sessionId, template, file });
+      await mkdir(services.spoolDir, { recursive: true });
+      await spoolUpload(req, file, { maxBytes: config.MAX_UPLOAD_BYTES, charge: admitted.charge });
+      admitted.received();
+      await services.imports.start({ jobId, owner: caller.sessionId, template, file, slot });
     } catch (error) {
+      slot.release();
+      admitted.release();
       await rm(file, { force: true });
       if (error instanceof RejectedFileError) throw new UploadError(400, error.message);
       throw error;
     }
+    void services.imports.settled(jobId).then(admitted.release);
     sendJson(res, 201, { jobId });
   } catch (error) {
     if (error instanceof UploadError) return rejectRequest(req, res, error.status, error.message);
@@ -71,12 +90,19 @@ export async function handleErrorsDownload(
   const jobId = JobId.safeParse(ERRORS_PATH.exec(path)?.[1]);
   const job = jobId.success ? services.jobs.get(jobId.data) : undefined;
   const caller = await services.identify(req);
-  if (!job || !(await services.authorize(caller, job))) return sendJson(res, 404, { error: 'Not found' });
+  // One await whether or not the job exists, as in `authorizedJob`.
+  const allowed = await (job ? services.authorize(caller, job) : false);
+  if (!job || !allowed) return sendJson(res, 404, { error: 'Not found' });
   const template = services.templates.get(job.templateName);
   const headers = template?.headers ?? [];
   res.writeHead(200, {
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="${job.jobId}-errors.csv"`,
   });
-  await pipeline(Readable.from(errorsCsv(headers, services.jobs.rowErrors(job.jobId))), res);
+  try {
+    await pipeline(Readable.from(errorsCsv(headers, services.jobs.rowErrors(job.jobId))), res);
+  } catch (error) {
+    // The client went away before the end: nothing failed here.
+    if ((error as { code?: unknown }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+  }
 }
