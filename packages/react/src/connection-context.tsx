@@ -1,8 +1,8 @@
 'use client';
 
+import { type ConnectionStatus, toConnectionStatus } from '@jobstream/client';
 import type { TRPCWebSocketClient } from '@trpc/client';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
-import { type ConnectionStatus, toConnectionStatus } from './connection-status';
 
 const ConnectionContext = createContext<ConnectionStatus | undefined>(undefined);
 

@@ -1,14 +1,22 @@
 'use client';
 
 import type { AppRouter } from '@jobstream/api';
+import {
+  type ConnectionStateLike,
+  type ConnectionStatus,
+  estimateEtaMs,
+  initialJobProgress,
+  isFinished,
+  type JobProgressState,
+  jobProgressReducer,
+  toConnectionStatus,
+  visibleRate,
+} from '@jobstream/client';
 import { skipToken } from '@tanstack/react-query';
 import type { TRPCClientErrorLike } from '@trpc/client';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useConnectionStatus } from './connection-context';
-import { type ConnectionStateLike, type ConnectionStatus, toConnectionStatus } from './connection-status';
-import { initialJobProgress, isFinished, type JobProgressState, jobProgressReducer } from './job-progress-reducer';
-import { estimateEtaMs, visibleRate } from './rate-estimator';
 import { useTRPC } from './trpc-context';
 
 /** An error of the progress subscription, as tRPC reports it. */
