@@ -5,9 +5,18 @@ export {
   toConnectionStatus,
   type WsConnectionState,
 } from './connection-status';
-export { createJobstreamClients, type JobstreamClientOptions, type JobstreamClients } from './create-clients';
+export { type ConnectionTracker, trackConnectionStatus } from './connection-tracker';
+export {
+  createJobstreamClients,
+  createJobstreamHttpClient,
+  type JobstreamClientOptions,
+  type JobstreamClients,
+  type JobstreamHttpOptions,
+} from './create-clients';
 export { ensureSession } from './ensure-session';
 export { compareEventIds } from './event-id';
+export { type FollowJobHandlers, followJob, type JobFollow, type TrackedJobEvent } from './follow-job';
+export { type JobEstimate, jobEstimate } from './job-estimate';
 export {
   initialJobProgress,
   isFinished,
@@ -26,3 +35,5 @@ export {
   visibleRate,
 } from './rate-estimator';
 export { RETRY_DELAY_DEFAULTS, type RetryDelayOptions, retryDelayMs } from './retry-delay';
+export { createSessionToken, isSessionActive } from './session-token';
+export { trpcErrorCode } from './trpc-error-code';

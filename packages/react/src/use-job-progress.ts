@@ -4,13 +4,12 @@ import type { AppRouter } from '@jobstream/api';
 import {
   type ConnectionStateLike,
   type ConnectionStatus,
-  estimateEtaMs,
   initialJobProgress,
   isFinished,
   type JobProgressState,
+  jobEstimate,
   jobProgressReducer,
   toConnectionStatus,
-  visibleRate,
 } from '@jobstream/client';
 import { skipToken } from '@tanstack/react-query';
 import type { TRPCClientErrorLike } from '@trpc/client';
@@ -111,6 +110,7 @@ export function useJobProgress(jobId: string | undefined, options: UseJobProgres
       ? toConnectionStatus(own.state, { everConnected: own.everConnected, browserOnline: browserOnline() })
       : 'connecting');
   const finished = isFinished(state);
+  const { rate, eta } = jobEstimate(state);
 
   return {
     status: state.status,
@@ -123,8 +123,8 @@ export function useJobProgress(jobId: string | undefined, options: UseJobProgres
     result: state.result,
     failure: state.failure,
     connection,
-    rate: finished ? undefined : visibleRate(state.rate),
-    eta: finished ? undefined : estimateEtaMs(state.rate, state.processed, state.total),
+    rate,
+    eta,
     lastEventId: state.lastEventId,
     error: finished ? null : subscription.error,
     retry,
