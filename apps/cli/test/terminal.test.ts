@@ -38,7 +38,7 @@ describe('in a terminal', () => {
       '  Row 12500: email: Invalid email address',
     ]);
     expect(lines[10]).toBe(
-      `All rejected rows, with their cells: jobstream --url ${server.url} errors ${jobId} -o errors-${jobId.slice(0, 8)}.csv`,
+      `All rejected rows: jobstream --url ${server.url} errors ${jobId} -o errors-${jobId.slice(0, 8)}.csv`,
     );
     expect(await terminal.screen(true)).toMatch(STYLE);
   });

@@ -202,7 +202,7 @@ export class TerminalOutput implements Output {
     if (state.errors.length > 0) {
       lines.push('First row errors:');
       for (const error of state.errors.slice(0, SUMMARY_ERRORS)) lines.push(`  ${colors.red(error)}`);
-      lines.push(`All rejected rows, with their cells: ${colors.bold(this.hints.errors(jobId))}`);
+      lines.push(`All rejected rows: ${colors.bold(this.hints.errors(jobId))}`);
     }
     return lines;
   }
