@@ -31,7 +31,8 @@ export interface TerminalSession extends AsyncDisposable {
 
 /**
  * Runs `command` (argv) in a `columns` x `rows` terminal with `env` added, its pane kept after it exits so that
- * the last screen and the exit status can be read. The tmux server is the session's own (`-L`), killed on dispose.
+ * the last screen and the exit status can be read. The tmux server is the session's own, its socket in `dir`;
+ * it is killed on dispose.
  */
 export async function startInTerminal(
   command: string[],
@@ -39,11 +40,11 @@ export async function startInTerminal(
   dir: string,
   { columns = 120, rows = 24 } = {},
 ): Promise<TerminalSession> {
-  const socket = `jobstream-cli-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const socket = join(dir, 'tmux.sock');
   const config = join(dir, 'tmux.conf');
   await writeFile(config, 'set -g remain-on-exit on\nset -g status off\n');
   const tmux = (args: string[]) =>
-    run('tmux', ['-L', socket, ...args], { env: { ...process.env, TERM: 'xterm-256color' } });
+    run('tmux', ['-S', socket, ...args], { env: { ...process.env, TERM: 'xterm-256color' } });
   const envArgs = Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
   await tmux([
     '-f',
