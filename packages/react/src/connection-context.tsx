@@ -1,8 +1,8 @@
 'use client';
 
+import { type ConnectionStatus, trackConnectionStatus } from '@jobstream/client';
 import type { TRPCWebSocketClient } from '@trpc/client';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
-import { type ConnectionStatus, toConnectionStatus } from './connection-status';
 
 const ConnectionContext = createContext<ConnectionStatus | undefined>(undefined);
 
@@ -17,20 +17,13 @@ export function ConnectionStatusProvider({ wsClient, children }: ConnectionStatu
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
 
   useEffect(() => {
-    let everConnected = false;
-    const update = () => {
-      const state = wsClient.connectionState.get();
-      if (state.state === 'pending') everConnected = true;
-      setStatus(toConnectionStatus(state, { everConnected, browserOnline: navigator.onLine }));
-    };
-    const subscription = wsClient.connectionState.subscribe({ next: update });
-    window.addEventListener('online', update);
-    window.addEventListener('offline', update);
-    update();
+    const tracker = trackConnectionStatus(wsClient, setStatus, () => navigator.onLine);
+    window.addEventListener('online', tracker.refresh);
+    window.addEventListener('offline', tracker.refresh);
     return () => {
-      subscription.unsubscribe();
-      window.removeEventListener('online', update);
-      window.removeEventListener('offline', update);
+      tracker.stop();
+      window.removeEventListener('online', tracker.refresh);
+      window.removeEventListener('offline', tracker.refresh);
     };
   }, [wsClient]);
 

@@ -1,35 +1,37 @@
+// The framework-free half lives in @jobstream/client; re-exported so React apps need one import.
+export {
+  addRateSample,
+  type ConnectionFacts,
+  type ConnectionStatus,
+  compareEventIds,
+  createJobstreamClients,
+  EMPTY_RATE,
+  ensureSession,
+  estimateEtaMs,
+  initialJobProgress,
+  isFinished,
+  type JobProgressAction,
+  type JobProgressState,
+  type JobstreamClientOptions,
+  type JobstreamClients,
+  jobProgressReducer,
+  MAX_ROW_ERRORS,
+  mergeErrors,
+  RATE_DEFAULTS,
+  type RateEstimate,
+  type RateOptions,
+  RETRY_DELAY_DEFAULTS,
+  type RetryDelayOptions,
+  retryDelayMs,
+  toConnectionStatus,
+  visibleRate,
+  type WsConnectionState,
+} from '@jobstream/client';
 export {
   ConnectionStatusProvider,
   type ConnectionStatusProviderProps,
   useConnectionStatus,
 } from './connection-context';
-export {
-  type ConnectionFacts,
-  type ConnectionStatus,
-  toConnectionStatus,
-  type WsConnectionState,
-} from './connection-status';
-export { createJobstreamClients, type JobstreamClientOptions, type JobstreamClients } from './create-clients';
-export { ensureSession } from './ensure-session';
-export { compareEventIds } from './event-id';
-export {
-  initialJobProgress,
-  isFinished,
-  type JobProgressAction,
-  type JobProgressState,
-  jobProgressReducer,
-} from './job-progress-reducer';
-export { MAX_ROW_ERRORS, mergeErrors } from './merge-errors';
-export {
-  addRateSample,
-  EMPTY_RATE,
-  estimateEtaMs,
-  RATE_DEFAULTS,
-  type RateEstimate,
-  type RateOptions,
-  visibleRate,
-} from './rate-estimator';
-export { RETRY_DELAY_DEFAULTS, type RetryDelayOptions, retryDelayMs } from './retry-delay';
 export { TRPCProvider, useTRPC, useTRPCClient } from './trpc-context';
 export {
   type JobProgress,

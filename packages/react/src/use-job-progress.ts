@@ -1,14 +1,21 @@
 'use client';
 
 import type { AppRouter } from '@jobstream/api';
+import {
+  type ConnectionStateLike,
+  type ConnectionStatus,
+  initialJobProgress,
+  isFinished,
+  type JobProgressState,
+  jobEstimate,
+  jobProgressReducer,
+  toConnectionStatus,
+} from '@jobstream/client';
 import { skipToken } from '@tanstack/react-query';
 import type { TRPCClientErrorLike } from '@trpc/client';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useConnectionStatus } from './connection-context';
-import { type ConnectionStateLike, type ConnectionStatus, toConnectionStatus } from './connection-status';
-import { initialJobProgress, isFinished, type JobProgressState, jobProgressReducer } from './job-progress-reducer';
-import { estimateEtaMs, visibleRate } from './rate-estimator';
 import { useTRPC } from './trpc-context';
 
 /** An error of the progress subscription, as tRPC reports it. */
@@ -103,6 +110,7 @@ export function useJobProgress(jobId: string | undefined, options: UseJobProgres
       ? toConnectionStatus(own.state, { everConnected: own.everConnected, browserOnline: browserOnline() })
       : 'connecting');
   const finished = isFinished(state);
+  const { rate, eta } = jobEstimate(state);
 
   return {
     status: state.status,
@@ -115,8 +123,8 @@ export function useJobProgress(jobId: string | undefined, options: UseJobProgres
     result: state.result,
     failure: state.failure,
     connection,
-    rate: finished ? undefined : visibleRate(state.rate),
-    eta: finished ? undefined : estimateEtaMs(state.rate, state.processed, state.total),
+    rate,
+    eta,
     lastEventId: state.lastEventId,
     error: finished ? null : subscription.error,
     retry,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createJobstreamClients, type JobstreamClients } from '@jobstream/client';
 import type { UploadProgress } from '@jobstream/contracts';
 import { type ApiServer, ConfigSchema, startApiServer } from '@jobstream/server';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -11,7 +12,6 @@ import type { ReactNode } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ConnectionStatusProvider } from '../src/connection-context';
-import { createJobstreamClients, type JobstreamClients } from '../src/create-clients';
 import { TRPCProvider } from '../src/trpc-context';
 import { useJobProgress } from '../src/use-job-progress';
 
