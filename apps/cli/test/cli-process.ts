@@ -105,3 +105,14 @@ export function runCli(args: string[], env: CliEnv): Promise<CliResult> {
 export function runCliText(args: string[], env: CliEnv): Promise<CliResult> {
   return startCli(args, env).exited;
 }
+
+/**
+ * The sequence numbers of the event lines' ids (`<epoch>:<seq>`), in order; throws when the ids are not all of one
+ * epoch, which every test here expects (the server never loses a job's history in them).
+ */
+export function eventSeqs(lines: readonly { id?: unknown }[]): number[] {
+  const ids = lines.map((line) => line.id).filter((id): id is string => typeof id === 'string');
+  const epochs = new Set(ids.map((id) => id.slice(0, id.indexOf(':'))));
+  if (epochs.size > 1) throw new Error(`event ids of more than one epoch: ${[...epochs].join(', ')}`);
+  return ids.map((id) => Number(id.slice(id.indexOf(':') + 1)));
+}

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type OutputLine, startCli } from './cli-process';
+import { eventSeqs, type OutputLine, startCli } from './cli-process';
 import { holdImports, startServer, tempDir, usersCsv, writeCsv } from './servers';
 import { startTcpProxy } from './tcp-proxy';
 
 function eventIds(lines: OutputLine[]): number[] {
-  return lines.filter((line) => typeof line.id === 'string').map((line) => Number(line.id));
+  return eventSeqs(lines);
 }
 
 describe('a lost connection', () => {

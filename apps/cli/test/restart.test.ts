@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startCli } from './cli-process';
+import { eventSeqs, startCli } from './cli-process';
 import { freePort, startServerProcess, tempDir, usersCsv, writeCsv } from './servers';
 
 describe('a server restart mid-job', () => {
@@ -24,7 +24,7 @@ describe('a server restart mid-job', () => {
     const { code, lines } = await run.finished();
 
     expect(code).toBe(1);
-    const ids = lines.filter((line) => typeof line.id === 'string').map((line) => Number(line.id));
+    const ids = eventSeqs(lines);
     expect(ids.length).toBeGreaterThan(1);
     expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
     expect(lines.filter((line) => line.event === 'upload-error')).toHaveLength(1);

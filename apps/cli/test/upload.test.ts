@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type OutputLine, runCli } from './cli-process';
+import { eventSeqs, type OutputLine, runCli } from './cli-process';
 import { startServer, tempDir, usersCsv, writeCsv } from './servers';
 
 /** The job events among the output lines: those with the job's event id. */
@@ -32,7 +32,7 @@ describe('jobstream upload', () => {
     const jobId = created?.jobId as string;
 
     const events = jobEvents(lines);
-    const ids = events.map((line) => Number(line.id));
+    const ids = eventSeqs(events);
     expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
     expect(events[0]).toMatchObject({ snapshot: true, payload: { jobId } });
     expect(events.filter((line) => line.event === 'upload-completed')).toHaveLength(1);

@@ -1,12 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApiContext, appRouter, createApiContext } from '@jobstream/api';
+import { type ApiContext, type AppRouter, appRouter, createApiContext } from '@jobstream/api';
 import type { ImportTemplate } from '@jobstream/importer';
 import { createProgressHub, type ProgressHub } from '@jobstream/progress';
 import { probeWritable } from '@jobstream/storage';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import type { WebSocket } from 'ws';
 import { AddressLimiter } from './address-limiter';
 import type { Config } from './config';
 import { HttpConnectionHandle, WsConnectionHandle } from './connection-handle';
@@ -18,11 +17,10 @@ import { applyCors, originAllowed } from './http/origin';
 import { pathOf, rejectRequest, sendJson } from './http/respond';
 import { createLogger, type Logger } from './logger';
 import { renderMetrics } from './metrics';
-import type { ConnectionParams } from './native-gate';
 import { createServices, type ServerServices } from './services';
 import { UploadAdmission } from './uploads/upload-admission';
 import { handleErrorsDownload, handleUpload, isErrorsDownload } from './uploads/upload-routes';
-import { createWsTransport, isProtocolError, type ProcedureError } from './ws-transport';
+import { createWsTransport, isProtocolError, type ProcedureError } from './ws/ws-transport';
 
 /** What the API server is built from; anything left out gets its default. */
 export interface ApiServerOptions {
@@ -33,6 +31,8 @@ export interface ApiServerOptions {
   auth?: ServerAuth;
   /** The templates uploads may name (default `builtInTemplates`); add one with `[...builtInTemplates, yours]`. */
   templates?: readonly ImportTemplate[];
+  /** The API as served (default `appRouter`); `createAppRouter(publicProcedure.use(…))` adds middleware to every procedure. */
+  router?: AppRouter;
 }
 
 export type { ServerAuth } from './http/auth';
@@ -79,6 +79,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       maxEvents: config.HISTORY_MAX_EVENTS,
       maxAgeMs: config.HISTORY_MAX_AGE_MS,
     });
+  const router = options.router ?? appRouter;
   const auth = resolveAuth(options.auth);
   const services = createServices({
     config,
@@ -126,7 +127,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     maxSubscriptions: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
   };
   const trpcHttp = createHTTPHandler({
-    router: appRouter,
+    router,
     basePath: `${TRPC_PATH}/`,
     maxBodySize: config.MAX_TRPC_BODY_BYTES,
     maxBatchSize: config.MAX_BATCH_SIZE,
@@ -149,24 +150,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     onError: logProcedureError,
     responseMeta: () => ({ headers: new Headers([['vary', 'Origin']]) }),
   });
-  const wsContexts = new WeakMap<WebSocket, Promise<ApiContext>>();
-  /** One context per WebSocket, shared by tRPC's handler and the native path: one identity lookup, one slot counter. */
-  const wsContextOf = (req: IncomingMessage, socket: WebSocket, connectionParams: ConnectionParams) => {
-    let context = wsContexts.get(socket);
-    if (!context) {
-      const address = addressOf(req);
-      context = (async () =>
-        createApiContext(services, {
-          caller: await services.identify(req, connectionParams),
-          connection: new WsConnectionHandle(socket, connectionLimits),
-          admitSession: () => sessionRate.take(address),
-        }))();
-      wsContexts.set(socket, context);
-    }
-    return context;
-  };
   const ws = createWsTransport({
-    context: wsContextOf,
+    router,
+    context: async (req, socket, connectionParams) =>
+      createApiContext(services, {
+        caller: await services.identify(req, connectionParams),
+        connection: new WsConnectionHandle(socket, connectionLimits),
+        admitSession: () => sessionRate.take(addressOf(req)),
+      }),
     clientAddress: addressOf,
     onError: logProcedureError,
     pingMs: config.WS_PING_MS,
@@ -183,7 +174,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     maxSpoolBytes: config.MAX_SPOOL_BYTES,
   });
   const metrics = () =>
-    renderMetrics(hub.registry.metrics(), {
+    renderMetrics(hub.metrics(), {
       wsConnections: ws.wss.clients.size,
       wsBufferedBytes: ws.bufferedBytes(),
       uploadsReceiving: admission.receiving,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type ApiServices, type AuthorizeJob, ownerOnly, terminalEventOf } from '@jobstream/api';
+import { type ApiServices, type AuthorizeJob, ownerOnly } from '@jobstream/api';
 import { builtInTemplates, ImportService, type ImportTemplate, TemplateRegistry } from '@jobstream/importer';
 import type { ProgressHub } from '@jobstream/progress';
 import { type Database, JobStore, openDatabase, SessionStore } from '@jobstream/storage';
@@ -31,13 +31,6 @@ export function createServices(options: {
   const { config, hub, logger } = options;
   const db = openDatabase(config.DATABASE_PATH);
   const jobs = new JobStore(db);
-  // A job whose room was released is read from storage: once ended, it stays ended.
-  hub.emitter.usePersistedJobs({
-    latestEvent(jobId) {
-      const job = jobs.get(jobId);
-      return job && terminalEventOf(job);
-    },
-  });
   const imports = new ImportService({
     db,
     jobs,
@@ -61,7 +54,8 @@ export function createServices(options: {
     db,
     jobs,
     imports,
-    registry: hub.registry,
+    log: hub.log,
+    delivery: hub.delivery,
     sessions,
     identify: options.identify ?? sessionIdentity(sessions),
     templates: new TemplateRegistry(options.templates ?? builtInTemplates),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AppRouter } from '@jobstream/api';
 import type { UploadProgress, UploadResult } from '@jobstream/contracts';
 import type { ImportCounts } from '@jobstream/importer';
+import { parseEventId } from '@jobstream/progress';
 import {
   createTRPCClient,
   createWSClient,
@@ -263,6 +264,18 @@ export function usersCsv(rows: number, { offset = 0, newline = '\n' } = {}): str
   for (let i = offset; i < offset + rows; i++)
     lines.push(`user${i}@example.com,User ${i},${i % 3 === 0 ? 'admin' : 'member'}`);
   return lines.join(newline) + newline;
+}
+
+/** The sequence numbers of event ids (`<epoch>:<seq>` gives `<seq>`), to compare with an expected order. */
+export function seqs(ids: readonly (string | undefined)[]): string[] {
+  return ids.map((id) => String(parseEventId(id)?.seq ?? id));
+}
+
+/** The id of event number `seq` of a job the server's log holds: `<its epoch>:<seq>`. */
+export function eventId(server: Pick<ApiServer, 'hub'>, jobId: string, seq: number | string): string {
+  const epoch = parseEventId(server.hub.log.latest(jobId)?.id)?.epoch;
+  if (!epoch) throw new Error(`the log holds no job ${jobId}`);
+  return `${epoch}:${seq}`;
 }
 
 /** Follows a job until its stream ends and returns everything received. */

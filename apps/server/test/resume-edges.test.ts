@@ -1,12 +1,14 @@
-import { JobLifecycleError, subscribeToJob } from '@jobstream/progress';
+import { JobLifecycleError, jobEvents } from '@jobstream/progress';
 import { describe, expect, it, vi } from 'vitest';
 import {
   connectClient,
+  eventId,
   follow,
   followToEnd,
   progressOf,
   resultOf,
   scrapeMetrics,
+  seqs,
   startJob,
   startTestServer,
   type Transport,
@@ -50,10 +52,10 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     const jobId = startJob(server, client.token); // 1
     for (let p = 1; p <= 3; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..4
     // An in-process member keeps the ended room in memory (retention 0) until it leaves.
-    const holder = subscribeToJob(server.hub.registry, jobId);
-    await holder?.next();
+    const holder = jobEvents(server.hub, jobId);
+    await holder.next();
     const terminalId = emitter.emitCompletion(jobId, resultOf(jobId));
-    expect(terminalId).toBe('5');
+    expect(seqs([terminalId])).toEqual(['5']);
     server.services.jobs.finish(jobId, {
       status: 'completed',
       progress: 100,
@@ -62,15 +64,15 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
       total: 100,
       lastEventId: terminalId,
     });
-    expect(server.hub.registry.get(jobId)?.ended).toBe(true);
+    expect(server.hub.log.latest(jobId)?.event).toBe('upload-completed');
 
-    for (const lastEventId of [terminalId, '9']) {
+    for (const lastEventId of [terminalId, eventId(server, jobId, 9)]) {
       const resumed = follow(client, jobId, lastEventId);
       await vi.waitFor(() => expect(resumed.done).toBe(true));
       expect(resumed).toMatchObject({ ids: [], data: [], errors: [] });
     }
-    expect(server.hub.registry.get(jobId)).toBeDefined();
-    await holder?.return();
+    expect(server.hub.log.latest(jobId)).toBeDefined();
+    await holder.return();
     await expectIdle(server, 0);
 
     // The room has left memory: the stored terminal event serves the same way.
@@ -89,15 +91,15 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     const { emitter } = server.hub;
     const jobId = startJob(server, client.token);
     const got = follow(client, jobId);
-    await vi.waitFor(() => expect(got.ids).toEqual(['1']));
-    await vi.waitFor(() => expect(server.hub.registry.metrics().listenersActive).toBe(1));
+    await vi.waitFor(() => expect(seqs(got.ids)).toEqual(['1']));
+    await vi.waitFor(() => expect(server.hub.metrics().listenersActive).toBe(1));
     for (let p = 1; p <= 10; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..11, one task
     emitter.emitCompletion(jobId, resultOf(jobId)); // 12
     await vi.waitFor(() => expect(got.done).toBe(true));
-    expect(got.ids).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
+    expect(seqs(got.ids)).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
     expect(got.data.slice(1, 11).map((d) => d.payload.progress)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(got.data.filter((d) => d.snapshot)).toHaveLength(1);
-    expect(server.hub.registry.metrics().eventsConflated).toBe(0);
+    expect(server.hub.metrics().eventsConflated).toBe(0);
   });
 
   it('resumes exactly through hundreds of large events still in the history', async () => {
@@ -106,14 +108,14 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     const { emitter } = server.hub;
     const jobId = startJob(server, client.token);
     for (let step = 1; step <= 600; step++) emitter.emitProgress(jobId, largeProgress(jobId, step, 600)); // 2..601
-    const got = follow(client, jobId, '101');
+    const got = follow(client, jobId, eventId(server, jobId, 101));
     await vi.waitFor(() => expect(got.ids).toHaveLength(500), { timeout: 15_000 });
     emitter.emitCompletion(jobId, resultOf(jobId)); // 602
     await vi.waitFor(() => expect(got.done).toBe(true));
-    expect(got.ids).toEqual(Array.from({ length: 501 }, (_, i) => String(102 + i)));
+    expect(seqs(got.ids)).toEqual(Array.from({ length: 501 }, (_, i) => String(102 + i)));
     expect(got.data.some((d) => d.snapshot || d.missed)).toBe(false);
     expect(got.data.at(-2)).toMatchObject({ payload: { processed: 600 } });
-    expect(server.hub.registry.metrics().eventsConflated).toBe(0);
+    expect(server.hub.metrics().eventsConflated).toBe(0);
   });
 });
 
@@ -131,7 +133,7 @@ describe('bounded memory for a stalled WebSocket reader', () => {
       JSON.stringify({
         id: 1,
         method: 'subscription',
-        params: { path: 'upload.onProgress', input: { json: { jobId } }, lastEventId: '1' },
+        params: { path: 'upload.onProgress', input: { json: { jobId } }, lastEventId: eventId(server, jobId, 1) },
       }),
     );
     slow.socket.pause(); // about 15 MB to replay; the reader takes none of it for now
@@ -148,7 +150,7 @@ describe('bounded memory for a stalled WebSocket reader', () => {
     server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
     await vi.waitFor(() => expect(slow.received.at(-1)?.result?.type).toBe('stopped'));
     const data = dataOf(slow.received);
-    expect(data.map((d) => d?.id)).toEqual(Array.from({ length: 1501 }, (_, i) => String(i + 2)));
+    expect(seqs(data.map((d) => d?.id))).toEqual(Array.from({ length: 1501 }, (_, i) => String(i + 2)));
     expect(data.some((d) => 'snapshot' in (d?.data ?? {}))).toBe(false);
     expect(data.at(-2)?.data.payload).toMatchObject({ processed: 1500 });
   });
@@ -178,7 +180,7 @@ describe('bounded memory for a stalled WebSocket reader', () => {
     slow.socket.resume();
     await vi.waitFor(() => expect(slow.received.at(-1)?.result?.type).toBe('stopped'), { timeout: 15_000 });
     const data = dataOf(slow.received);
-    const ids = data.map((d) => Number(d?.id));
+    const ids = seqs(data.map((d) => d?.id)).map(Number);
     expect(ids.every((id, i) => i === 0 || id > (ids[i - 1] as number))).toBe(true);
     expect(data.length).toBeLessThan(5_000);
     expect(data.at(-1)?.data.event).toBe('upload-completed');
@@ -188,7 +190,7 @@ describe('bounded memory for a stalled WebSocket reader', () => {
 });
 
 describe('after an ended job’s room is released', () => {
-  it('rejects further events for it (from storage) instead of restarting its ids at 1', async () => {
+  it('refuses anything but a new start for it, and keeps serving its end from storage with the id it had live', async () => {
     await using server = await startTestServer({ JOB_RETENTION_MS: '0', PROGRESS_INTERVAL_MS: '0' });
     await using client = connectClient(server);
     const res = await upload(server, { token: client.token, body: usersCsv(20) });
@@ -198,11 +200,9 @@ describe('after an ended job’s room is released', () => {
     await expectIdle(server, 0);
 
     const { emitter } = server.hub;
-    const started = () => emitter.emitProgress(jobId, { ...progressOf(jobId, 0, 'started'), message: 'again' });
-    expect(started).toThrow(JobLifecycleError);
-    expect(started).toThrow(`job ${jobId}: already completed; nothing is accepted after a terminal event`);
-    expect(() => emitter.emitError(jobId, 'late')).toThrow(/already completed/);
-    expect(server.hub.registry.get(jobId)).toBeUndefined();
+    expect(server.hub.log.latest(jobId)).toBeUndefined();
+    expect(() => emitter.emitProgress(jobId, progressOf(jobId, 50))).toThrow(JobLifecycleError);
+    expect(() => emitter.emitError(jobId, 'late')).toThrow(`job ${jobId}: job was never started`);
 
     const late = await followToEnd(client, jobId);
     expect(late.ids).toEqual([terminalId]);
@@ -218,11 +218,11 @@ describe('raw SSE', () => {
     const jobId = startJob(server, token);
     for (let p = 1; p <= 9; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..10
     emitter.emitCompletion(jobId, resultOf(jobId)); // 11
-    await using sse = await openRawSse(server.url, token, jobId, { 'last-event-id': '6' });
+    await using sse = await openRawSse(server.url, token, jobId, { 'last-event-id': eventId(server, jobId, 6) });
     await vi.waitFor(() => expect(sse.ended()).toBe(true));
     const events = sse.messages;
     const data = events.filter((e) => e.id !== undefined);
-    expect(data.map((e) => e.id)).toEqual(['7', '8', '9', '10', '11']);
+    expect(seqs(data.map((e) => e.id))).toEqual(['7', '8', '9', '10', '11']);
     const parsed = data.map((e) => (JSON.parse(e.data as string) as { json: { event: string; snapshot?: true } }).json);
     expect(parsed.map((d) => d.event)).toEqual([...Array(4).fill('upload-progress'), 'upload-completed']);
     expect(parsed.some((d) => d.snapshot)).toBe(false);

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { AppRouter } from '@jobstream/api';
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it, vi } from 'vitest';
-import { follow, progressOf, type Received, resultOf, startJob, startTestServer } from './fixtures';
+import { follow, progressOf, type Received, resultOf, seqs, startJob, startTestServer } from './fixtures';
 import { connectTo, TRANSPORTS } from './wire-client';
 
 function numeric(ids: string[]): number[] {
-  return ids.map(Number);
+  return seqs(ids).map(Number);
 }
 
 describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
@@ -26,7 +26,7 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
     emitter.emitCompletion(jobId, resultOf(jobId));
     await vi.waitFor(() => expect(got.done).toBe(true));
 
-    expect(got.ids).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
+    expect(seqs(got.ids)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
     expect(got.data.map((d) => d.event).at(-1)).toBe('upload-completed');
     expect(got.errors).toEqual([]);
   });
@@ -48,7 +48,7 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
         payload: { jobId, templateName: 'users', status: 'failed', message: 'Disk full' },
       },
     ]);
-    expect(got.ids).toEqual(['3']);
+    expect(seqs(got.ids)).toEqual(['3']);
   });
 
   it('joins mid-job with no gap and no duplicate while events are emitted concurrently', async () => {

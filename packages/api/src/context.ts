@@ -1,5 +1,5 @@
 import type { ImportService, TemplateRegistry } from '@jobstream/importer';
-import type { RoomRegistry } from '@jobstream/progress';
+import type { DeliveryMetrics, JobEventLog } from '@jobstream/progress';
 import type { JobRecord, JobStore, SessionStore } from '@jobstream/storage';
 
 /** Who is calling: the session their token or cookie resolved to (or the host's id for them), if any; hosts may add fields. */
@@ -15,7 +15,10 @@ export const ownerOnly: AuthorizeJob = (caller, job) => caller.sessionId !== nul
 
 /** The process-wide services procedures use; the server creates them once. */
 export interface ApiServices {
-  registry: RoomRegistry;
+  /** Where every job's events are read from. */
+  log: JobEventLog;
+  /** What subscriptions add to, for `/metrics`. */
+  delivery: DeliveryMetrics;
   jobs: JobStore;
   imports: ImportService;
   templates: TemplateRegistry;
@@ -54,7 +57,8 @@ export type CallContext = Pick<ApiContext, 'caller' | 'connection' | 'setSession
  */
 export function createApiContext(services: ApiServices, call: CallContext): ApiContext {
   return {
-    registry: services.registry,
+    log: services.log,
+    delivery: services.delivery,
     jobs: services.jobs,
     imports: services.imports,
     templates: services.templates,

@@ -10,7 +10,8 @@ export {
 } from './context';
 export { authorizedJob, requireSession } from './job-access';
 export { claimProgressSubscription, type ProgressClaim } from './progress-access';
-export { type AppRouter, appRouter } from './root';
+export { ProgressStream } from './progress-stream';
+export { type AppRouter, appRouter, createAppRouter } from './root';
 export { terminalEventOf } from './stored-events';
 export { markPlainJson, transformer } from './transformer';
-export { createCallerFactory } from './trpc';
+export { type BaseProcedure, createCallerFactory, middleware, publicProcedure } from './trpc';

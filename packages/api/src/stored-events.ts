@@ -4,8 +4,8 @@ import type { JobRecord } from '@jobstream/storage';
 
 /** The terminal event of an ended job rebuilt from storage, for jobs whose room has left memory; undefined while it runs. */
 export function terminalEventOf(job: JobRecord): StoredEvent | undefined {
-  const seq = parseEventId(job.lastEventId);
-  if (seq === undefined || job.finishedAt === null) return undefined;
+  const position = parseEventId(job.lastEventId);
+  if (position === undefined || job.finishedAt === null) return undefined;
   const base = { jobId: job.jobId, templateName: job.templateName };
   const event: JobEvent =
     job.status === 'completed'
@@ -32,5 +32,5 @@ export function terminalEventOf(job: JobRecord): StoredEvent | undefined {
             ...(job.errors.length ? { errors: job.errors } : {}),
           },
         };
-  return createStoredEvent(event, seq, job.finishedAt.getTime());
+  return createStoredEvent(event, position.epoch, position.seq, job.finishedAt.getTime());
 }

@@ -44,5 +44,9 @@ const t = initTRPC.context<ApiContext>().create({
 export const router = t.router;
 /** A procedure anyone may call; procedures check sessions and job access themselves. */
 export const publicProcedure = t.procedure;
+/** The procedure every API procedure is built on: `publicProcedure`, or it with a host's middleware. */
+export type BaseProcedure = typeof publicProcedure;
+/** Builds middleware for `publicProcedure.use(…)`. */
+export const middleware = t.middleware;
 /** Builds a caller for server-side use and tests. */
 export const createCallerFactory = t.createCallerFactory;

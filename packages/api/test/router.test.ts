@@ -40,7 +40,8 @@ function setup() {
   const jobs = new JobStore(db);
   const sessions = new SessionStore(db);
   const services = {
-    registry: hub.registry,
+    log: hub.log,
+    delivery: hub.delivery,
     jobs,
     sessions,
     imports: new ImportService({ db, jobs, emitter: hub.emitter }),
@@ -106,9 +107,10 @@ describe('appRouter', () => {
       message: 'Disk full',
       processed: 1,
       total: 10,
-      lastEventId: '7',
+      lastEventId: 'aBcD1234:7',
     });
     expect(terminalEventOf(stored(jobs, jobId))).toMatchObject({
+      id: 'aBcD1234:7',
       seq: 7,
       event: 'upload-error',
       payload: { jobId, templateName: 'users', status: 'failed', message: 'Disk full' },

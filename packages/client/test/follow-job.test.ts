@@ -6,7 +6,7 @@ import { type FollowJobHandlers, followJob, type TrackedJobEvent } from '../src/
 import type { JobProgressState } from '../src/job-progress-reducer';
 import { createSessionToken, isSessionActive } from '../src/session-token';
 import { trpcErrorCode } from '../src/trpc-error-code';
-import { clientsOf, completeJob, progressOf, startJob, startLiveServer } from './live-server';
+import { clientsOf, completeJob, epochOf, progressOf, startJob, startLiveServer } from './live-server';
 
 /** Handlers that record what `followJob` reports. */
 function recorder() {
@@ -54,13 +54,21 @@ describe('followJob against the real API server', () => {
     const { seen, handlers } = recorder();
     const follow = followJob(clients.trpcClient, jobId, handlers);
     await vi.waitFor(() => expect(seen.events).toHaveLength(1));
-    expect(seen.events[0]).toMatchObject({ id: '1', data: { event: 'upload-progress', snapshot: true } });
+    expect(seen.events[0]).toMatchObject({
+      id: `${epochOf(server, jobId)}:1`,
+      data: { event: 'upload-progress', snapshot: true },
+    });
 
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 40, [A]));
     completeJob(server, jobId, [A, B]);
     await vi.waitFor(() => expect(seen.completed).toBeDefined());
-    expect(seen.events.map((event) => event.id)).toEqual(['1', '2', '3']);
-    expect(follow.state).toMatchObject({ status: 'completed', progress: 100, errors: [A, B], lastEventId: '3' });
+    expect(seen.events.map((event) => event.id)).toEqual([1, 2, 3].map((seq) => `${epochOf(server, jobId)}:${seq}`));
+    expect(follow.state).toMatchObject({
+      status: 'completed',
+      progress: 100,
+      errors: [A, B],
+      lastEventId: `${epochOf(server, jobId)}:3`,
+    });
     expect(follow.state.result).toMatchObject({ inserted: 998, failed: 2 });
     expect(seen.completed).toBe(follow.state);
     expect(seen.errors).toEqual([]);
@@ -88,7 +96,9 @@ describe('followJob against the real API server', () => {
     await vi.waitFor(() => expect(seen.completed).toBeDefined());
     tracker.stop();
 
-    expect(seen.events.map((event) => event.id)).toEqual(['1', '2', '3', '4', '5']);
+    expect(seen.events.map((event) => event.id)).toEqual(
+      [1, 2, 3, 4, 5].map((seq) => `${epochOf(server, jobId)}:${seq}`),
+    );
     expect(seen.events.filter((event) => event.data.snapshot)).toHaveLength(1);
     expect(statuses).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
   });

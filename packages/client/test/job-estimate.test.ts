@@ -13,15 +13,15 @@ function stateAfter(events: Array<[id: string, percent: number, at: number]>): J
 
 /** 100 rows a second for three seconds. */
 const RUNNING = stateAfter([
-  ['1', 0, 0],
-  ['2', 10, 1000],
-  ['3', 20, 2000],
-  ['4', 30, 3000],
+  ['e1:1', 0, 0],
+  ['e1:2', 10, 1000],
+  ['e1:3', 20, 2000],
+  ['e1:4', 30, 3000],
 ]);
 
 describe('jobEstimate', () => {
   it('has no pace before enough samples', () => {
-    expect(jobEstimate(stateAfter([['1', 0, 0]]))).toEqual({ rate: undefined, eta: undefined });
+    expect(jobEstimate(stateAfter([['e1:1', 0, 0]]))).toEqual({ rate: undefined, eta: undefined });
   });
 
   it('gives rows per second and the time left while the job runs', () => {
@@ -31,7 +31,7 @@ describe('jobEstimate', () => {
   });
 
   it('has no pace once the job ended', () => {
-    const done = jobProgressReducer(RUNNING, { type: 'event', id: '5', event: completed(), receivedAt: 4000 });
+    const done = jobProgressReducer(RUNNING, { type: 'event', id: 'e1:5', event: completed(), receivedAt: 4000 });
     expect(jobEstimate(done)).toEqual({ rate: undefined, eta: undefined });
   });
 });

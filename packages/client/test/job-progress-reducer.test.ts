@@ -18,60 +18,66 @@ describe('jobProgressReducer', () => {
       errors: [],
       lastEventId: undefined,
     });
-    const state = run([['7', progress(40, {}, { snapshot: true })]]);
-    expect(state).toMatchObject({ status: 'processing', progress: 40, processed: 400, total: 1000, lastEventId: '7' });
+    const state = run([['e1:7', progress(40, {}, { snapshot: true })]]);
+    expect(state).toMatchObject({
+      status: 'processing',
+      progress: 40,
+      processed: 400,
+      total: 1000,
+      lastEventId: 'e1:7',
+    });
     expect(state.message).toBe('at 40%');
   });
 
   it('replaces progress with each newer event', () => {
     const state = run([
-      ['1', progress(0, {}, { snapshot: true })],
-      ['2', progress(10)],
-      ['3', progress(55, { message: 'Importing rows' })],
+      ['e1:1', progress(0, {}, { snapshot: true })],
+      ['e1:2', progress(10)],
+      ['e1:3', progress(55, { message: 'Importing rows' })],
     ]);
     expect(state).toMatchObject({ status: 'processing', progress: 55, processed: 550, message: 'Importing rows' });
-    expect(state.lastEventId).toBe('3');
+    expect(state.lastEventId).toBe('e1:3');
   });
 
   it('accumulates row errors without duplicates when a resumed stream repeats them', () => {
     const state = run([
-      ['1', progress(0, {}, { snapshot: true })],
-      ['2', progress(10, { errors: ['Row 3: bad email'] })],
-      ['3', progress(20, { errors: ['Row 3: bad email', 'Row 9: missing name'] })],
-      ['3', progress(20, { errors: ['Row 3: bad email', 'Row 9: missing name'] })],
-      ['4', progress(30, { errors: ['Row 3: bad email', 'Row 9: missing name', 'Row 12: bad age'] })],
+      ['e1:1', progress(0, {}, { snapshot: true })],
+      ['e1:2', progress(10, { errors: ['Row 3: bad email'] })],
+      ['e1:3', progress(20, { errors: ['Row 3: bad email', 'Row 9: missing name'] })],
+      ['e1:3', progress(20, { errors: ['Row 3: bad email', 'Row 9: missing name'] })],
+      ['e1:4', progress(30, { errors: ['Row 3: bad email', 'Row 9: missing name', 'Row 12: bad age'] })],
     ]);
     expect(state.errors).toEqual(['Row 3: bad email', 'Row 9: missing name', 'Row 12: bad age']);
   });
 
   it('ignores events replayed at or before the last applied id', () => {
     const before = run([
-      ['1', progress(0, {}, { snapshot: true })],
-      ['2', progress(10)],
-      ['3', progress(20)],
+      ['e1:1', progress(0, {}, { snapshot: true })],
+      ['e1:2', progress(10)],
+      ['e1:3', progress(20)],
     ]);
-    const replayed = jobProgressReducer(before, { type: 'event', id: '2', event: progress(10), receivedAt: 0 });
+    const replayed = jobProgressReducer(before, { type: 'event', id: 'e1:2', event: progress(10), receivedAt: 0 });
     expect(replayed).toBe(before);
   });
 
   it('ends with the result on completion and ignores anything after', () => {
     const state = run([
-      ['1', progress(0, {}, { snapshot: true })],
-      ['2', progress(80, { errors: ['Row 5: bad email'] })],
-      ['3', completed(['Row 5: bad email', 'Row 700: bad email'])],
+      ['e1:1', progress(0, {}, { snapshot: true })],
+      ['e1:2', progress(80, { errors: ['Row 5: bad email'] })],
+      ['e1:3', completed(['Row 5: bad email', 'Row 700: bad email'])],
     ]);
     expect(isFinished(state)).toBe(true);
     expect(state).toMatchObject({ status: 'completed', progress: 100, processed: 1000 });
     expect(state.result?.inserted).toBe(990);
     expect(state.errors).toEqual(['Row 5: bad email', 'Row 700: bad email']);
-    const after = jobProgressReducer(state, { type: 'event', id: '9', event: progress(90), receivedAt: 0 });
+    const after = jobProgressReducer(state, { type: 'event', id: 'e1:9', event: progress(90), receivedAt: 0 });
     expect(after).toBe(state);
   });
 
   it('ends with the failure and its reason', () => {
     const state = run([
-      ['1', progress(0, {}, { snapshot: true })],
-      ['2', failed('Header is missing column "email"')],
+      ['e1:1', progress(0, {}, { snapshot: true })],
+      ['e1:2', failed('Header is missing column "email"')],
     ]);
     expect(state.status).toBe('failed');
     expect(state.message).toBe('Header is missing column "email"');
@@ -81,35 +87,38 @@ describe('jobProgressReducer', () => {
 
   it('jumps to a snapshot flagged missed after a gap, keeping errors already shown', () => {
     const state = run([
-      ['1', progress(0, {}, { snapshot: true })],
-      ['2', progress(10, { errors: ['Row 3: bad email'] })],
-      ['40', progress(70, { errors: ['Row 3: bad email', 'Row 500: bad email'] }, { snapshot: true, missed: true })],
-      ['41', progress(75)],
+      ['e1:1', progress(0, {}, { snapshot: true })],
+      ['e1:2', progress(10, { errors: ['Row 3: bad email'] })],
+      ['e1:40', progress(70, { errors: ['Row 3: bad email', 'Row 500: bad email'] }, { snapshot: true, missed: true })],
+      ['e1:41', progress(75)],
     ]);
-    expect(state).toMatchObject({ progress: 75, missed: true, lastEventId: '41' });
+    expect(state).toMatchObject({ progress: 75, missed: true, lastEventId: 'e1:41' });
     expect(state.errors).toEqual(['Row 3: bad email', 'Row 500: bad email']);
   });
 
-  it('takes a snapshot even when its id is not newer, as after a server restart', () => {
+  it('takes a snapshot from a new epoch, as after the server lost the job’s history, and goes on in that epoch', () => {
     const state = run([
-      ['30', progress(50, {}, { snapshot: true })],
-      ['2', progress(60, {}, { snapshot: true, missed: true })],
+      ['e1:30', progress(50, {}, { snapshot: true })],
+      ['e2:2', progress(60, {}, { snapshot: true, missed: true })],
+      ['e2:3', progress(65)],
     ]);
-    expect(state).toMatchObject({ progress: 60, lastEventId: '2' });
+    expect(state).toMatchObject({ progress: 65, lastEventId: 'e2:3' });
+    const replayed = jobProgressReducer(state, { type: 'event', id: 'e2:2', event: progress(60), receivedAt: 0 });
+    expect(replayed).toBe(state);
   });
 
   it('takes a terminal snapshot for a late subscriber', () => {
-    const state = run([['12', { ...completed(), snapshot: true }]]);
+    const state = run([['e1:12', { ...completed(), snapshot: true }]]);
     expect(state.status).toBe('completed');
     expect(state.result?.durationMs).toBe(4200);
   });
 
   it('ignores events of another job and starts over on reset', () => {
-    const state = run([['1', progress(30, {}, { snapshot: true })]]);
+    const state = run([['e1:1', progress(30, {}, { snapshot: true })]]);
     const other = progress(90);
     const foreign = jobProgressReducer(state, {
       type: 'event',
-      id: '2',
+      id: 'e1:2',
       event: { ...other, payload: { ...other.payload, jobId: 'another' } } as typeof other,
       receivedAt: 0,
     });
@@ -120,10 +129,10 @@ describe('jobProgressReducer', () => {
 
   it('feeds processed counts into the rate estimate with their arrival times', () => {
     const state = run([
-      ['1', progress(0, {}, { snapshot: true }), 0],
-      ['2', progress(10), 1000],
-      ['3', progress(20), 2000],
-      ['4', progress(30), 3000],
+      ['e1:1', progress(0, {}, { snapshot: true }), 0],
+      ['e1:2', progress(10), 1000],
+      ['e1:3', progress(20), 2000],
+      ['e1:4', progress(30), 3000],
     ]);
     expect(state.rate.samples).toBe(3);
     expect(state.rate.rate).toBeCloseTo(100);

@@ -72,3 +72,10 @@ export function completeJob(server: ApiServer, jobId: string, errors: string[] =
     durationMs: 1500,
   });
 }
+
+/** The epoch of a job's history in the server's log: its event ids are `<epoch>:<seq>`. */
+export function epochOf(server: ApiServer, jobId: string): string {
+  const id = server.hub.log.latest(jobId)?.id;
+  if (!id) throw new Error(`the log holds no job ${jobId}`);
+  return id.slice(0, id.indexOf(':'));
+}

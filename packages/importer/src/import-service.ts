@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { ProgressEmitter } from '@jobstream/progress';
+import { eventIdAfter, type ProgressEmitter } from '@jobstream/progress';
 import type { Database, JobStore } from '@jobstream/storage';
 import { scanCsvFile } from './csv/scan-csv';
 import { ImportFailure } from './import-failure';
@@ -75,7 +75,7 @@ export class ImportService {
 
   /** Marks jobs left running by a previous process as failed; call once at start-up. */
   failInterrupted(): number {
-    return this.options.jobs.failInterrupted(INTERRUPTED_MESSAGE);
+    return this.options.jobs.failInterrupted(INTERRUPTED_MESSAGE, eventIdAfter);
   }
 
   /**

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobStreamEvent } from '@jobstream/contracts';
-import { createProgressHub, type ProgressHub, subscribeToJob } from '@jobstream/progress';
+import { createProgressHub, jobEvents, type ProgressHub, parseEventId } from '@jobstream/progress';
 import { type Database, JobStore, openDatabase } from '@jobstream/storage';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -59,8 +59,7 @@ function userCount(db: Database): number {
 
 /** Collects a job's stream (no conflation) until its terminal event. */
 async function collect(hub: ProgressHub, jobId: string): Promise<Array<JobStreamEvent & { id: string }>> {
-  const stream = subscribeToJob(hub.registry, jobId, { conflate: false });
-  if (!stream) throw new Error('unknown job');
+  const stream = jobEvents(hub, jobId, { conflate: false });
   const events: Array<JobStreamEvent & { id: string }> = [];
   for await (const event of stream) events.push({ id: event.id, ...event.data });
   return events;
@@ -72,13 +71,13 @@ describe('ImportService', () => {
     const jobId = randomUUID();
     const file = await env.file(`${usersCsv(300)}bad,Bad,member\n`);
     await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file });
-    const first = env.hub.registry.get(jobId)?.latest;
+    const first = env.hub.log.latest(jobId);
     expect(first?.payload).toMatchObject({ status: 'started', progress: 0, message: 'Queued 301 rows', total: 301 });
     const events = await collect(env.hub, jobId);
     await env.imports.settled(jobId);
 
     expect(events[0]).toMatchObject({ snapshot: true });
-    const ids = events.map((e) => Number(e.id));
+    const ids = events.map((e) => parseEventId(e.id)?.seq as number);
     expect(ids.every((id, i) => i === 0 || id === (ids[i - 1] as number) + 1)).toBe(true);
     const last = events.at(-1);
     expect(last).toMatchObject({
@@ -122,11 +121,11 @@ describe('ImportService', () => {
       message:
         "Header does not match template 'users' (expected email,name,role): missing columns: name, role; unknown columns: fullname",
     });
-    expect(env.hub.registry.get(jobId)?.latest).toMatchObject({
+    expect(env.hub.log.latest(jobId)).toMatchObject({
       event: 'upload-error',
       payload: { status: 'failed', message: stored?.message },
     });
-    expect(stored?.lastEventId).toBe(String(env.hub.registry.get(jobId)?.seq));
+    expect(stored?.lastEventId).toBe(env.hub.log.latest(jobId)?.id);
     await vi.waitFor(() => expect(existsSync(file)).toBe(false));
   });
 
@@ -150,7 +149,7 @@ describe('ImportService', () => {
       failed: 0,
     });
     expect(userCount(env.db)).toBe(100);
-    expect(env.hub.registry.get(jobId)?.latest?.event).toBe('upload-error');
+    expect(env.hub.log.latest(jobId)?.event).toBe('upload-error');
     expect(env.imports.cancel(jobId)).toBe(false);
     expect(env.imports.cancel(randomUUID())).toBe(false);
   });
@@ -202,7 +201,7 @@ describe('ImportService', () => {
     await hold.reached;
     await env.imports.close();
     expect(env.jobs.get(jobId)).toMatchObject({ status: 'failed', message: INTERRUPTED_MESSAGE, processed: 100 });
-    expect(env.hub.registry.get(jobId)?.latest?.event).toBe('upload-error');
+    expect(env.hub.log.latest(jobId)?.event).toBe('upload-error');
     await env[Symbol.asyncDispose]();
   });
 
@@ -253,7 +252,7 @@ describe('ImportService', () => {
     reading.next();
     hold.release();
     await env.imports.settled(jobId);
-    expect(env.hub.registry.get(jobId)?.latest).toMatchObject({
+    expect(env.hub.log.latest(jobId)).toMatchObject({
       event: 'upload-error',
       payload: { status: 'failed', message: 'Import failed unexpectedly' },
     });

@@ -1,18 +1,20 @@
-export { type BusMessage, InMemoryBus, type ProgressBus } from './bus';
 export { conflate } from './conflate';
-export { formatEventId, parseEventId } from './event-id';
-export { type HistoryLimits, JobRoom, type ReadResult } from './job-room';
+export { asSnapshot, type CursorOptions, type DeliveryCounters, DeliveryCursor } from './delivery-cursor';
+export { type EventPosition, eventIdAfter, formatEventId, newEpoch, parseEventId } from './event-id';
+export { InMemoryJobEventLog, type InMemoryLogOptions, LOG_DEFAULTS } from './in-memory-log';
+export type { JobEventLog } from './job-event-log';
+export { type JobEventsOptions, jobEvents, UnknownJobError } from './job-events';
+export { type HistoryLimits, JobRoom } from './job-room';
+export { JobSubscription, type JobSubscriptionOptions, type SubscriptionSink } from './job-subscription';
 export { JobLifecycleError, validateTransition } from './lifecycle';
-export type { ProgressMetrics } from './metrics';
 export {
-  type EmitErrorOptions,
-  type PersistedJobs,
-  ProgressEmitter,
-  type ProgressEmitterDeps,
-} from './progress-emitter';
+  createDeliveryMetrics,
+  type DeliveryMetrics,
+  type LogMetrics,
+  type ProgressMetrics,
+} from './metrics';
+export { type EmitErrorOptions, ProgressEmitter } from './progress-emitter';
 export { createProgressHub, type ProgressHub, type ProgressHubOptions } from './progress-hub';
-export { type CursorOptions, RoomCursor } from './room-cursor';
-export { REGISTRY_DEFAULTS, RoomRegistry, type RoomRegistryOptions } from './room-registry';
-export { createStoredEvent, type DeliveredEvent, type StoredEvent, toDelivered } from './stored-event';
-export { type SubscribeOptions, storedDelivery, subscribeToJob } from './subscribe';
+export { PulledEvents } from './pulled-events';
+export { createStoredEvent, type DeliveredEvent, isTerminalEvent, type StoredEvent, toDelivered } from './stored-event';
 export { Waiter } from './waiter-list';

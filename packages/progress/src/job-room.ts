@@ -1,9 +1,8 @@
-import { conflate } from './conflate';
 import { EventRing } from './event-ring';
 import { isTerminalEvent, type StoredEvent } from './stored-event';
 import { type Waiter, WaiterList } from './waiter-list';
 
-/** Bounds of a room's history. */
+/** Bounds of a job's history. */
 export interface HistoryLimits {
   /** Most events kept for resume. */
   maxEvents: number;
@@ -11,28 +10,19 @@ export interface HistoryLimits {
   maxAgeMs: number;
 }
 
-/** What a subscriber at `cursor` should receive to catch up at once. */
-export interface ReadResult {
-  events: StoredEvent[];
-  /** The events are the job's current state standing in for history. */
-  snapshot: boolean;
-  /** Events after the cursor had left the history. */
-  missed: boolean;
-  /** Progress events skipped by conflation. */
-  conflated: number;
-}
-
-const EMPTY: ReadResult = { events: [], snapshot: false, missed: false, conflated: 0 };
-
-/** One job's room: its latest state, sticky terminal event, bounded history, and the subscribers waiting on it. */
+/**
+ * One job's events as a log holds them in this process: its current state, the newest progress event (kept after
+ * the terminal one, so a lagging subscriber still sees the final counts), a history bounded by count and age, and
+ * the subscribers waiting for its next event. Storage only: what a subscriber receives is the cursor's business.
+ */
 export class JobRoom {
-  /** Sequence number of the newest event. */
+  /** Sequence number of the newest event (0 before the first). */
   seq = 0;
   /** The job's newest event: its current state. */
   latest: StoredEvent | undefined;
-  /** The newest progress event, kept after the terminal one so a lagging subscriber still sees the final counts. */
+  /** The newest progress event. */
   lastProgress: StoredEvent | undefined;
-  /** Members currently subscribed. */
+  /** Subscriptions reading this room. */
   members = 0;
   /** When the terminal event was recorded. */
   endedAt: number | undefined;
@@ -43,6 +33,8 @@ export class JobRoom {
 
   constructor(
     readonly jobId: string,
+    /** The epoch of this history: every event id in the room carries it. */
+    readonly epoch: string,
     private readonly limits: HistoryLimits,
     /** The clock event times are on, for the age limit. */
     private readonly now: () => number = Date.now,
@@ -59,7 +51,7 @@ export class JobRoom {
     return this.endedAt !== undefined;
   }
 
-  /** Records an event (already validated and numbered) and wakes every waiting subscriber. */
+  /** Records the next event (already validated and numbered) and wakes every waiting subscriber. */
   append(event: StoredEvent): void {
     this.seq = event.seq;
     this.latest = event;
@@ -70,38 +62,19 @@ export class JobRoom {
     this.waiters.wakeAll();
   }
 
-  /** The event right after `cursor`, while the history (bounded by count and age) still holds it. */
-  eventAfter(cursor: number): StoredEvent | undefined {
-    if (cursor >= this.seq) return undefined;
-    if (cursor + 1 < this.seq) this.trim(this.now());
-    return this.history.get(cursor + 1);
+  /** The event right after `seq`, while the history (bounded by count and age) still holds it. */
+  eventAfter(seq: number): StoredEvent | undefined {
+    if (seq >= this.seq) return undefined;
+    if (seq + 1 < this.seq) this.trim(this.now());
+    return this.history.get(seq + 1);
   }
 
-  /**
-   * What a subscriber at `cursor` (undefined: a new subscriber) should receive to catch up at once: the current
-   * state for a new subscriber or when the events after `cursor` left the history, else those events conflated.
-   */
-  read(cursor: number | undefined): ReadResult {
-    const latest = this.latest;
-    if (!latest) return EMPTY;
-    if (cursor === undefined) return { events: [latest], snapshot: true, missed: false, conflated: 0 };
-    if (cursor === this.seq) return EMPTY;
+  /** Every event after `seq` up to the newest, or undefined when some of them have left the history. */
+  eventsAfter(seq: number): StoredEvent[] | undefined {
     this.trim(this.now());
     const oldest = this.history.oldest;
-    if (cursor > this.seq || !oldest || oldest.seq > cursor + 1) return this.gapSnapshot(cursor);
-    const pending = this.history.from(cursor + 1 - oldest.seq);
-    if (pending.length === 1) return { events: pending, snapshot: false, missed: false, conflated: 0 };
-    const events = conflate(pending);
-    return { events, snapshot: false, missed: false, conflated: pending.length - events.length };
-  }
-
-  /** The current state for a subscriber whose next events left the history: the last progress, then the terminal event. */
-  private gapSnapshot(cursor: number): ReadResult {
-    const latest = this.latest as StoredEvent;
-    const progress = this.lastProgress;
-    const events =
-      progress && progress !== latest && progress.seq > cursor && cursor <= this.seq ? [progress, latest] : [latest];
-    return { events, snapshot: true, missed: true, conflated: Math.max(0, this.seq - cursor - events.length) };
+    if (seq > this.seq || !oldest || oldest.seq > seq + 1) return undefined;
+    return this.history.from(seq + 1 - oldest.seq);
   }
 
   /** Calls `waiter.wake` once, at the next append. */

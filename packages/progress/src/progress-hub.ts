@@ -1,23 +1,32 @@
-import { InMemoryBus, type ProgressBus } from './bus';
+import { InMemoryJobEventLog, type InMemoryLogOptions } from './in-memory-log';
+import type { JobEventLog } from './job-event-log';
+import { createDeliveryMetrics, type DeliveryMetrics, type ProgressMetrics } from './metrics';
 import { ProgressEmitter } from './progress-emitter';
-import { RoomRegistry, type RoomRegistryOptions } from './room-registry';
 
-/** Options of a progress hub: a bus (in-memory by default) and the registry's bounds. */
-export interface ProgressHubOptions extends RoomRegistryOptions {
-  bus?: ProgressBus;
+/** Options of a progress hub: a log (in memory by default, with these bounds). */
+export interface ProgressHubOptions extends InMemoryLogOptions {
+  log?: JobEventLog;
 }
 
-/** The progress layer of one process: the bus, its room registry and the emitter that server code is given. */
+/** The progress layer of one process: its event log, the emitter server code is given, and its subscriptions' counters. */
 export interface ProgressHub extends Disposable {
-  bus: ProgressBus;
-  registry: RoomRegistry;
+  log: JobEventLog;
   emitter: ProgressEmitter;
+  /** What the subscriptions of this process add to. */
+  delivery: DeliveryMetrics;
+  /** The log's and the subscriptions' gauges and counters together. */
+  metrics(): ProgressMetrics;
 }
 
-/** Wires a bus, a registry and an emitter together. */
+/** Wires a log (in memory by default), its emitter and delivery counters together. */
 export function createProgressHub(options: ProgressHubOptions = {}): ProgressHub {
-  const { bus = new InMemoryBus(), ...registryOptions } = options;
-  const registry = new RoomRegistry(bus, registryOptions);
-  const emitter = new ProgressEmitter({ bus, registry });
-  return { bus, registry, emitter, [Symbol.dispose]: () => registry[Symbol.dispose]() };
+  const { log = new InMemoryJobEventLog(options) } = options;
+  const delivery = createDeliveryMetrics();
+  return {
+    log,
+    emitter: new ProgressEmitter(log),
+    delivery,
+    metrics: () => ({ ...log.metrics(), ...delivery }),
+    [Symbol.dispose]: () => log[Symbol.dispose](),
+  };
 }

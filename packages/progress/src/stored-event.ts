@@ -1,8 +1,8 @@
 import type { JobEvent, JobStreamEvent } from '@jobstream/contracts';
 import { formatEventId } from './event-id';
 
-/** A job event with its sequence number and the time it was recorded. */
-export type StoredEvent = JobEvent & { seq: number; at: number };
+/** A job event as a log holds it: its id, its sequence number in its epoch, and when it was recorded. */
+export type StoredEvent = JobEvent & { id: string; seq: number; at: number };
 
 /** An event as handed to a subscriber: its wire id and its data (the wire object, without `seq` and `at`). */
 export interface DeliveredEvent {
@@ -10,14 +10,14 @@ export interface DeliveredEvent {
   data: JobStreamEvent;
 }
 
-/** A job event numbered and timed for its room; every stored event is made here, so all share one shape. */
-export function createStoredEvent(event: JobEvent, seq: number, at: number): StoredEvent {
-  return { event: event.event, payload: event.payload, seq, at } as StoredEvent;
+/** A job event numbered and timed in its epoch; every stored event is made here, so all share one shape. */
+export function createStoredEvent(event: JobEvent, epoch: string, seq: number, at: number): StoredEvent {
+  return { event: event.event, payload: event.payload, id: formatEventId(epoch, seq), seq, at } as StoredEvent;
 }
 
 /** The event as a subscriber receives it when it is not a snapshot. */
 export function toDelivered(event: StoredEvent): DeliveredEvent {
-  return { id: formatEventId(event.seq), data: { event: event.event, payload: event.payload } as JobStreamEvent };
+  return { id: event.id, data: { event: event.event, payload: event.payload } as JobStreamEvent };
 }
 
 /** True for `upload-completed` and `upload-error`. */

@@ -2,17 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { JobStreamEvent } from '@jobstream/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import {
+  createDeliveryMetrics,
   createProgressHub,
-  type DeliveredEvent,
+  DeliveryCursor,
+  type JobEventsOptions,
+  jobEvents,
   type ProgressHub,
-  RoomCursor,
-  type SubscribeOptions,
-  subscribeToJob,
+  type PulledEvents,
 } from '../src/index';
 import { gate } from './connection-gate';
+import { idOf, logOf, seqOf } from './event-ids';
 import { progressOf, resultOf } from './payloads';
 
-type Stream = AsyncGenerator<DeliveredEvent, void>;
+type Stream = PulledEvents;
+/** A delivered event as one flat object, its id as its sequence number (one job's ids share an epoch). */
 type Flat = JobStreamEvent & { id: string };
 
 /** Starts a job and reports progress 1..count-1, so its ids run 1..count. */
@@ -23,15 +26,15 @@ function startJob(hub: ProgressHub, count: number): string {
   return jobId;
 }
 
-function open(hub: ProgressHub, jobId: string, options: SubscribeOptions = {}): Stream {
-  const stream = subscribeToJob(hub.registry, jobId, options);
-  if (!stream) throw new Error(`unknown job ${jobId}`);
-  return stream;
+/** Subscribes, resuming after event number `lastEventId` of the job's history. */
+function open(hub: ProgressHub, jobId: string, options: JobEventsOptions = {}): Stream {
+  const { lastEventId } = options;
+  return jobEvents(hub, jobId, { ...options, lastEventId: lastEventId && idOf(hub, jobId, lastEventId) });
 }
 
 async function drain(stream: Stream): Promise<Flat[]> {
   const events: Flat[] = [];
-  for await (const event of stream) events.push({ id: event.id, ...event.data });
+  for await (const event of stream) events.push({ id: seqOf(event.id), ...event.data });
   return events;
 }
 
@@ -47,12 +50,12 @@ describe('resuming at an ended job’s terminal event while its room is in memor
       const holder = open(hub, jobId); // keeps the ended room in memory while the resume runs
       await holder.next();
       hub.emitter.emitCompletion(jobId, resultOf(jobId)); // 6
-      expect(hub.registry.get(jobId)?.ended).toBe(true);
+      expect(logOf(hub).get(jobId)?.ended).toBe(true);
 
       expect(await drain(open(hub, jobId, { lastEventId }))).toEqual([]);
-      expect(hub.registry.metrics()).toMatchObject({ subscriptionsActive: 1, listenersActive: 0, roomsActive: 1 });
+      expect(hub.metrics()).toMatchObject({ subscriptionsActive: 1, listenersActive: 0, roomsActive: 1 });
       await holder.return();
-      expect(hub.registry.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0, roomsActive: 0 });
+      expect(hub.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0, roomsActive: 0 });
     },
   );
 
@@ -74,15 +77,15 @@ describe('resuming at an ended job’s terminal event while its room is in memor
     using hub = createProgressHub();
     const jobId = startJob(hub, 2);
     hub.emitter.emitCompletion(jobId, resultOf(jobId)); // 3
-    const room = hub.registry.get(jobId);
+    const room = logOf(hub).get(jobId);
     if (!room) throw new Error('no room');
-    const cursor = new RoomCursor(room, hub.registry.counters, { lastEventId: '3' });
+    const cursor = new DeliveryCursor(room, createDeliveryMetrics(), { lastEventId: idOf(hub, jobId, '3') });
     expect(cursor.take()).toEqual([]);
     expect(cursor.done).toBe(true);
     const running = startJob(hub, 2);
-    const runningRoom = hub.registry.get(running);
+    const runningRoom = logOf(hub).get(running);
     if (!runningRoom) throw new Error('no room');
-    const waiting = new RoomCursor(runningRoom, hub.registry.counters, { lastEventId: '2' });
+    const waiting = new DeliveryCursor(runningRoom, createDeliveryMetrics(), { lastEventId: idOf(hub, running, '2') });
     expect(waiting.take()).toEqual([]);
     expect(waiting.done).toBe(false);
     expect(waiting.caughtUp).toBe(true);
@@ -98,7 +101,7 @@ describe('exact resume under backpressure', () => {
     const got: Flat[] = [];
     for (let i = 0; i < 3; i++) {
       const result = await stream.next();
-      if (!result.done) got.push({ id: result.value.id, ...result.value.data });
+      if (!result.done) got.push({ id: seqOf(result.value.id), ...result.value.data });
     }
     connection.block();
     const pending = stream.next();
@@ -106,7 +109,7 @@ describe('exact resume under backpressure', () => {
     for (let p = 30; p < 40; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p)); // 31..40, after the replay
     connection.drain();
     const after = await pending;
-    if (!after.done) got.push({ id: after.value.id, ...after.value.data });
+    if (!after.done) got.push({ id: seqOf(after.value.id), ...after.value.data });
     hub.emitter.emitCompletion(jobId, resultOf(jobId)); // 41
     got.push(...(await drain(stream)));
     // 11..30 is the replay: exact despite the wait. 31..40 came while it waited: the newest of them only.
@@ -120,7 +123,7 @@ describe('exact resume under backpressure', () => {
     const connection = gate();
     const stream = open(hub, jobId, { lastEventId: '2', writable: connection.writable });
     const first = await stream.next();
-    expect(first.value?.id).toBe('3');
+    expect(seqOf(first.value?.id ?? '')).toBe('3');
     connection.block();
     const pending = stream.next();
     await vi.waitFor(() => expect(connection.waits).toBe(1));
@@ -129,7 +132,7 @@ describe('exact resume under backpressure', () => {
     expect(await pending).toEqual({
       done: false,
       value: {
-        id: '30',
+        id: idOf(hub, jobId, '30'),
         data: { event: 'upload-progress', payload: progressOf(jobId, 29), snapshot: true, missed: true },
       },
     });
@@ -143,7 +146,7 @@ describe('the age bound of the history', () => {
     using hub = createProgressHub({ maxEvents: 100, maxAgeMs: 1_000, now: () => clock.now });
     const jobId = startJob(hub, 5); // all at t=0
     const fresh = open(hub, jobId, { lastEventId: '2' });
-    expect(await fresh.next()).toMatchObject({ value: { id: '3' } });
+    expect(await fresh.next()).toMatchObject({ value: { id: idOf(hub, jobId, '3') } });
     await fresh.return();
 
     clock.now += 1_001; // nothing appended since: every event but the newest is now too old
@@ -151,14 +154,16 @@ describe('the age bound of the history', () => {
     expect(await stale.next()).toEqual({
       done: false,
       value: {
-        id: '5',
+        id: idOf(hub, jobId, '5'),
         data: { event: 'upload-progress', payload: progressOf(jobId, 4), snapshot: true, missed: true },
       },
     });
     await stale.return();
     const newest = open(hub, jobId, { lastEventId: '4' }); // the newest event is always kept
-    expect(await newest.next()).toMatchObject({ value: { id: '5', data: { payload: { progress: 4 } } } });
+    expect(await newest.next()).toMatchObject({
+      value: { id: idOf(hub, jobId, '5'), data: { payload: { progress: 4 } } },
+    });
     await newest.return();
-    expect(hub.registry.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0 });
+    expect(hub.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0 });
   });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { UploadProgress } from '@jobstream/contracts';
 import { describe, expect, it } from 'vitest';
-import { createProgressHub, type ProgressHub, subscribeToJob } from '../src/index';
+import { createProgressHub, jobEvents, type ProgressHub } from '../src/index';
+import { logOf } from './event-ids';
 
 const gc = globalThis.gc;
 
@@ -38,8 +39,7 @@ async function deliverAndForget(
   const refs: WeakRef<object>[] = [];
   hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
   const abort = new AbortController();
-  const stream = subscribeToJob(hub.registry, jobId, { signal: abort.signal, conflate: false });
-  if (!stream) throw new Error('unknown job');
+  const stream = jobEvents(hub, jobId, { signal: abort.signal, conflate: false });
   let result = await stream.next();
   for (let i = 1; i <= count; i++) {
     if (result.done) throw new Error('stream ended early');
@@ -62,7 +62,7 @@ describe.skipIf(gc === undefined)('memory (needs global.gc: vitest.config.ts run
     using hub = createProgressHub({ retentionMs: 0 });
     const refs = await deliverAndForget(hub, randomUUID(), 200, true);
     expect(refs).toHaveLength(400);
-    expect(hub.registry.metrics().roomsActive).toBe(0);
+    expect(hub.metrics().roomsActive).toBe(0);
     await collect();
     expect(refs.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
   });
@@ -77,6 +77,6 @@ describe.skipIf(gc === undefined)('memory (needs global.gc: vitest.config.ts run
     expect(alive.slice(0, 2 * 190).filter(Boolean)).toHaveLength(0);
     const payloadOf199 = refs[2 * 199 - 1]?.deref() as UploadProgress | undefined;
     expect(payloadOf199?.processed).toBe(198); // sanity: payloads the ring still holds are not collected
-    expect(hub.registry.get(jobId)?.seq).toBe(201);
+    expect(logOf(hub).get(jobId)?.seq).toBe(201);
   });
 });

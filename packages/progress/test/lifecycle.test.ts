@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import {
   createProgressHub,
   JobLifecycleError,
-  type PersistedJobs,
   type ProgressHub,
+  parseEventId,
   type StoredEvent,
   validateTransition,
 } from '../src/index';
+import { logOf, seqOf } from './event-ids';
 import { progressOf, resultOf } from './payloads';
 
 /** Runs `fn`, expecting a JobLifecycleError for `jobId`; returns its message. */
@@ -43,18 +44,20 @@ function expectEnded(hub: ProgressHub, jobId: string, outcome: string, more: Arr
 }
 
 function stored(event: JobEvent, seq: number): StoredEvent {
-  return { ...event, seq, at: 0 };
+  return { ...event, id: `test:${seq}`, seq, at: 0 };
 }
 
 describe('ProgressEmitter lifecycle', () => {
-  it('accepts started -> processing* -> completed with ids "1", "2", ... strictly increasing', () => {
+  it('accepts started -> processing* -> completed with ids "<epoch>:1", "<epoch>:2", ... strictly increasing', () => {
     using hub = createProgressHub();
     const jobId = randomUUID();
     const ids = [hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'))];
     for (let p = 10; p <= 90; p += 10) ids.push(hub.emitter.emitProgress(jobId, progressOf(jobId, p)));
     ids.push(hub.emitter.emitCompletion(jobId, resultOf(jobId)));
-    expect(ids).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
-    const room = hub.registry.get(jobId);
+    expect(ids.map(seqOf)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
+    const room = logOf(hub).get(jobId);
+    expect(room?.epoch).toMatch(/^[A-Za-z0-9_-]{8}$/);
+    expect(ids.every((id) => id.startsWith(`${room?.epoch}:`))).toBe(true);
     expect(room?.seq).toBe(11);
     expect(room?.latest?.event).toBe('upload-completed');
     expect(room?.ended).toBe(true);
@@ -65,8 +68,8 @@ describe('ProgressEmitter lifecycle', () => {
     const jobId = randomUUID();
     hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
     hub.emitter.emitProgress(jobId, progressOf(jobId, 40));
-    expect(hub.emitter.emitError(jobId, 'Disk full', { errors: ['Row 1: name: is required'] })).toBe('3');
-    expect(hub.registry.get(jobId)?.latest).toMatchObject({
+    expect(seqOf(hub.emitter.emitError(jobId, 'Disk full', { errors: ['Row 1: name: is required'] }))).toBe('3');
+    expect(logOf(hub).get(jobId)?.latest).toMatchObject({
       event: 'upload-error',
       seq: 3,
       payload: {
@@ -79,14 +82,16 @@ describe('ProgressEmitter lifecycle', () => {
     });
   });
 
-  it('numbers each job on its own', () => {
+  it('numbers each job on its own, each in an epoch of its own', () => {
     using hub = createProgressHub();
     const a = randomUUID();
     const b = randomUUID();
-    expect(hub.emitter.emitProgress(a, progressOf(a, 0, 'started'))).toBe('1');
-    expect(hub.emitter.emitProgress(b, progressOf(b, 0, 'started'))).toBe('1');
-    expect(hub.emitter.emitProgress(a, progressOf(a, 1))).toBe('2');
-    expect(hub.emitter.emitProgress(b, progressOf(b, 1))).toBe('2');
+    const a1 = hub.emitter.emitProgress(a, progressOf(a, 0, 'started'));
+    const b1 = hub.emitter.emitProgress(b, progressOf(b, 0, 'started'));
+    expect([seqOf(a1), seqOf(b1)]).toEqual(['1', '1']);
+    expect(parseEventId(a1)?.epoch).not.toBe(parseEventId(b1)?.epoch);
+    expect(seqOf(hub.emitter.emitProgress(a, progressOf(a, 1)))).toBe('2');
+    expect(seqOf(hub.emitter.emitProgress(b, progressOf(b, 1)))).toBe('2');
   });
 
   it('requires the first event to be started', () => {
@@ -98,8 +103,8 @@ describe('ProgressEmitter lifecycle', () => {
     expect(lifecycleError(jobId, () => hub.emitter.emitCompletion(jobId, resultOf(jobId)))).toContain(
       'job was never started',
     );
-    expect(hub.registry.get(jobId)).toBeUndefined();
-    expect(hub.registry.metrics().eventsEmitted).toBe(0);
+    expect(logOf(hub).get(jobId)).toBeUndefined();
+    expect(hub.metrics().eventsEmitted).toBe(0);
   });
 
   it('rejects emitError for a job it never saw', () => {
@@ -108,7 +113,7 @@ describe('ProgressEmitter lifecycle', () => {
     expect(lifecycleError(jobId, () => hub.emitter.emitError(jobId, 'boom'))).toBe(
       `job ${jobId}: job was never started`,
     );
-    expect(hub.registry.metrics()).toMatchObject({ roomsActive: 0, eventsEmitted: 0 });
+    expect(hub.metrics()).toMatchObject({ roomsActive: 0, eventsEmitted: 0 });
   });
 
   it('never lets progress decrease, but allows equal progress', () => {
@@ -116,12 +121,12 @@ describe('ProgressEmitter lifecycle', () => {
     const jobId = randomUUID();
     hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
     hub.emitter.emitProgress(jobId, progressOf(jobId, 50));
-    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 50))).toBe('3');
+    expect(seqOf(hub.emitter.emitProgress(jobId, progressOf(jobId, 50)))).toBe('3');
     expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 49.9)))).toContain(
       'progress cannot decrease (from 50 to 49.9)',
     );
     // A rejected event leaves no trace: the next accepted one takes the next id.
-    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 51))).toBe('4');
+    expect(seqOf(hub.emitter.emitProgress(jobId, progressOf(jobId, 51)))).toBe('4');
   });
 
   it('accepts started only as the first event: never twice, never going back to it', () => {
@@ -131,11 +136,11 @@ describe('ProgressEmitter lifecycle', () => {
     expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started')))).toBe(
       `job ${jobId}: already started; only the first event may have status 'started'`,
     );
-    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 10))).toBe('2');
+    expect(seqOf(hub.emitter.emitProgress(jobId, progressOf(jobId, 10)))).toBe('2');
     expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 10, 'started')))).toContain(
       "cannot go back to 'started' from 'processing'",
     );
-    expect(hub.registry.get(jobId)?.seq).toBe(2);
+    expect(logOf(hub).get(jobId)?.seq).toBe(2);
   });
 
   it.each(['completed', 'failed'] as const)('accepts nothing after the job %s', (outcome) => {
@@ -145,8 +150,8 @@ describe('ProgressEmitter lifecycle', () => {
     if (outcome === 'completed') hub.emitter.emitCompletion(jobId, resultOf(jobId));
     else hub.emitter.emitError(jobId, 'Bad header');
     expectEnded(hub, jobId, outcome);
-    expect(hub.registry.get(jobId)?.seq).toBe(2);
-    expect(hub.registry.metrics().eventsEmitted).toBe(2);
+    expect(logOf(hub).get(jobId)?.seq).toBe(2);
+    expect(hub.metrics().eventsEmitted).toBe(2);
   });
 
   it('rejects a payload for another job, for every kind of event', () => {
@@ -163,8 +168,8 @@ describe('ProgressEmitter lifecycle', () => {
     expect(lifecycleError(jobId, () => hub.emitter.emitCompletion(jobId, resultOf(other)))).toContain(
       `payload is for job ${other}`,
     );
-    expect(hub.registry.get(other)).toBeUndefined();
-    expect(hub.registry.get(jobId)?.seq).toBe(1);
+    expect(logOf(hub).get(other)).toBeUndefined();
+    expect(logOf(hub).get(jobId)?.seq).toBe(1);
   });
 
   it('rejects invalid payloads, naming the field', () => {
@@ -201,67 +206,33 @@ describe('ProgressEmitter lifecycle', () => {
     const emptyMessage = lifecycleError(jobId, () => hub.emitter.emitError(jobId, ''));
     expect(emptyMessage).toMatch(/invalid payload \(message: /);
     // None of the rejected events changed the job.
-    expect(hub.registry.get(jobId)?.seq).toBe(1);
-    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 100))).toBe('2');
+    expect(logOf(hub).get(jobId)?.seq).toBe(1);
+    expect(seqOf(hub.emitter.emitProgress(jobId, progressOf(jobId, 100)))).toBe('2');
   });
 });
 
-describe('ProgressEmitter with persisted jobs (rooms released)', () => {
-  /** Storage as the emitter sees it: the latest event of each job, recorded from the bus as a job store would. */
-  function persistedFrom(hub: ProgressHub): PersistedJobs {
-    const latest = new Map<string, StoredEvent>();
-    hub.bus.subscribe(({ jobId, event }) => latest.set(jobId, event));
-    return { latestEvent: (jobId) => latest.get(jobId) };
-  }
-
+describe('a job whose room has left memory', () => {
   it.each(['completed', 'failed'] as const)(
-    'rejects every event for a job that %s once its room has left memory',
+    'accepts only a new started for a job that %s once its room is released, in a new epoch',
     (outcome) => {
       using hub = createProgressHub({ retentionMs: 0 });
-      hub.emitter.usePersistedJobs(persistedFrom(hub));
       const jobId = randomUUID();
-      hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+      const first = hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
       hub.emitter.emitProgress(jobId, progressOf(jobId, 50));
       if (outcome === 'completed') hub.emitter.emitCompletion(jobId, resultOf(jobId));
       else hub.emitter.emitError(jobId, 'Disk full');
-      expect(hub.registry.get(jobId)).toBeUndefined(); // released at once: retention 0, nobody subscribed
-      expectEnded(hub, jobId, outcome, [() => hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'))]);
-      expect(hub.registry.metrics()).toMatchObject({ roomsActive: 0, eventsEmitted: 3 });
+      expect(logOf(hub).get(jobId)).toBeUndefined(); // released at once: retention 0, nobody subscribed
+      expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 60)))).toContain(
+        "the first event must have status 'started'",
+      );
+      expect(lifecycleError(jobId, () => hub.emitter.emitError(jobId, 'again'))).toContain('job was never started');
+      // A history that starts again is a new epoch: no id of the old one is given again, or read as one of the new.
+      const again = hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+      expect(seqOf(again)).toBe('1');
+      expect(parseEventId(again)?.epoch).not.toBe(parseEventId(first)?.epoch);
+      expect(hub.metrics()).toMatchObject({ roomsActive: 1, eventsEmitted: 4 });
     },
   );
-
-  it('continues a persisted running job’s ids and lifecycle when it has no room', () => {
-    using hub = createProgressHub();
-    const jobId = randomUUID();
-    const running = stored({ event: 'upload-progress', payload: progressOf(jobId, 40) }, 7);
-    hub.emitter.usePersistedJobs({ latestEvent: (id) => (id === jobId ? running : undefined) });
-    expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started')))).toContain(
-      "cannot go back to 'started' from 'processing'",
-    );
-    expect(lifecycleError(jobId, () => hub.emitter.emitProgress(jobId, progressOf(jobId, 39)))).toContain(
-      'progress cannot decrease (from 40 to 39)',
-    );
-    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 41))).toBe('8');
-    expect(hub.emitter.emitError(jobId, 'Disk full')).toBe('9');
-    expect(hub.registry.get(jobId)?.latest).toMatchObject({ seq: 9, payload: { templateName: 'users' } });
-  });
-
-  it('reads persisted state only for a job without a room, and treats a job it never persisted as new', () => {
-    let lookups = 0;
-    const counting: PersistedJobs = {
-      latestEvent() {
-        lookups++;
-        return undefined;
-      },
-    };
-    using hub = createProgressHub();
-    hub.emitter.usePersistedJobs(counting);
-    const jobId = randomUUID();
-    expect(hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'))).toBe('1');
-    for (let p = 1; p <= 20; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p));
-    hub.emitter.emitCompletion(jobId, resultOf(jobId));
-    expect(lookups).toBe(1);
-  });
 });
 
 describe('validateTransition', () => {

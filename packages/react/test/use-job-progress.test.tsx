@@ -68,6 +68,12 @@ function progress(jobId: string, percent: number, errors: string[] = []): Upload
 }
 
 /** Records a job owned by `token`'s session and reports it started. */
+/** The id of event number `seq` of a job in the server's log: `<its epoch>:<seq>`. */
+function eventId(jobId: string, seq: number): string {
+  const id = server.hub.log.latest(jobId)?.id ?? '';
+  return `${id.slice(0, id.indexOf(':'))}:${seq}`;
+}
+
 function startJob(token: string): string {
   const jobId = randomUUID();
   const owner = server.services.sessions.resolve(token);
@@ -122,8 +128,8 @@ describe('useJobProgress against the real API server', () => {
     const { result } = renderHook(() => useJobProgress(jobId), { wrapper });
     await waitFor(() => expect(result.current.status).toBe('started'));
     server.hub.emitter.emitProgress(jobId, progress(jobId, 10, [A]));
-    await waitFor(() => expect(result.current.lastEventId).toBe('2'));
-    const snapshotsBefore = server.hub.registry.metrics().snapshotsSent;
+    await waitFor(() => expect(result.current.lastEventId).toBe(eventId(jobId, 2)));
+    const snapshotsBefore = server.hub.metrics().snapshotsSent;
 
     server.dropConnections();
     await waitFor(() => expect(result.current.connection).toBe('reconnecting'));
@@ -135,9 +141,9 @@ describe('useJobProgress against the real API server', () => {
 
     await waitFor(() => expect(result.current.status).toBe('completed'));
     expect(result.current.errors).toEqual([A, B, C]);
-    expect(result.current.lastEventId).toBe('5');
+    expect(result.current.lastEventId).toBe(eventId(jobId, 5));
     // Resumed exactly after event 2: the server replayed history instead of sending a snapshot.
-    expect(server.hub.registry.metrics().snapshotsSent).toBe(snapshotsBefore);
+    expect(server.hub.metrics().snapshotsSent).toBe(snapshotsBefore);
   });
 
   it('shows a finished job at once from its terminal snapshot', async () => {

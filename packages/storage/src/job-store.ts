@@ -96,7 +96,7 @@ export class JobStore {
   private readonly statements;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly now: () => number = Date.now,
   ) {
     this.statements = {
@@ -122,11 +122,13 @@ export class JobStore {
       list: db.prepare<[string, number], JobRow>(
         'SELECT * FROM jobs WHERE owner = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
       ),
+      running: db.prepare<[], { id: string; last_event_id: string | null }>(
+        `SELECT id, last_event_id FROM jobs WHERE status IN ('started', 'processing')`,
+      ),
       interrupt: db.prepare(
         `UPDATE jobs SET status = 'failed', message = @message, updated_at = @now, finished_at = @now,
-           duration_ms = @now - created_at,
-           last_event_id = CAST(CAST(coalesce(last_event_id, '0') AS INTEGER) + 1 AS TEXT)
-         WHERE status IN ('started', 'processing')`,
+           duration_ms = @now - created_at, last_event_id = @lastEventId
+         WHERE id = @id AND status IN ('started', 'processing')`,
       ),
       addError: db.prepare('INSERT INTO job_row_errors (job_id, row_number, message, cells) VALUES (?, ?, ?, ?)'),
       errorPage: db.prepare<
@@ -179,9 +181,20 @@ export class JobStore {
     return this.statements.runningByOwner.get(owner)?.n ?? 0;
   }
 
-  /** Marks every job still running as failed; called at start-up, when no job can be running. Returns how many. */
-  failInterrupted(message: string): number {
-    return this.statements.interrupt.run({ message, now: this.now() }).changes;
+  /**
+   * Marks every job still running as failed, with `message` and the event id `nextEventId` gives after its last
+   * one; called at start-up, when no job can be running. Returns how many.
+   */
+  failInterrupted(message: string, nextEventId: (lastEventId: string | null) => string): number {
+    const now = this.now();
+    let failed = 0;
+    this.db.transaction(() => {
+      for (const job of this.statements.running.all()) {
+        const lastEventId = nextEventId(job.last_event_id);
+        failed += this.statements.interrupt.run({ id: job.id, message, now, lastEventId }).changes;
+      }
+    })();
+    return failed;
   }
 
   /** A job's number: a small integer unique to the job in this database, for marking the rows it writes. */

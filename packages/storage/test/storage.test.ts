@@ -236,7 +236,8 @@ describe('JobStore', () => {
     expect(jobs.countRunning('nobody')).toBe(0);
 
     now = 700;
-    expect(jobs.failInterrupted('Interrupted by server restart')).toBe(3);
+    const next = (last: string | null) => `after(${last})`;
+    expect(jobs.failInterrupted('Interrupted by server restart', next)).toBe(3);
     expect(jobs.countRunning('me')).toBe(0);
     expect(jobs.countRunning('you')).toBe(0);
     expect(jobs.get(processing)).toMatchObject({
@@ -245,10 +246,15 @@ describe('JobStore', () => {
       processed: 40,
       finishedAt: new Date(700),
       durationMs: 600,
+      lastEventId: 'after(12)',
     });
-    expect(jobs.get(started)).toMatchObject({ status: 'failed', message: 'Interrupted by server restart' });
+    expect(jobs.get(started)).toMatchObject({
+      status: 'failed',
+      message: 'Interrupted by server restart',
+      lastEventId: 'after(null)',
+    });
     expect(jobs.get(done)).toMatchObject({ status: 'completed', message: 'Imported', lastEventId: '20' });
-    expect(jobs.failInterrupted('again')).toBe(0);
+    expect(jobs.failInterrupted('again', next)).toBe(0);
   });
 
   it('stores rejected rows and reads them back lazily in row order', async () => {

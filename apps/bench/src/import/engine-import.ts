@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobStreamEvent } from '@jobstream/contracts';
 import { estimateDataRows, JobReporter, runImport, usersTemplate } from '@jobstream/importer';
-import { createProgressHub, type DeliveredEvent, subscribeToJob } from '@jobstream/progress';
+import { createProgressHub, type DeliveredEvent, jobEvents } from '@jobstream/progress';
 import { JobStore, openDatabase, SessionStore } from '@jobstream/storage';
 
 /** What one engine import did. */
@@ -36,10 +36,10 @@ interface Reporting {
   followed: Promise<{ events: number; last?: JobStreamEvent }>;
 }
 
-async function follow(stream: AsyncGenerator<DeliveredEvent, void> | undefined) {
+async function follow(stream: AsyncIterable<DeliveredEvent>) {
   let events = 0;
   let last: JobStreamEvent | undefined;
-  for await (const { data } of stream ?? []) {
+  for await (const { data } of stream) {
     events++;
     last = data;
   }
@@ -56,7 +56,7 @@ function startReporting(jobs: JobStore, jobId: string, estimatedRows: number): R
   });
   const clock = new ReportingClock();
   clock.time(() => reporter.started(estimatedRows));
-  return { reporter, clock, followed: follow(subscribeToJob(hub.registry, jobId)) };
+  return { reporter, clock, followed: follow(jobEvents(hub, jobId)) };
 }
 
 /**

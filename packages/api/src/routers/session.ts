@@ -1,22 +1,23 @@
 import { TRPCError } from '@trpc/server';
-import { publicProcedure, router } from '../trpc';
+import { type BaseProcedure, router } from '../trpc';
 
-/** Anonymous sessions: the identity jobs belong to. */
-export const sessionRouter = router({
-  /** Issues a new session, within the per-address session rate; over HTTP it is also set as an HttpOnly cookie. */
-  create: publicProcedure.mutation(({ ctx }) => {
-    const wait = ctx.admitSession?.() ?? 0;
-    if (wait > 0) {
-      throw new TRPCError({
-        code: 'TOO_MANY_REQUESTS',
-        message: `Too many new sessions from this address: retry in ${wait} s`,
-      });
-    }
-    const { token } = ctx.sessions.create();
-    ctx.setSessionCookie?.(token);
-    return { token };
-  }),
+/** Anonymous sessions, built on `procedure`: the identity jobs belong to. */
+export const sessionRouter = (procedure: BaseProcedure) =>
+  router({
+    /** Issues a new session, within the per-address session rate; over HTTP it is also set as an HttpOnly cookie. */
+    create: procedure.mutation(({ ctx }) => {
+      const wait = ctx.admitSession?.() ?? 0;
+      if (wait > 0) {
+        throw new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message: `Too many new sessions from this address: retry in ${wait} s`,
+        });
+      }
+      const { token } = ctx.sessions.create();
+      ctx.setSessionCookie?.(token);
+      return { token };
+    }),
 
-  /** Whether the caller has a valid session. */
-  current: publicProcedure.query(({ ctx }) => ({ active: ctx.caller.sessionId !== null })),
-});
+    /** Whether the caller has a valid session. */
+    current: procedure.query(({ ctx }) => ({ active: ctx.caller.sessionId !== null })),
+  });

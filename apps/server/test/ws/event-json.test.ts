@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { checkUploadProgress, type JobStreamEvent, UploadProgressSchema } from '@jobstream/contracts';
 import { describe, expect, it } from 'vitest';
-import { eventJson } from '../src/event-json';
-import { mulberry32, SEED } from './fuzz-seed';
+import { eventJson } from '../../src/ws/event-json';
+import { mulberry32, SEED } from '../fuzz-seed';
 
 const STRINGS = [
   '',

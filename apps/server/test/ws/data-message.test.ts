@@ -2,7 +2,7 @@ import type { JobStreamEvent } from '@jobstream/contracts';
 import type { DeliveredEvent } from '@jobstream/progress';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { dataMessage } from '../src/data-message';
+import { dataMessage } from '../../src/ws/data-message';
 
 function headOf(requestId: number | string, jsonrpc: boolean): string {
   return `{"id":${JSON.stringify(requestId)}${jsonrpc ? ',"jsonrpc":"2.0"' : ''}`;
@@ -51,24 +51,21 @@ describe('dataMessage', () => {
     const head = headOf(1, false);
     const event = delivered('4', 'shared');
     const copy = { id: event.id, data: { ...event.data } };
-    const { frame } = dataMessage(head, event);
-    expect(dataMessage(head, copy).frame).toBe(frame);
+    const { bytes } = dataMessage(head, event);
+    expect(dataMessage(head, copy).bytes).toBe(bytes);
     const snapshot = { id: event.id, data: { ...event.data, snapshot: true as const } };
     expect(dataMessage(head, snapshot).text).toContain('"snapshot":true');
     expect(dataMessage(head, { id: '5', data: event.data }).text).toContain('"id":"5"');
     expect(dataMessage(head, event).text).not.toContain('"snapshot"');
   });
 
-  it('frames a message once for all its sends, and the frame carries exactly its text', () => {
+  it('encodes a message once for all its sends, and the bytes are exactly its text in UTF-8', () => {
     const head = headOf(1, false);
     const event = delivered('11', 'fan-out é');
-    const { frame, text } = dataMessage(head, event);
-    expect(dataMessage(head, event).frame).toBe(frame);
-    expect(dataMessage(headOf(2, false), event).frame).not.toBe(frame);
-    const bytes = Buffer.concat(frame);
-    const length = Buffer.byteLength(text);
-    expect(length).toBeGreaterThan(125);
-    expect([...bytes.subarray(0, 4)]).toEqual([0x81, 126, length >> 8, length & 0xff]);
-    expect(bytes.subarray(4).toString()).toBe(text);
+    const { bytes, text } = dataMessage(head, event);
+    expect(dataMessage(head, event).bytes).toBe(bytes);
+    expect(dataMessage(headOf(2, false), event).bytes).not.toBe(bytes);
+    expect(bytes.toString()).toBe(text);
+    expect(bytes).toHaveLength(Buffer.byteLength(text));
   });
 });

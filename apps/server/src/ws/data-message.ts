@@ -1,11 +1,10 @@
 import type { DeliveredEvent } from '@jobstream/progress';
 import { eventJson } from './event-json';
-import { type Frame, textFrame } from './ws-frame';
 
-/** A data message ready to send: its text, and its WebSocket frame, built once for all its sends. */
+/** A data message ready to send: its text, and its UTF-8 bytes, encoded once for all its sends. */
 export interface DataMessage {
   readonly text: string;
-  readonly frame: Frame;
+  readonly bytes: Buffer;
 }
 
 interface LastMessage extends DataMessage {
@@ -18,7 +17,7 @@ interface LastMessage extends DataMessage {
   tail: string;
   head: string;
   text: string;
-  frame: Frame;
+  bytes: Buffer;
 }
 
 /** The last message built: consecutive sends of one event (its fan-out) reuse it. Holds one event at most. */
@@ -49,18 +48,18 @@ function isLast(event: DeliveredEvent): boolean {
 /**
  * tRPC's data message carrying `event` to the subscription whose messages start with `head` (`{"id":…`). An
  * event sent to many subscribers in a row is serialized once, and its whole message reused for every
- * subscription with the same head (clients number their requests alike, so most share one), and framed once.
+ * subscription with the same head (clients number their requests alike, so most share one), and encoded once.
  */
 export function dataMessage(head: string, event: DeliveredEvent): DataMessage {
   if (!last || !isLast(event)) {
     const tail = tailOf(event);
     const text = head + tail;
     const { payload, event: kind, snapshot, missed } = event.data;
-    last = { payload, id: event.id, event: kind, snapshot, missed, tail, head, text, frame: textFrame(text) };
+    last = { payload, id: event.id, event: kind, snapshot, missed, tail, head, text, bytes: Buffer.from(text) };
   } else if (last.head !== head) {
     last.head = head;
     last.text = head + last.tail;
-    last.frame = textFrame(last.text);
+    last.bytes = Buffer.from(last.text);
   }
   return last;
 }
