@@ -33,6 +33,10 @@ export interface StartImport {
   template: ImportTemplate;
   /** The uploaded file; the service deletes it when the import ends. */
   file: string;
+  /** The file's name as the user chose it, recorded with the job. */
+  fileName?: string;
+  /** The file's size in bytes, recorded with the job. */
+  fileBytes?: number;
 }
 
 /** Thrown by `start` when the owner already runs as many imports as allowed. */
@@ -95,7 +99,14 @@ export class ImportService {
       const scan = await scanCsvFile(request.file, { maxColumns: this.maxColumns });
       if (scan.blank) throw new RejectedFileError('The file is empty');
       estimatedRows = scan.dataRows;
-      jobs.create({ jobId: request.jobId, owner: request.owner, templateName: request.template.name, message: '' });
+      jobs.create({
+        jobId: request.jobId,
+        owner: request.owner,
+        templateName: request.template.name,
+        message: '',
+        fileName: request.fileName,
+        fileBytes: request.fileBytes,
+      });
       reporter = new JobReporter(emitter, jobs, {
         jobId: request.jobId,
         templateName: request.template.name,
