@@ -9,6 +9,7 @@ import type { Config } from '../config';
 import { rejectRequest, sendJson } from '../http/respond';
 import type { ServerServices } from '../services';
 import { errorsCsv } from './errors-csv';
+import { attachmentDisposition, errorsFileName } from './file-name';
 import { spoolFile } from './spool-dir';
 import { spoolUpload } from './spool-upload';
 import { UploadError } from './upload-error';
@@ -40,9 +41,9 @@ export async function handleUpload(
     const jobId = randomUUID();
     await mkdir(services.spoolDir, { recursive: true });
     const file = spoolFile(services.spoolDir, jobId);
-    await spoolUpload(req, file, { maxBytes: config.MAX_UPLOAD_BYTES });
+    const { bytes, fileName } = await spoolUpload(req, file, { maxBytes: config.MAX_UPLOAD_BYTES });
     try {
-      await services.imports.start({ jobId, owner: caller.sessionId, template, file });
+      await services.imports.start({ jobId, owner: caller.sessionId, template, file, fileName, fileBytes: bytes });
     } catch (error) {
       await rm(file, { force: true });
       if (error instanceof RejectedFileError) throw new UploadError(400, error.message);
@@ -76,7 +77,7 @@ export async function handleErrorsDownload(
   const headers = template?.headers ?? [];
   res.writeHead(200, {
     'content-type': 'text/csv; charset=utf-8',
-    'content-disposition': `attachment; filename="${job.jobId}-errors.csv"`,
+    'content-disposition': attachmentDisposition(errorsFileName(job)),
   });
   await pipeline(Readable.from(errorsCsv(headers, services.jobs.rowErrors(job.jobId))), res);
 }
