@@ -349,6 +349,12 @@ describe('CSV imports', () => {
     ]);
   });
 
+  it('states its upload limits from its configuration', async () => {
+    await using server = await startTestServer({ MAX_UPLOAD_BYTES: '4096', MAX_ROWS: '12' });
+    await using client = connectClient(server);
+    expect(await client.trpc.upload.limits.query()).toEqual({ maxUploadBytes: 4096, maxRows: 12 });
+  });
+
   it('lists the caller’s jobs newest first and lists the templates with their columns', async () => {
     await using server = await startTestServer();
     await using client = connectClient(server);

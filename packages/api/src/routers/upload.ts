@@ -18,6 +18,9 @@ export const uploadRouter = router({
   /** The import templates with their columns. */
   templates: publicProcedure.query(({ ctx }) => ctx.templates.list()),
 
+  /** The limits an upload is held to, so a client can check a file before sending it; null when none are stated. */
+  limits: publicProcedure.query(({ ctx }) => ctx.uploadLimits ?? null),
+
   /** One of the caller's jobs as stored. */
   get: publicProcedure.input(JobInput).query(async ({ ctx, input }) => {
     const { owner: _owner, ...job } = await authorizedJob(ctx, input.jobId);
