@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { expect, test } from '@playwright/test';
 import { expectCompleted } from './app';
+import { expect, test } from './fixtures';
 import { usersCsv } from './users-csv';
 
 test('a CSV dragged onto the drop zone is picked and imports; one dropped beside it leaves the page alone', async ({

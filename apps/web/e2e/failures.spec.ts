@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { expect, test } from '@playwright/test';
 import { jobProgressBar, progressOf, uploadThroughUi } from './app';
+import { expect, test } from './fixtures';
 import { usersCsv } from './users-csv';
 
 const LONG_ROWS = Number(process.env.E2E_LONG_ROWS ?? 400_000);
