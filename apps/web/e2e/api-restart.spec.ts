@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { holdImportsAt, importHeld, startApi, stopApi } from './api-control';
 import { jobProgressBar, uploadThroughUi } from './app';
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { writeUsersCsv } from './users-csv';
 
 test('the API stopped and restarted mid-import: one plain connection state, figures not posing as live, recovery without a click', async ({
@@ -44,6 +44,7 @@ test('the API stopped and restarted mid-import: one plain connection state, figu
   await visitor.goto('/jobs');
   await expect(visitor.getByRole('heading', { name: 'Can’t reach jobstream right now' })).toBeVisible();
   await expect(visitor.locator('main')).not.toContainText(/API server|Offline/);
+  for (const shown of [page, list, visitor]) await expectAccessible(shown);
 
   await startApi();
 

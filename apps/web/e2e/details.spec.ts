@@ -1,12 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { holdImportsAt, importHeld } from './api-control';
 import { expectCompleted, jobProgressBar, progressOf, uploadThroughUi } from './app';
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { usersCsv, writeUsersCsv } from './users-csv';
 
 test('the not-found page and a job that is not found each have a level-one heading', async ({ page }) => {
   await page.goto('/no/such/page');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+  await expectAccessible(page);
   await page.goto(`/jobs/${randomUUID()}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Job not found');
 });

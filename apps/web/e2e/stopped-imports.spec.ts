@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { holdImportsAt, importHeld } from './api-control';
 import { jobProgressBar, uploadThroughUi } from './app';
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { writeUsersCsv } from './users-csv';
 
 test('a 1,000,000-row import cancelled at about 20% shows where it stopped and what it committed, before and after a reload', async ({
@@ -22,6 +22,7 @@ test('a 1,000,000-row import cancelled at about 20% shows where it stopped and w
   await cancel.click();
   await expect(dialog).toContainText('The import of million-users.csv stops.');
   await expect(dialog.getByRole('button', { name: 'Keep importing' })).toBeFocused();
+  await expectAccessible(page);
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('job-view')).toHaveAttribute('data-phase', /started|processing/);
