@@ -5,6 +5,8 @@ import { defineConfig } from '@playwright/test';
 
 const apiPort = Number(process.env.E2E_API_PORT ?? 3301);
 const webPort = Number(process.env.E2E_WEB_PORT ?? 3300);
+// Where tests stop, restart and pace the API server (e2e/harness/api-supervisor.ts); workers inherit it.
+process.env.E2E_CONTROL_PORT ??= '3302';
 // Created once in the main process (workers inherit the variables, so they share it) and removed at teardown.
 if (!process.env.E2E_DATA_DIR) {
   process.env.E2E_DATA_DIR = mkdtempSync(join(tmpdir(), 'jobstream-e2e-'));
@@ -26,6 +28,7 @@ const apiEnv: Record<string, string> = {
   TRUST_PROXY: 'loopback',
   // Imports paced, so that a large file is still running when a test acts on it, however fast the machine.
   IMPORT_ROWS_PER_SECOND: '100000',
+  E2E_CONTROL_PORT: process.env.E2E_CONTROL_PORT,
 };
 
 export default defineConfig({
@@ -58,11 +61,13 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: 'node --import tsx node_modules/@jobstream/server/src/main.ts',
+      // The API server as a child of a supervisor that tests can ask to stop and restart it (see e2e/api-control.ts).
+      command: 'node --import tsx e2e/harness/api-supervisor.ts',
       url: `http://127.0.0.1:${apiPort}/healthz`,
       env: apiEnv,
       reuseExistingServer: false,
       timeout: 60_000,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
       stdout: 'pipe',
       stderr: 'pipe',
     },

@@ -60,6 +60,7 @@ export function createServices(options: {
     identify: options.identify ?? sessionIdentity(sessions),
     templates: new TemplateRegistry(options.templates ?? builtInTemplates),
     authorize: options.authorize ?? ownerOnly,
+    uploadLimits: { maxUploadBytes: config.MAX_UPLOAD_BYTES, maxRows: config.MAX_ROWS },
     spoolDir,
     async close() {
       await imports.close();

@@ -3,10 +3,10 @@ import { connectClient, followToEnd, startTestServer, upload } from './fixtures'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-async function importAndDownload(server: Server, csv: string, template = 'users') {
+async function importAndDownload(server: Server, csv: string, template = 'users', fileName?: string) {
   const client = connectClient(server);
   try {
-    const res = await upload(server, { token: client.token, body: csv, template });
+    const res = await upload(server, { token: client.token, body: csv, template, multipart: !!fileName, fileName });
     expect(res.status).toBe(201);
     const jobId = res.body.jobId as string;
     const got = await followToEnd(client, jobId);
@@ -58,6 +58,17 @@ describe('GET /uploads/<jobId>/errors.csv', () => {
         'short@example.com,Too Few,,10,Row 10: role: missing (the row has 2 of 3 columns)',
         '',
       ].join('\r\n'),
+    );
+  });
+
+  it('is named after the uploaded file, in ASCII and exactly (RFC 6266) when the name is not plain ASCII', async () => {
+    await using server = await startTestServer();
+    const csv = 'email,name,role\nnot-an-email,A,member\n';
+    const plain = await importAndDownload(server, csv, 'users', 'team.CSV');
+    expect(plain.response.headers.get('content-disposition')).toBe('attachment; filename="team-errors.csv"');
+    const accented = await importAndDownload(server, csv, 'users', 'März "Q1" (final).csv');
+    expect(accented.response.headers.get('content-disposition')).toBe(
+      `attachment; filename="M_rz _Q1_ (final)-errors.csv"; filename*=UTF-8''M%C3%A4rz%20%22Q1%22%20%28final%29-errors.csv`,
     );
   });
 

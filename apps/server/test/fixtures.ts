@@ -235,6 +235,8 @@ export interface UploadOptions {
   contentType?: string;
   /** Send as `multipart/form-data` with the body in the `file` field. */
   multipart?: boolean;
+  /** The multipart file's name (default `users.csv`). */
+  fileName?: string;
 }
 
 /** POSTs a file to `/uploads` as a script would; returns the status and JSON body. */
@@ -248,7 +250,7 @@ export async function upload(
   let body: FormData | string | Uint8Array;
   if (options.multipart) {
     const form = new FormData();
-    form.append('file', new Blob([options.body], { type: 'text/csv' }), 'users.csv');
+    form.append('file', new Blob([options.body], { type: 'text/csv' }), options.fileName ?? 'users.csv');
     body = form;
   } else {
     body = options.body;

@@ -70,6 +70,24 @@ describe('CSV imports', () => {
     expect(row).toMatchObject({ name: 'User 2', role: 'member' });
   });
 
+  it("records the file's name (multipart) and size with the job", async () => {
+    await using server = await startTestServer();
+    await using client = connectClient(server);
+    const body = usersCsv(3);
+    const named = await upload(server, { token: client.token, multipart: true, fileName: 'März team.csv', body });
+    const raw = await upload(server, { token: client.token, body });
+    await followToEnd(client, named.body.jobId as string);
+    await followToEnd(client, raw.body.jobId as string);
+    const bytes = Buffer.byteLength(body);
+    expect(await client.trpc.upload.get.query({ jobId: named.body.jobId as string })).toMatchObject({
+      fileName: 'März team.csv',
+      fileBytes: bytes,
+    });
+    const unnamed = await client.trpc.upload.get.query({ jobId: raw.body.jobId as string });
+    expect(unnamed.fileBytes).toBe(bytes);
+    expect(unnamed).not.toHaveProperty('fileName');
+  });
+
   it('rejects invalid rows of each kind with exact messages and keeps the valid ones', async () => {
     await using server = await startTestServer();
     await using client = connectClient(server);
@@ -329,6 +347,12 @@ describe('CSV imports', () => {
       'products',
       'contacts',
     ]);
+  });
+
+  it('states its upload limits from its configuration', async () => {
+    await using server = await startTestServer({ MAX_UPLOAD_BYTES: '4096', MAX_ROWS: '12' });
+    await using client = connectClient(server);
+    expect(await client.trpc.upload.limits.query()).toEqual({ maxUploadBytes: 4096, maxRows: 12 });
   });
 
   it('lists the caller’s jobs newest first and lists the templates with their columns', async () => {

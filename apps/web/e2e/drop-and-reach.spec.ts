@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { expect, test } from '@playwright/test';
 import { expectCompleted } from './app';
+import { expect, test } from './fixtures';
 import { usersCsv } from './users-csv';
 
 test('a CSV dragged onto the drop zone is picked and imports; one dropped beside it leaves the page alone', async ({
@@ -41,13 +41,21 @@ test('a CSV dragged onto the drop zone is picked and imports; one dropped beside
   await expect(page.getByTestId('inserted')).toHaveText('25');
 });
 
-test('when the API cannot be reached the page says so and the indicator shows offline', async ({ page }) => {
+test('while the API cannot be reached the form shows at once, says so in plain words, and recovers by itself', async ({
+  page,
+}) => {
   await page.route('**/trpc/**', (route) => route.abort('connectionrefused'));
   await page.goto('/');
-  await expect(page.getByText('Cannot reach jobstream')).toBeVisible();
-  await expect(page.locator('.connection')).toHaveAttribute('data-status', 'offline');
+  await expect(page.getByRole('group', { name: 'What are you importing?' })).toBeVisible();
+  await expect(page.getByText('Choose a CSV file')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Can’t reach jobstream right now' })).toBeVisible();
+  await expect(page.locator('.connection')).toHaveAttribute('data-status', 'connecting');
+  await expect(page.getByRole('button', { name: 'Start import' })).toBeDisabled();
+  await expect(page.locator('main')).not.toContainText(/API server|Try again/);
 
+  // No click: the session and the queries are tried again by themselves.
   await page.unroute('**/trpc/**');
-  await page.getByRole('button', { name: /try again/i }).click();
+  await expect(page.getByRole('radio', { name: /Users/ })).toBeChecked();
   await expect(page.locator('.connection')).toHaveAttribute('data-status', 'connected');
+  await expect(page.getByText('Can’t reach jobstream right now')).toHaveCount(0);
 });

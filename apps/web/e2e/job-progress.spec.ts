@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { expect, test } from '@playwright/test';
 import { expectCompleted, jobProgressBar, progressOf, uploadThroughUi } from './app';
+import { expect, test } from './fixtures';
 import { expectedRowErrors, usersCsv } from './users-csv';
 
 /** Rows in a file whose import lasts a few seconds, long enough to act on it mid-job. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { expect, test, type WebSocketRoute } from '@playwright/test';
+import type { WebSocketRoute } from '@playwright/test';
 import { expectCompleted, progressOf, uploadThroughUi } from './app';
+import { expect, test } from './fixtures';
 import { expectedRowErrors, usersCsv } from './users-csv';
 
 const LONG_ROWS = Number(process.env.E2E_LONG_ROWS ?? 400_000);

@@ -1,11 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { holdImportsAt, importHeld, releaseImports } from './api-control';
 import { expectCompleted, progressOf, uploadThroughUi } from './app';
-import { usersCsv } from './users-csv';
+import { expect, test } from './fixtures';
+import { usersCsv, writeUsersCsv } from './users-csv';
 
 const DIR = join(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots');
-const LONG_ROWS = Number(process.env.E2E_LONG_ROWS ?? 400_000);
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.mouse.move(0, 0);
@@ -14,24 +15,30 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 test.use({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
 
-test('screenshots: upload page, running job, finished job, job with errors, jobs list', async ({ page }) => {
+test('screenshots: upload page, running job, finished job, job with errors, jobs list', async ({ page }, testInfo) => {
   await page.goto('/');
   await expect(page.getByRole('radio', { name: /Users/ })).toBeChecked();
   await page
     .locator('input[type=file]')
-    .setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: usersCsv({ rows: 10 }) });
+    .setInputFiles({ name: 'team-march.csv', mimeType: 'text/csv', buffer: usersCsv({ rows: 10 }) });
+  await expect(page.getByRole('button', { name: 'Start import' })).toBeEnabled();
   await shoot(page, 'upload');
 
-  await uploadThroughUi(page, {
-    name: 'users.csv',
-    buffer: usersCsv({ rows: LONG_ROWS, badEvery: 25_000, prefix: `shot-${randomUUID()}-` }),
+  await holdImportsAt(180_000);
+  const large = await writeUsersCsv(testInfo.outputPath('customers-2026.csv'), {
+    rows: 400_000,
+    badEvery: 25_000,
+    prefix: `s${randomBytes(3).toString('hex')}-`,
   });
-  await expect(page.getByTestId('rate')).not.toHaveText('Measuring…', { timeout: 30_000 });
-  await expect.poll(() => progressOf(page)).toBeGreaterThan(20);
+  await uploadThroughUi(page, large);
+  await importHeld();
+  await expect(page.getByTestId('rate')).not.toHaveText('Measuring…');
+  await expect.poll(() => progressOf(page)).toBeGreaterThan(30);
   await shoot(page, 'job-running');
+  await releaseImports();
 
   await uploadThroughUi(page, {
-    name: 'users.csv',
+    name: 'team-march.csv',
     buffer: usersCsv({ rows: 25_000, prefix: `clean-${randomUUID()}-` }),
   });
   await expectCompleted(page);
@@ -46,6 +53,7 @@ test('screenshots: upload page, running job, finished job, job with errors, jobs
 
   await page.goto('/jobs');
   await expect(page.getByTestId('job-item')).toHaveCount(3);
+  await expect(page.getByTestId('job-item').last()).toHaveAttribute('data-phase', 'completed', { timeout: 60_000 });
   await shoot(page, 'jobs');
 
   await page.setViewportSize({ width: 390, height: 844 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { expect, test } from '@playwright/test';
 import { expectCompleted } from './app';
+import { expect, test } from './fixtures';
 import { usersCsv } from './users-csv';
 
 test('while the file goes up a byte progress bar shows; cancel stops it, and a new try goes through', async ({

@@ -2,6 +2,9 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { forwardedHeaders } from './forwarded-headers';
 import { endToEndRawHeaders } from './hop-by-hop';
 
+/** What a client is told when the API server cannot be reached: words for the person using it. */
+export const UNREACHABLE = 'jobstream is not answering right now. Try again in a moment.';
+
 /** Sends one HTTP request on to `target` (streaming both bodies) and its response back, Set-Cookie included. */
 export function proxyHttp(target: URL, req: IncomingMessage, res: ServerResponse): void {
   const upstream = httpRequest(
@@ -21,7 +24,7 @@ export function proxyHttp(target: URL, req: IncomingMessage, res: ServerResponse
       res.destroy();
       return;
     }
-    res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'API server unavailable' }));
+    res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: UNREACHABLE }));
   });
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy();

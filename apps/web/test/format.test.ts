@@ -35,12 +35,14 @@ describe('formatting', () => {
     expect(formatRate(2.54)).toBe('2.5 rows/s');
   });
 
-  it('formats sizes in decimal units', () => {
+  it('formats sizes in binary units, as file managers do, so the 50 MiB limit reads "50 MB"', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1_400)).toBe('1.4 KB');
-    expect(formatBytes(8_177_276)).toBe('8.2 MB');
-    expect(formatBytes(250_000_000)).toBe('250 MB');
-    expect(formatBytes(3_000_000_000)).toBe('3.0 GB');
+    expect(formatBytes(8_177_276)).toBe('7.8 MB');
+    expect(formatBytes(52_428_800)).toBe('50 MB');
+    expect(formatBytes(63 * 1024 * 1024)).toBe('63 MB');
+    expect(formatBytes(250_000_000)).toBe('238 MB');
+    expect(formatBytes(3_000_000_000)).toBe('2.8 GB');
   });
 
   it('formats how long ago something happened', () => {

@@ -54,7 +54,7 @@ describe('jobDisplay', () => {
       processed: 400,
       total: 1000,
       rejected: 2,
-      totals: undefined,
+      outcome: undefined,
       fromStorage: true,
     });
   });
@@ -101,24 +101,90 @@ describe('jobDisplay', () => {
         durationMs: 1234,
       },
     };
-    expect(jobDisplay(live, stored)?.totals).toEqual({
-      processed: 1000,
-      inserted: 990,
-      updated: 5,
-      failed: 5,
-      durationMs: 1234,
+    expect(jobDisplay(live, stored)).toMatchObject({
+      phase: 'completed',
+      outcome: { processed: 1000, inserted: 990, updated: 5, failed: 5, durationMs: 1234 },
+      rejected: 5,
     });
-    expect(jobDisplay(live, stored)?.rejected).toBe(5);
   });
 
-  it('shows a failure with its reason', () => {
+  it('shows where a cancelled job stopped from storage: its error event carries no progress or counts', () => {
     const live: JobProgress = {
       ...nothingLive,
       status: 'failed',
       templateName: 'users',
-      message: 'Processing',
       failure: { jobId, templateName: 'users', status: 'failed', message: 'Cancelled' },
     };
-    expect(jobDisplay(live, undefined)).toMatchObject({ status: 'failed', message: 'Cancelled', totals: undefined });
+    const cancelled: StoredJob = {
+      ...stored,
+      status: 'failed',
+      message: 'Cancelled',
+      progress: 22.5,
+      processed: 225_096,
+      total: 1_000_000,
+      inserted: 225_090,
+      updated: 0,
+      failed: 6,
+      finishedAt: new Date(1),
+      durationMs: 5_000,
+    };
+    expect(jobDisplay(live, cancelled)).toMatchObject({
+      status: 'failed',
+      phase: 'cancelled',
+      reason: 'Cancelled',
+      progress: 22.5,
+      processed: 225_096,
+      total: 1_000_000,
+      rejected: 6,
+      outcome: { processed: 225_096, inserted: 225_090, updated: 0, failed: 6, durationMs: 5_000 },
+    });
+    expect(jobDisplay(nothingLive, cancelled)).toMatchObject({
+      phase: 'cancelled',
+      progress: 22.5,
+      outcome: { inserted: 225_090 },
+    });
+  });
+
+  it('until the stored job has ended too, shows the furthest point either source saw and no counts yet', () => {
+    const live: JobProgress = {
+      ...nothingLive,
+      status: 'failed',
+      templateName: 'users',
+      progress: 45,
+      processed: 450,
+      total: 1000,
+      failure: { jobId, templateName: 'users', status: 'failed', message: 'Interrupted by server restart' },
+    };
+    expect(jobDisplay(live, stored)).toMatchObject({
+      phase: 'interrupted',
+      progress: 45,
+      processed: 450,
+      rejected: 2,
+      outcome: undefined,
+    });
+    expect(jobDisplay({ ...live, progress: 0, processed: undefined }, stored)).toMatchObject({
+      progress: 40,
+      processed: 400,
+    });
+  });
+
+  it("names the job's file from storage", () => {
+    const named: StoredJob = { ...stored, fileName: 'team.csv', fileBytes: 2048 };
+    expect(jobDisplay(nothingLive, named)).toMatchObject({ fileName: 'team.csv', fileBytes: 2048 });
+    expect(jobDisplay({ ...nothingLive, status: 'processing' }, named)).toMatchObject({ fileName: 'team.csv' });
+  });
+
+  it('tells a failure apart from a cancel', () => {
+    const live: JobProgress = {
+      ...nothingLive,
+      status: 'failed',
+      templateName: 'users',
+      failure: { jobId, templateName: 'users', status: 'failed', message: 'Row 7 is malformed' },
+    };
+    expect(jobDisplay(live, undefined)).toMatchObject({
+      phase: 'failed',
+      reason: 'Row 7 is malformed',
+      outcome: undefined,
+    });
   });
 });

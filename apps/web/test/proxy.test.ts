@@ -153,7 +153,7 @@ describe('the web server proxy', () => {
     const port = await listen(dead);
     const { res, body } = await send(port, { path: '/trpc/upload.ping' });
     expect(res.statusCode).toBe(502);
-    expect(JSON.parse(body)).toEqual({ error: 'API server unavailable' });
+    expect(JSON.parse(body)).toEqual({ error: 'jobstream is not answering right now. Try again in a moment.' });
     dead.close();
   });
 });

@@ -20,7 +20,11 @@ describe('readUploadResponse', () => {
       status: 413,
       error: 'The file is too large.',
     });
-    expect(readUploadResponse(502, '')).toMatchObject({ ok: false, error: 'The upload failed (HTTP 502).' });
+    expect(readUploadResponse(502, '')).toMatchObject({
+      ok: false,
+      error: 'jobstream is not answering right now. Try again in a moment.',
+    });
+    expect(readUploadResponse(504, '')).toMatchObject({ ok: false, error: 'The upload failed (HTTP 504).' });
   });
 
   it('treats a success without a job id as a failure', () => {

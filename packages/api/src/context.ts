@@ -13,6 +13,14 @@ export type AuthorizeJob = (caller: Caller, job: JobRecord) => boolean | Promise
 /** The default rule: a job is visible only to the session that uploaded it. */
 export const ownerOnly: AuthorizeJob = (caller, job) => caller.sessionId !== null && caller.sessionId === job.owner;
 
+/** Limits every upload is held to, stated so a client can check a file before sending it. */
+export interface UploadLimits {
+  /** Largest upload body, in bytes. */
+  maxUploadBytes: number;
+  /** Most data rows in one file. */
+  maxRows: number;
+}
+
 /** The process-wide services procedures use; the server creates them once. */
 export interface ApiServices {
   /** Where every job's events are read from. */
@@ -24,6 +32,8 @@ export interface ApiServices {
   templates: TemplateRegistry;
   sessions: SessionStore;
   authorize: AuthorizeJob;
+  /** The upload limits the server enforces, as `upload.limits` states them; absent when the host states none. */
+  uploadLimits?: UploadLimits;
 }
 
 /** The connection a call arrived on, as the transport exposes it: backpressure and per-connection limits. */
@@ -64,6 +74,7 @@ export function createApiContext(services: ApiServices, call: CallContext): ApiC
     templates: services.templates,
     sessions: services.sessions,
     authorize: services.authorize,
+    uploadLimits: services.uploadLimits,
     caller: call.caller,
     connection: call.connection,
     setSessionCookie: call.setSessionCookie,

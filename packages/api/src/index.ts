@@ -7,6 +7,7 @@ export {
   type ConnectionHandle,
   createApiContext,
   ownerOnly,
+  type UploadLimits,
 } from './context';
 export { authorizedJob, requireSession } from './job-access';
 export { claimProgressSubscription, type ProgressClaim } from './progress-access';

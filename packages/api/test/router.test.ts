@@ -54,7 +54,7 @@ function setup() {
       caller: { sessionId },
       connection: connection(maxSubscriptions),
     } satisfies ApiContext);
-  return { hub, jobs, sessions, caller };
+  return { hub, jobs, sessions, services, caller };
 }
 
 function stored(jobs: JobStore, jobId: string): JobRecord {
@@ -115,6 +115,18 @@ describe('appRouter', () => {
       event: 'upload-error',
       payload: { jobId, templateName: 'users', status: 'failed', message: 'Disk full' },
     });
+  });
+
+  it('states the upload limits the host gives, or null without any', async () => {
+    const { services } = setup();
+    const withLimits = createCallerFactory(appRouter)({
+      ...services,
+      uploadLimits: { maxUploadBytes: 1_000, maxRows: 10 },
+      caller: { sessionId: null },
+      connection: connection(1),
+    } satisfies ApiContext);
+    expect(await withLimits.upload.limits()).toEqual({ maxUploadBytes: 1_000, maxRows: 10 });
+    expect(await setup().caller(null).upload.limits()).toBeNull();
   });
 
   it('lists the templates with their columns', async () => {

@@ -35,6 +35,10 @@ export interface StartImport {
   file: string;
   /** The owner's slot, reserved when its upload began; `start` reserves one when absent. */
   slot?: ImportSlot;
+  /** The file's name as the user chose it, recorded with the job. */
+  fileName?: string;
+  /** The file's size in bytes, recorded with the job. */
+  fileBytes?: number;
 }
 
 /** One of an owner's import slots: held from the start of an upload until its import ends. */
@@ -116,7 +120,14 @@ export class ImportService {
       const scan = await scanCsvFile(request.file);
       if (scan.blank) throw new RejectedFileError('The file is empty');
       estimatedRows = scan.dataRows;
-      jobs.create({ jobId: request.jobId, owner: request.owner, templateName: request.template.name, message: '' });
+      jobs.create({
+        jobId: request.jobId,
+        owner: request.owner,
+        templateName: request.template.name,
+        message: '',
+        fileName: request.fileName,
+        fileBytes: request.fileBytes,
+      });
       reporter = new JobReporter(emitter, jobs, {
         jobId: request.jobId,
         templateName: request.template.name,

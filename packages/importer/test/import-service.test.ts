@@ -66,11 +66,19 @@ async function collect(hub: ProgressHub, jobId: string): Promise<Array<JobStream
 }
 
 describe('ImportService', () => {
-  it('reports started with the estimate, then progress, then the exact counts, keeping storage in step', async () => {
+  it('records the file with the job, reports started with the estimate, then progress, then the exact counts, keeping storage in step', async () => {
     await using env = await serviceEnv({ limits: { progressIntervalMs: 0 } });
     const jobId = randomUUID();
     const file = await env.file(`${usersCsv(300)}bad,Bad,member\n`);
-    await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file });
+    await env.imports.start({
+      jobId,
+      owner: 'me',
+      template: usersTemplate,
+      file,
+      fileName: 'team.csv',
+      fileBytes: 9_876,
+    });
+    expect(env.jobs.get(jobId)).toMatchObject({ fileName: 'team.csv', fileBytes: 9_876 });
     const first = env.hub.log.latest(jobId);
     expect(first?.payload).toMatchObject({ status: 'started', progress: 0, message: 'Queued 301 rows', total: 301 });
     const events = await collect(env.hub, jobId);

@@ -21,6 +21,22 @@ export interface JobRecord {
   updatedAt: Date;
   finishedAt: Date | null;
   durationMs: number | null;
+  /** The uploaded file's name as the client gave it; absent when it gave none. */
+  fileName?: string;
+  /** The uploaded file's size in bytes; absent when not recorded. */
+  fileBytes?: number;
+}
+
+/** What `JobStore.create` records about a new job. */
+export interface NewJob {
+  jobId: string;
+  owner: string;
+  templateName: string;
+  message: string;
+  /** The uploaded file's name as the client gave it. */
+  fileName?: string;
+  /** The uploaded file's size in bytes. */
+  fileBytes?: number;
 }
 
 /** A running job's latest state, as recorded at each progress report. */
@@ -67,6 +83,8 @@ interface JobRow {
   updated_at: number;
   finished_at: number | null;
   duration_ms: number | null;
+  file_name: string | null;
+  file_bytes: number | null;
 }
 
 function toRecord(row: JobRow): JobRecord {
@@ -88,6 +106,8 @@ function toRecord(row: JobRow): JobRecord {
     updatedAt: new Date(row.updated_at),
     finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
     durationMs: row.duration_ms,
+    ...(row.file_name === null ? {} : { fileName: row.file_name }),
+    ...(row.file_bytes === null ? {} : { fileBytes: row.file_bytes }),
   };
 }
 
@@ -101,8 +121,8 @@ export class JobStore {
   ) {
     this.statements = {
       insert: db.prepare(
-        `INSERT INTO jobs (id, owner, template, status, message, created_at, updated_at)
-         VALUES (@id, @owner, @template, 'started', @message, @now, @now)`,
+        `INSERT INTO jobs (id, owner, template, status, message, created_at, updated_at, file_name, file_bytes)
+         VALUES (@id, @owner, @template, 'started', @message, @now, @now, @fileName, @fileBytes)`,
       ),
       progress: db.prepare(
         `UPDATE jobs SET status = @status, progress = @progress, message = @message, processed = @processed,
@@ -145,13 +165,15 @@ export class JobStore {
   }
 
   /** Records a new job, status `started`. */
-  create(job: { jobId: string; owner: string; templateName: string; message: string }): void {
+  create(job: NewJob): void {
     this.statements.insert.run({
       id: job.jobId,
       owner: job.owner,
       template: job.templateName,
       message: job.message,
       now: this.now(),
+      fileName: job.fileName ?? null,
+      fileBytes: job.fileBytes ?? null,
     });
   }
 

@@ -35,6 +35,9 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX job_row_errors_job ON job_row_errors (job_id, row_number);`,
   `CREATE TABLE store_probe (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at INTEGER NOT NULL);`,
+  // The uploaded file as the user chose it, so imports can be told apart; NULL when the upload named none.
+  `ALTER TABLE jobs ADD COLUMN file_name TEXT;
+   ALTER TABLE jobs ADD COLUMN file_bytes INTEGER;`,
 ];
 
 /** Brings the schema up to date, one transaction per migration, tracked by `user_version`. */

@@ -82,6 +82,22 @@ describe('openDatabase', () => {
     expect(third.pragma('user_version', { simple: true })).toBe(2);
     expect(new JobStore(third).get(jobId)?.owner).toBe('owner-1');
   });
+
+  it('upgrades a database of the first schema: its jobs keep their data and have no file name', async () => {
+    await using tmp = await tempDb();
+    const first = tmp.open();
+    const jobId = randomUUID();
+    new JobStore(first).create({ jobId, owner: 'owner-1', templateName: 'users', message: 'hello' });
+    first.exec('ALTER TABLE jobs DROP COLUMN file_name; ALTER TABLE jobs DROP COLUMN file_bytes;');
+    first.pragma('user_version = 1');
+    first.close();
+    const second = tmp.open();
+    expect(second.pragma('user_version', { simple: true })).toBe(2);
+    const job = new JobStore(second).get(jobId);
+    expect(job).toMatchObject({ jobId, owner: 'owner-1', message: 'hello' });
+    expect(job).not.toHaveProperty('fileName');
+    expect(job).not.toHaveProperty('fileBytes');
+  });
 });
 
 describe('probeWritable', () => {
@@ -123,6 +139,22 @@ describe('JobStore', () => {
       durationMs: null,
     });
     expect(jobs.get(randomUUID())).toBeUndefined();
+  });
+
+  it("keeps the uploaded file's name and size with the job", async () => {
+    await using tmp = await tempDb();
+    const jobs = new JobStore(tmp.open());
+    const jobId = randomUUID();
+    jobs.create({
+      jobId,
+      owner: 'o',
+      templateName: 'users',
+      message: '',
+      fileName: 'März users.csv',
+      fileBytes: 63_000,
+    });
+    expect(jobs.get(jobId)).toMatchObject({ fileName: 'März users.csv', fileBytes: 63_000 });
+    expect(jobs.listByOwner('o', 1)[0]).toMatchObject({ fileName: 'März users.csv', fileBytes: 63_000 });
   });
 
   it('records progress and then the terminal state with its duration', async () => {

@@ -5,7 +5,14 @@ import type { IncomingMessage } from 'node:http';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
+import { uploadedFileName } from './file-name';
 import { UploadError } from './upload-error';
+
+/** What was received: the file's size and, for a multipart body, the name the client gave it. */
+export interface SpooledUpload {
+  bytes: number;
+  fileName?: string;
+}
 
 /** Limits of one upload body. */
 export interface SpoolLimits {
@@ -47,21 +54,24 @@ async function writeLimited(source: Readable, file: string, limits: SpoolLimits)
   return counter.bytes;
 }
 
-function fileOfMultipart(req: IncomingMessage, file: string, limits: SpoolLimits): Promise<number> {
+function fileOfMultipart(req: IncomingMessage, file: string, limits: SpoolLimits): Promise<SpooledUpload> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
       parser = busboy({
         headers: req.headers,
+        defParamCharset: 'utf8', // browsers send the file name's UTF-8 bytes as they are
         limits: { files: 1, fields: 20, parts: 25, fileSize: limits.maxBytes + 1 },
       });
     } catch {
       return reject(new UploadError(400, 'Malformed multipart body'));
     }
     let writing: Promise<number> | undefined;
-    parser.on('file', (name, stream) => {
+    let fileName: string | undefined;
+    parser.on('file', (name, stream, info) => {
       stream.on('error', () => {});
       if (name !== 'file' || writing) return stream.resume();
+      fileName = uploadedFileName(info.filename);
       writing = writeLimited(stream, file, limits);
       writing.catch(() => {});
     });
@@ -74,25 +84,25 @@ function fileOfMultipart(req: IncomingMessage, file: string, limits: SpoolLimits
     parser.on('error', malformed);
     parser.on('close', () => {
       if (!writing) return reject(new UploadError(400, "Missing the 'file' field"));
-      writing.then(resolve, reject);
+      writing.then((bytes) => resolve(fileName === undefined ? { bytes } : { bytes, fileName }), reject);
     });
     pipeline(req, parser).catch(malformed);
   });
 }
 
-/** Streams a raw CSV or multipart `file` body to `file` (never holding it in memory) and returns its size in bytes. */
-export async function spoolUpload(req: IncomingMessage, file: string, limits: SpoolLimits): Promise<number> {
+/** Streams a raw CSV or multipart `file` body to `file` (never holding it in memory); returns its size and name. */
+export async function spoolUpload(req: IncomingMessage, file: string, limits: SpoolLimits): Promise<SpooledUpload> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
   try {
-    let bytes: number;
-    if (type === 'multipart/form-data') bytes = await fileOfMultipart(req, file, limits);
-    else if (RAW_TYPES.has(type)) bytes = await writeLimited(req, file, limits);
+    let spooled: SpooledUpload;
+    if (type === 'multipart/form-data') spooled = await fileOfMultipart(req, file, limits);
+    else if (RAW_TYPES.has(type)) spooled = { bytes: await writeLimited(req, file, limits) };
     else
       throw new UploadError(415, `Unsupported content type '${type || 'none'}': send text/csv or multipart/form-data`);
-    if (bytes === 0) throw new UploadError(400, 'The file is empty');
-    return bytes;
+    if (spooled.bytes === 0) throw new UploadError(400, 'The file is empty');
+    return spooled;
   } catch (error) {
     await rm(file, { force: true });
     if (error instanceof UploadError) throw error;

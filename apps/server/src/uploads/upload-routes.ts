@@ -9,6 +9,7 @@ import type { Config } from '../config';
 import { rejectRequest, sendJson } from '../http/respond';
 import type { ServerServices } from '../services';
 import { errorsCsv } from './errors-csv';
+import { attachmentDisposition, errorsFileName } from './file-name';
 import { spoolFile } from './spool-dir';
 import { spoolUpload } from './spool-upload';
 import type { AdmittedUpload, UploadAdmission } from './upload-admission';
@@ -56,9 +57,10 @@ export async function handleUpload(
     const file = spoolFile(services.spoolDir, jobId);
     try {
       await mkdir(services.spoolDir, { recursive: true });
-      await spoolUpload(req, file, { maxBytes: config.MAX_UPLOAD_BYTES, charge: admitted.charge });
+      const spooled = await spoolUpload(req, file, { maxBytes: config.MAX_UPLOAD_BYTES, charge: admitted.charge });
       admitted.received();
-      await services.imports.start({ jobId, owner: caller.sessionId, template, file, slot });
+      const { bytes: fileBytes, fileName } = spooled;
+      await services.imports.start({ jobId, owner: caller.sessionId, template, file, slot, fileName, fileBytes });
     } catch (error) {
       slot.release();
       admitted.release();
@@ -97,7 +99,7 @@ export async function handleErrorsDownload(
   const headers = template?.headers ?? [];
   res.writeHead(200, {
     'content-type': 'text/csv; charset=utf-8',
-    'content-disposition': `attachment; filename="${job.jobId}-errors.csv"`,
+    'content-disposition': attachmentDisposition(errorsFileName(job)),
   });
   try {
     await pipeline(Readable.from(errorsCsv(headers, services.jobs.rowErrors(job.jobId))), res);

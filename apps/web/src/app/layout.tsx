@@ -1,7 +1,6 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
-import { SessionGate } from '@/components/session-gate';
 import { SiteHeader } from '@/components/site-header';
 import './globals.css';
 
@@ -14,16 +13,14 @@ export const metadata: Metadata = {
 /** Phone-friendly viewport and the browser theme color. */
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#4f46e5' };
 
-/** The page frame: header with the connection indicator, then the page once the session exists. */
+/** The page frame: header with the connection indicator, then the page (each waits for the session where it needs one). */
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
         <Providers>
           <SiteHeader />
-          <main className="page">
-            <SessionGate>{children}</SessionGate>
-          </main>
+          <main className="page">{children}</main>
         </Providers>
       </body>
     </html>

@@ -6,6 +6,7 @@ export default function NotFound() {
   return (
     <StatePanel
       title="Page not found"
+      headingLevel={1}
       action={
         <Link href="/" className="button">
           Go to the start page

@@ -1,7 +1,7 @@
 'use client';
 
-import { type ConnectionStatus, useConnectionStatus } from '@jobstream/react';
-import { useSession } from './session-context';
+import type { ConnectionStatus } from '@jobstream/react';
+import { useLiveConnection } from './live-connection';
 
 const LABELS: Record<ConnectionStatus, string> = {
   connecting: 'Connecting…',
@@ -11,23 +11,17 @@ const LABELS: Record<ConnectionStatus, string> = {
 };
 
 const HINTS: Record<ConnectionStatus, string> = {
-  connecting: 'Opening the live connection',
-  connected: 'Live updates are on',
-  reconnecting: 'The live connection dropped; reconnecting and catching up',
-  offline: 'No connection; updates resume when it is back',
+  connecting: 'Connecting to jobstream',
+  connected: 'Updates appear as they happen',
+  reconnecting: 'The connection dropped. Reconnecting; updates continue once it is back',
+  offline: 'This device is offline. Updates continue once it is back online',
 };
 
-/** A dot and a word telling whether live updates flow: the WebSocket client's state, or the session's before it exists. */
+/** The one place that says whether live updates flow, as a dot and a word. */
 export function ConnectionIndicator() {
-  const session = useSession();
-  const status = useConnectionStatus() ?? (session.kind === 'error' ? 'offline' : 'connecting');
+  const { status } = useLiveConnection();
   return (
-    <output
-      className={`connection connection--${status}`}
-      data-status={status}
-      title={HINTS[status]}
-      aria-live="polite"
-    >
+    <output className={`connection connection--${status}`} data-status={status} title={HINTS[status]}>
       <span className="connection__dot" aria-hidden="true" />
       <span className="connection__label">{LABELS[status]}</span>
     </output>

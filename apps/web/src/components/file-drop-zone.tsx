@@ -7,6 +7,10 @@ import { formatBytes } from '@/lib/format-bytes';
 export interface FileDropZoneProps {
   file: File | undefined;
   onFile: (file: File | undefined) => void;
+  /** What files are accepted, e.g. "CSV files up to 50 MB". */
+  accepts: string;
+  /** Id of the element describing a problem with the chosen file, if any. */
+  problemId?: string;
   disabled?: boolean;
 }
 
@@ -25,8 +29,8 @@ function keepStrayDropsOnPage(): () => void {
   };
 }
 
-/** A file input styled as a drop target: click, press Enter or Space, or drop a file on it. */
-export function FileDropZone({ file, onFile, disabled = false }: FileDropZoneProps) {
+/** A file input styled as a drop target: click, press Enter or Space, or (with a mouse) drop a file on it. */
+export function FileDropZone({ file, onFile, accepts, problemId, disabled = false }: FileDropZoneProps) {
   const inputId = useId();
   const [dragging, setDragging] = useState(false);
   useEffect(keepStrayDropsOnPage, []);
@@ -63,6 +67,8 @@ export function FileDropZone({ file, onFile, disabled = false }: FileDropZonePro
           accept=".csv,text/csv"
           className="visually-hidden"
           disabled={disabled}
+          aria-describedby={problemId}
+          aria-invalid={problemId ? true : undefined}
           onChange={(event) => onFile(event.target.files?.[0])}
         />
         <span className="dropzone__icon" aria-hidden="true">
@@ -82,12 +88,18 @@ export function FileDropZone({ file, onFile, disabled = false }: FileDropZonePro
         {file ? (
           <span className="dropzone__text">
             <strong className="dropzone__name">{file.name}</strong>
-            <span className="dropzone__hint">{formatBytes(file.size)} · choose or drop another file to replace it</span>
+            <span className="dropzone__hint">
+              {formatBytes(file.size)} · choose <span className="dropzone__drag">or drop </span>another file to replace
+              it · {accepts}
+            </span>
           </span>
         ) : (
           <span className="dropzone__text">
             <strong>Choose a CSV file</strong>
-            <span className="dropzone__hint">or drag and drop it here</span>
+            <span className="dropzone__hint">
+              <span className="dropzone__drag">or drag and drop it here · </span>
+              {accepts}
+            </span>
           </span>
         )}
       </label>

@@ -5,16 +5,20 @@ import { useTRPC } from '@jobstream/react';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { formatTime } from '@/lib/format-time';
 import { templateLabel } from '@/lib/template-label';
 import { JobListItem } from './job-list-item';
+import { isNotLive, useLiveConnection } from './live-connection';
 import { LiveJobListItem } from './live-job-list-item';
 import { StatePanel } from './state-panel';
+import { UnreachablePanel } from './unreachable-panel';
 
-/** The caller's recent jobs, newest first; running ones update live through their subscriptions. */
+/** The caller's recent jobs, newest first; running ones update live, and the list says when it is not live. */
 export function JobsList() {
   const trpc = useTRPC();
   const jobs = useQuery(trpc.upload.list.queryOptions());
   const templates = useQuery(trpc.upload.templates.queryOptions());
+  const connection = useLiveConnection();
   const [now, setNow] = useState(() => new Date());
 
   useEffect(() => {
@@ -22,7 +26,10 @@ export function JobsList() {
     return () => clearInterval(timer);
   }, []);
 
-  if (jobs.isPending) return <StatePanel tone="loading" title="Loading jobs…" />;
+  if (jobs.isPending) {
+    if (jobs.failureCount > 0) return <UnreachablePanel onRetry={() => void jobs.refetch()} />;
+    return <StatePanel tone="loading" title="Loading jobs…" />;
+  }
   if (jobs.isError) {
     return <StatePanel tone="error" title="Jobs could not be loaded" onRetry={() => jobs.refetch()} />;
   }
@@ -40,16 +47,29 @@ export function JobsList() {
       </StatePanel>
     );
   }
+  const notLive = isNotLive(connection.status);
   return (
-    <ul className="job-list" aria-label="Recent jobs">
-      {jobs.data.map((job) => {
-        const props = { job, label: templateLabel(job.templateName, templates.data), now };
-        return isTerminalStatus(job.status) ? (
-          <JobListItem key={job.jobId} {...props} state={job} />
-        ) : (
-          <LiveJobListItem key={job.jobId} {...props} />
-        );
-      })}
-    </ul>
+    <div className="stack stack--tight">
+      {notLive ? (
+        <p className="stale-note" data-testid="list-not-live">
+          Not live: this is the list as of {formatTime(new Date(connection.since ?? jobs.dataUpdatedAt))}. It refreshes
+          by itself once the connection is back.
+        </p>
+      ) : null}
+      <ul
+        className={`job-list${notLive ? ' job-list--not-live' : ''}`}
+        aria-label="Recent jobs"
+        data-live={String(!notLive)}
+      >
+        {jobs.data.map((job) => {
+          const props = { job, label: templateLabel(job.templateName, templates.data), now, notLive };
+          return isTerminalStatus(job.status) ? (
+            <JobListItem key={job.jobId} {...props} state={job} />
+          ) : (
+            <LiveJobListItem key={job.jobId} {...props} />
+          );
+        })}
+      </ul>
+    </div>
   );
 }

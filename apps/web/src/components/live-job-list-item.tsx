@@ -1,6 +1,9 @@
 'use client';
 
-import { useJobProgress } from '@jobstream/react';
+import { isTerminalStatus } from '@jobstream/contracts';
+import { useJobProgress, useTRPC } from '@jobstream/react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import type { StoredJob } from '@/lib/api-types';
 import { JobListItem, type JobListItemProps, type JobRowState } from './job-list-item';
 
@@ -19,8 +22,19 @@ function liveState(job: StoredJob, live: ReturnType<typeof useJobProgress>): Job
   };
 }
 
+/** Refetches the list once a job in it ends: storage then holds its final counts (a stopped job's event has none). */
+function useListRefreshWhenEnded(status: ReturnType<typeof useJobProgress>['status']): void {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const ended = status !== undefined && isTerminalStatus(status);
+  useEffect(() => {
+    if (ended) void queryClient.invalidateQueries({ queryKey: trpc.upload.list.queryKey() });
+  }, [ended, queryClient, trpc]);
+}
+
 /** A list row of a running job, kept current by its progress subscription. */
 export function LiveJobListItem(props: Omit<JobListItemProps, 'state'>) {
   const live = useJobProgress(props.job.jobId);
+  useListRefreshWhenEnded(live.status);
   return <JobListItem {...props} state={liveState(props.job, live)} />;
 }

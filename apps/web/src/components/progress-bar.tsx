@@ -6,11 +6,14 @@ export interface ProgressBarProps {
   label: string;
   /** Spoken instead of the bare percent, e.g. "1.2 MB of 4 MB". */
   valueText?: string;
-  tone?: 'active' | 'success' | 'danger';
+  tone?: 'active' | 'success' | 'danger' | 'warning' | 'neutral';
   size?: 'regular' | 'small';
 }
 
-/** A progress bar with `role="progressbar"`, `aria-valuenow` and an indeterminate mode. */
+/**
+ * A progress bar with `role="progressbar"`, `aria-valuenow` and an indeterminate mode. The fill is scaled with a
+ * transform rather than sized by width, so moving it never lays the page out again.
+ */
 export function ProgressBar({ value, label, valueText, tone = 'active', size = 'regular' }: ProgressBarProps) {
   const clamped = value === undefined ? undefined : Math.min(100, Math.max(0, value));
   return (
@@ -23,7 +26,10 @@ export function ProgressBar({ value, label, valueText, tone = 'active', size = '
       aria-valuenow={clamped === undefined ? undefined : Math.round(clamped)}
       aria-valuetext={valueText}
     >
-      <div className="progress__fill" style={clamped === undefined ? undefined : { width: `${clamped}%` }} />
+      <div
+        className="progress__fill"
+        style={clamped === undefined ? undefined : { transform: `scaleX(${clamped / 100})` }}
+      />
     </div>
   );
 }

@@ -1,8 +1,11 @@
+import { errorsFileName } from '@/lib/errors-file-name';
 import { formatCount } from '@/lib/format-count';
 
 /** Props of `RowErrors`. */
 export interface RowErrorsProps {
   jobId: string;
+  /** The uploaded file's name, which the download is named after. */
+  fileName: string | undefined;
   errors: readonly string[];
   /** Rows rejected in all, which may exceed the errors listed. */
   rejected: number;
@@ -11,7 +14,7 @@ export interface RowErrorsProps {
 }
 
 /** The rejected rows' messages as they arrive, and once the job ends a link to download them all as CSV. */
-export function RowErrors({ jobId, errors, rejected, finished }: RowErrorsProps) {
+export function RowErrors({ jobId, fileName, errors, rejected, finished }: RowErrorsProps) {
   if (errors.length === 0 && rejected === 0) return null;
   const more = rejected - errors.length;
   return (
@@ -21,7 +24,7 @@ export function RowErrors({ jobId, errors, rejected, finished }: RowErrorsProps)
           Row errors <span className="count">{formatCount(Math.max(rejected, errors.length))}</span>
         </h2>
         {finished ? (
-          <a className="button" href={`/uploads/${jobId}/errors.csv`} download>
+          <a className="button" href={`/uploads/${jobId}/errors.csv`} download={errorsFileName(jobId, fileName)}>
             Download rejected rows (CSV)
           </a>
         ) : null}

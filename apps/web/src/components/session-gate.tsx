@@ -3,15 +3,12 @@
 import type { ReactNode } from 'react';
 import { useSession } from './session-context';
 import { StatePanel } from './state-panel';
+import { UnreachablePanel } from './unreachable-panel';
 
-/** Renders its children once the session exists; a loading or error state before. */
-export function SessionGate({ children }: { children: ReactNode }) {
+/** Renders its children once the session exists; while it is being established (or retried), a panel saying so. */
+export function SessionGate({ children, headingLevel }: { children: ReactNode; headingLevel?: 1 | 2 }) {
   const session = useSession();
   if (session.kind === 'ready') return children;
-  if (session.kind === 'pending') return <StatePanel tone="loading" title="Connecting…" />;
-  return (
-    <StatePanel tone="error" title="Cannot reach jobstream" onRetry={session.retry}>
-      <p>{session.message} Check that the API server is running, then try again.</p>
-    </StatePanel>
-  );
+  if (session.kind === 'pending') return <StatePanel tone="loading" title="Connecting…" headingLevel={headingLevel} />;
+  return <UnreachablePanel onRetry={session.retry} headingLevel={headingLevel} />;
 }

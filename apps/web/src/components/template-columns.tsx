@@ -1,6 +1,6 @@
 import type { Template } from '@/lib/api-types';
 
-/** The columns a template expects, as a compact table. */
+/** The columns a template expects, as a compact table; each says whether it is required, at every width. */
 export function TemplateColumns({ template }: { template: Template }) {
   return (
     <details className="columns" open>
@@ -12,7 +12,6 @@ export function TemplateColumns({ template }: { template: Template }) {
         <thead>
           <tr>
             <th scope="col">Column</th>
-            <th scope="col">Required</th>
             <th scope="col">Description</th>
           </tr>
         </thead>
@@ -21,8 +20,10 @@ export function TemplateColumns({ template }: { template: Template }) {
             <tr key={column.name}>
               <th scope="row">
                 <code>{column.name}</code>
+                <span className={`columns__need columns__need--${column.required ? 'required' : 'optional'}`}>
+                  {column.required ? 'required' : 'optional'}
+                </span>
               </th>
-              <td>{column.required ? 'Yes' : 'No'}</td>
               <td>{column.description}</td>
             </tr>
           ))}

@@ -8,3 +8,6 @@ export type Template = Outputs['upload']['templates'][number];
 
 /** A job as stored, from `upload.get` and `upload.list`. */
 export type StoredJob = Outputs['upload']['get'];
+
+/** The limits an upload is held to, from `upload.limits` (null when the server states none). */
+export type UploadLimits = NonNullable<Outputs['upload']['limits']>;

@@ -1,6 +1,6 @@
-const CSV_TYPES = new Set(['text/csv', 'application/csv', 'application/vnd.ms-excel', 'text/plain', '']);
+const CSV_TYPES = new Set(['text/csv', 'application/csv']);
 
-/** True for a file that looks like CSV by its name or type. */
+/** True for a file named `.csv` or typed as CSV; a `.txt` or untyped file is not taken for one. */
 export function isCsvFile(file: Pick<File, 'name' | 'type'>): boolean {
-  return file.name.toLowerCase().endsWith('.csv') || (CSV_TYPES.has(file.type) && file.type !== '');
+  return file.name.toLowerCase().endsWith('.csv') || CSV_TYPES.has(file.type.toLowerCase());
 }

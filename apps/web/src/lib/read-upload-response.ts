@@ -7,6 +7,8 @@ const FALLBACK: Record<number, string> = {
   413: 'The file is too large.',
   415: 'Only CSV files can be imported.',
   429: 'Too many imports are running. Wait for one to finish and try again.',
+  502: 'jobstream is not answering right now. Try again in a moment.',
+  503: 'jobstream is not answering right now. Try again in a moment.',
 };
 
 function parseJson(body: string): unknown {

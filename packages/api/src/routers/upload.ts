@@ -15,6 +15,9 @@ export const uploadRouter = (procedure: BaseProcedure) =>
     /** The import templates with their columns. */
     templates: procedure.query(({ ctx }) => ctx.templates.list()),
 
+    /** The limits an upload is held to, so a client can check a file before sending it; null when none are stated. */
+    limits: procedure.query(({ ctx }) => ctx.uploadLimits ?? null),
+
     /** One of the caller's jobs as stored. */
     get: procedure.input(JobInput).query(async ({ ctx, input }) => {
       const { owner: _owner, ...job } = await authorizedJob(ctx, input.jobId);

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { JobsList } from '@/components/jobs-list';
+import { SessionGate } from '@/components/session-gate';
 
 /** The page's title. */
 export const metadata: Metadata = { title: 'Jobs' };
@@ -18,7 +19,9 @@ export default function JobsPage() {
           New import
         </Link>
       </header>
-      <JobsList />
+      <SessionGate>
+        <JobsList />
+      </SessionGate>
     </div>
   );
 }
