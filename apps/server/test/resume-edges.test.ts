@@ -85,6 +85,35 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     await expectIdle(server, 0);
   });
 
+  it('answers a resume from an id of another epoch with the current state flagged missed, then every new event', async () => {
+    await using server = await startTestServer({ JOB_RETENTION_MS: '0' });
+    await using client = connectClient(server, { transport });
+    const { emitter } = server.hub;
+    const jobId = startJob(server, client.token);
+    for (let p = 1; p <= 5; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..6
+    const foreign = follow(client, jobId, 'Elsewhere:4');
+    await vi.waitFor(() => expect(foreign.data).toHaveLength(1));
+    expect(foreign.data[0]).toMatchObject({ snapshot: true, missed: true, payload: { progress: 5 } });
+    expect(foreign.ids).toEqual([eventId(server, jobId, 6)]);
+    emitter.emitProgress(jobId, progressOf(jobId, 6));
+    await vi.waitFor(() => expect(seqs(foreign.ids)).toEqual(['6', '7']));
+    foreign.unsubscribe();
+
+    // The job's history starts again (its room was released and it is started anew): an id of the first history
+    // is never taken for a position in the second, though both have a sequence number 2.
+    const oldId = eventId(server, jobId, 2);
+    emitter.emitCompletion(jobId, resultOf(jobId));
+    await expectIdle(server, 0);
+    emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
+    emitter.emitProgress(jobId, progressOf(jobId, 50));
+    expect(eventId(server, jobId, 2)).not.toBe(oldId);
+    const resumed = follow(client, jobId, oldId);
+    await vi.waitFor(() => expect(resumed.data).toHaveLength(1));
+    expect(resumed.data[0]).toMatchObject({ snapshot: true, missed: true, payload: { progress: 50 } });
+    expect(resumed.ids).toEqual([eventId(server, jobId, 2)]);
+    resumed.unsubscribe();
+  });
+
   it('delivers every event of a synchronous burst to an up-to-date subscriber, in order', async () => {
     await using server = await startTestServer();
     await using client = connectClient(server, { transport });

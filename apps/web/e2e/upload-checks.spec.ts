@@ -59,10 +59,12 @@ test('a file that is not CSV, and one whose header does not fit the template, ar
 
 test('a refusal only the server can make is explained in its words', async ({ page }) => {
   await page.goto('/');
-  // A row wider than MAX_COLUMNS (1,000): the header is fine, the server refuses the file before creating a job.
-  const wide = Buffer.from(`email,name,role\na@example.com,A,${','.repeat(1_000)}\n`);
-  await page.locator('input[type=file]').setInputFiles({ name: 'wide.csv', mimeType: 'text/csv', buffer: wide });
+  // Saved as Latin-1, not UTF-8: the header is fine, the server refuses the file before creating a job.
+  const latin1 = Buffer.from('email,name,role\nrene@example.com,Ren\xe9,member\n', 'latin1');
+  await page.locator('input[type=file]').setInputFiles({ name: 'latin1.csv', mimeType: 'text/csv', buffer: latin1 });
   await start(page).click();
-  await expect(problem(page)).toHaveText('Row 1 has too many columns (more than 1000)');
+  await expect(problem(page)).toHaveText(
+    'The file is not UTF-8 text (it has bytes that are not valid UTF-8): save it as CSV UTF-8',
+  );
   await expect(page).toHaveURL(/\/$/);
 });

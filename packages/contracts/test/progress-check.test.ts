@@ -97,3 +97,26 @@ describe('checkUploadProgress', () => {
     expect(rejectedBySchema).toBeGreaterThan(1_000);
   }, 60_000); // well under a second alone; the default 5 s is not enough beside the whole build on two cores
 });
+
+describe('checkUploadProgress against the schema’s keys', () => {
+  /** A payload with every key of the schema set: a key added to the schema fails the first assertion until it is here. */
+  const full = {
+    jobId,
+    templateName: 'users',
+    status: 'processing',
+    progress: 40,
+    message: 'Processing 4 of 10 rows',
+    processed: 4,
+    total: 10,
+    errors: ['Row 2: email: Invalid email address'],
+  };
+
+  it('lists every field of UploadProgressSchema here and in the candidates above', () => {
+    expect(Object.keys(full).sort()).toEqual(Object.keys(UploadProgressSchema.shape).sort());
+    expect(fields.slice().sort()).toEqual(Object.keys(UploadProgressSchema.shape).sort());
+  });
+
+  it('copies every field the schema keeps, so none is dropped from an event after the first', () => {
+    expect(checkUploadProgress(full, jobId)).toEqual(UploadProgressSchema.parse(full));
+  });
+});

@@ -94,3 +94,12 @@ describe('users template', () => {
     });
   });
 });
+
+describe('vouchForUser against the schema’s keys', () => {
+  it('returns every column of the users schema, as the schema does', () => {
+    const record = { email: ' Ann@Example.com ', name: ' Ann ', role: '' };
+    const vouched = vouchForUser(record);
+    expect(Object.keys(vouched ?? {}).sort()).toEqual(Object.keys(usersColumns.shape).sort());
+    expect(vouched).toEqual(usersColumns.parse(record));
+  });
+});

@@ -59,7 +59,7 @@ describe('openDatabase', () => {
     expect(existsSync(tmp.path)).toBe(true);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     new JobStore(db).create({ jobId: randomUUID(), owner: 's', templateName: 'users', message: '' });
     expect(existsSync(`${tmp.path}-wal`)).toBe(true);
   });
@@ -73,13 +73,13 @@ describe('openDatabase', () => {
     const schemaBefore = schemaOf(first);
     first.close();
     const second = tmp.open();
-    expect(second.pragma('user_version', { simple: true })).toBe(2);
+    expect(second.pragma('user_version', { simple: true })).toBe(3);
     expect(schemaOf(second)).toEqual(schemaBefore);
     expect(new JobStore(second).get(jobId)).toMatchObject({ jobId, owner: 'owner-1', message: 'hello' });
     expect(new SessionStore(second).resolve(token)).toBe(sessionId);
     second.close();
     const third = tmp.open();
-    expect(third.pragma('user_version', { simple: true })).toBe(2);
+    expect(third.pragma('user_version', { simple: true })).toBe(3);
     expect(new JobStore(third).get(jobId)?.owner).toBe('owner-1');
   });
 
@@ -88,11 +88,13 @@ describe('openDatabase', () => {
     const first = tmp.open();
     const jobId = randomUUID();
     new JobStore(first).create({ jobId, owner: 'owner-1', templateName: 'users', message: 'hello' });
-    first.exec('ALTER TABLE jobs DROP COLUMN file_name; ALTER TABLE jobs DROP COLUMN file_bytes;');
+    first.exec(
+      'ALTER TABLE jobs DROP COLUMN file_name; ALTER TABLE jobs DROP COLUMN file_bytes; DROP TABLE store_probe;',
+    );
     first.pragma('user_version = 1');
     first.close();
     const second = tmp.open();
-    expect(second.pragma('user_version', { simple: true })).toBe(2);
+    expect(second.pragma('user_version', { simple: true })).toBe(3);
     const job = new JobStore(second).get(jobId);
     expect(job).toMatchObject({ jobId, owner: 'owner-1', message: 'hello' });
     expect(job).not.toHaveProperty('fileName');

@@ -23,10 +23,13 @@ interface LastMessage extends DataMessage {
 /** The last message built: consecutive sends of one event (its fan-out) reuse it. Holds one event at most. */
 let last: LastMessage | undefined;
 
-/** Everything after the request id: `,"result":{"type":"data",…}}`. */
+/**
+ * Everything after the request id: `,"result":{"type":"data",…}}`, with its keys in the order tRPC's handler
+ * writes them (it sets `result.id` after `result.data`).
+ */
 function tailOf(event: DeliveredEvent): string {
   const id = JSON.stringify(event.id);
-  return `,"result":{"type":"data","id":${id},"data":{"json":{"id":${id},"data":${eventJson(event.data)}}}}}`;
+  return `,"result":{"type":"data","data":{"json":{"id":${id},"data":${eventJson(event.data)}}},"id":${id}}}`;
 }
 
 /**

@@ -1,20 +1,54 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { markPlainJson, transformer } from '@jobstream/api';
 import type { JobStreamEvent } from '@jobstream/contracts';
 import type { DeliveredEvent } from '@jobstream/progress';
-import superjson from 'superjson';
+import { initTRPC, tracked } from '@trpc/server';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import { dataMessage } from '../../src/ws/data-message';
 
 function headOf(requestId: number | string, jsonrpc: boolean): string {
   return `{"id":${JSON.stringify(requestId)}${jsonrpc ? ',"jsonrpc":"2.0"' : ''}`;
 }
 
-/** What tRPC's handler sends for a tracked event with superjson: the reference the native path must match. */
-function trpcMessage(requestId: number | string, jsonrpc: boolean, event: DeliveredEvent): string {
-  return JSON.stringify({
-    id: requestId,
-    ...(jsonrpc ? { jsonrpc: '2.0' } : {}),
-    result: { type: 'data', id: event.id, data: superjson.serialize({ id: event.id, data: event.data }) },
+/**
+ * What tRPC's own WebSocket adapter really sends for `event`, tracked, with the API's transformer: a one-procedure
+ * router served by `applyWSSHandler`, subscribed to under `requestId`.
+ */
+async function trpcMessage(requestId: number | string, jsonrpc: boolean, event: DeliveredEvent): Promise<string> {
+  const t = initTRPC.create({ transformer });
+  const router = t.router({
+    one: t.procedure.subscription(async function* () {
+      yield tracked(event.id, markPlainJson(event.data));
+    }),
   });
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await once(wss, 'listening');
+  applyWSSHandler({ wss, router });
+  try {
+    const socket = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+    await once(socket, 'open');
+    const data = new Promise<string>((resolve) =>
+      socket.on('message', (message) => {
+        if (String(message).includes('"type":"data"')) resolve(String(message));
+      }),
+    );
+    socket.send(
+      JSON.stringify({
+        id: requestId,
+        ...(jsonrpc ? { jsonrpc: '2.0' } : {}),
+        method: 'subscription',
+        params: { path: 'one', input: {} },
+      }),
+    );
+    const text = await data;
+    socket.terminate();
+    return text;
+  } finally {
+    await new Promise((resolve) => wss.close(resolve));
+  }
 }
 
 function delivered(id: string, message: string): DeliveredEvent {
@@ -26,7 +60,7 @@ function delivered(id: string, message: string): DeliveredEvent {
 }
 
 describe('dataMessage', () => {
-  it('is byte for byte the message tRPC sends, for any request id and with or without jsonrpc', () => {
+  it('is byte for byte the message tRPC’s adapter sends, for any request id and with or without jsonrpc', async () => {
     const event = delivered('7', 'a $& b $1 "quoted" \\ \u2028 é');
     for (const [requestId, jsonrpc] of [
       [1, false],
@@ -34,7 +68,7 @@ describe('dataMessage', () => {
       ['sub-"x"', true],
       [2, false],
     ] as const) {
-      expect(dataMessage(headOf(requestId, jsonrpc), event).text).toBe(trpcMessage(requestId, jsonrpc, event));
+      expect(dataMessage(headOf(requestId, jsonrpc), event).text).toBe(await trpcMessage(requestId, jsonrpc, event));
     }
   });
 

@@ -48,3 +48,22 @@ describe('eventJson', () => {
     expect(eventJson(data)).toBe(JSON.stringify(data));
   });
 });
+
+describe('eventJson against the schema’s keys', () => {
+  it('writes every field of UploadProgressSchema, so none is dropped from an event', () => {
+    const payload = {
+      jobId: randomUUID(),
+      templateName: 'users',
+      status: 'processing' as const,
+      progress: 40,
+      message: 'Processing 4 of 10 rows',
+      processed: 4,
+      total: 10,
+      errors: ['Row 2: email: Invalid email address'],
+    };
+    // A key added to the schema fails here until this payload (and eventJson) carry it.
+    expect(Object.keys(payload).sort()).toEqual(Object.keys(UploadProgressSchema.shape).sort());
+    const event: JobStreamEvent = { event: 'upload-progress', payload, snapshot: true, missed: true };
+    expect(eventJson(event)).toBe(JSON.stringify(event));
+  });
+});

@@ -1,0 +1,7 @@
+import { InMemoryJobEventLog } from '../src/index';
+import { CONTRACT_LIMITS, describeJobEventLog } from './job-event-log.contract';
+
+describeJobEventLog('InMemoryJobEventLog', async () => {
+  const log = new InMemoryJobEventLog(CONTRACT_LIMITS);
+  return { log, [Symbol.asyncDispose]: async () => log[Symbol.dispose]() };
+});
