@@ -122,7 +122,10 @@ async function run(url: string, testCase: Case): Promise<Outcome> {
   await until(() => testCase.settled(replies, closed !== undefined));
   socket.terminate();
   const byId: Record<string, string[]> = {};
-  for (const { id, text } of replies) (byId[id] ??= []).push(text);
+  for (const { id, text } of replies) {
+    byId[id] ??= [];
+    byId[id].push(text);
+  }
   return { byId, closed };
 }
 
