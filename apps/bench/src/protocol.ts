@@ -56,7 +56,7 @@ export interface EmitReport {
 /** Methods of a server process. */
 export type ServerApi = {
   /** Creates `count` jobs and returns their ids. */
-  createJobs: (params: { count: number }) => { jobIds: string[] };
+  createJobs: (params: { count: number }) => Promise<{ jobIds: string[] }>;
   /** Samples CPU and memory, after full GCs when asked. */
   sample: (params: { gc: boolean }) => Promise<ResourceSample>;
   flood: (params: FloodParams) => Promise<EmitReport>;

@@ -20,10 +20,12 @@ describe('Ctrl-C (SIGINT)', () => {
     expect(stderr).toBe(
       `Detached; job ${jobId} keeps running. Watch it again with: jobstream --url ${server.url} watch ${jobId}\n`,
     );
-    expect(server.services.jobs.get(jobId)?.status).not.toBe('failed');
+    expect((await server.services.jobs.get(jobId))?.status).not.toBe('failed');
 
     hold.release();
-    await vi.waitFor(() => expect(server.services.jobs.get(jobId)?.status).toBe('completed'), { timeout: 20_000 });
+    await vi.waitFor(async () => expect((await server.services.jobs.get(jobId))?.status).toBe('completed'), {
+      timeout: 20_000,
+    });
   });
 
   it('with --cancel-on-interrupt, cancels the job and exits 1 once it has ended', async () => {
@@ -41,6 +43,6 @@ describe('Ctrl-C (SIGINT)', () => {
     expect(code).toBe(1);
     expect(stderr).toBe(`Cancelling job ${jobId}…\n`);
     expect(lines.at(-1)).toMatchObject({ event: 'upload-error', payload: { jobId, message: 'Cancelled' } });
-    expect(server.services.jobs.get(jobId)).toMatchObject({ status: 'failed', message: 'Cancelled' });
+    expect(await server.services.jobs.get(jobId)).toMatchObject({ status: 'failed', message: 'Cancelled' });
   });
 });

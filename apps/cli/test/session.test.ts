@@ -25,7 +25,7 @@ describe('the session', () => {
     expect((await stat(join(dir.path, 'jobstream'))).mode & 0o777).toBe(0o700);
     const { sessions } = await savedSessions(dir.path);
     const token = sessions[server.url] as string;
-    expect(server.services.sessions.resolve(token)).toBeTruthy();
+    expect(await server.services.sessions.resolve(token)).toBeTruthy();
 
     const listed = await runCli(['jobs'], env);
     expect(listed.code).toBe(0);
@@ -36,10 +36,10 @@ describe('the session', () => {
   it('is replaced by --token or JOBSTREAM_TOKEN, which is used as is and never saved', async () => {
     await using server = await startServer();
     await using dir = await tempDir();
-    const other = server.services.sessions.create().token;
-    const owner = server.services.sessions.resolve(other) as string;
+    const other = (await server.services.sessions.create()).token;
+    const owner = (await server.services.sessions.resolve(other)) as string;
     const jobId = crypto.randomUUID();
-    server.services.jobs.create({ jobId, owner, templateName: 'users', message: '' });
+    await server.services.jobs.create({ jobId, owner, templateName: 'users', message: '' });
 
     for (const given of [['--token', other], []]) {
       const { code, lines } = await runCli([...given, 'jobs'], {
@@ -65,6 +65,6 @@ describe('the session', () => {
     expect(code).toBe(0);
     expect(stderr).toBe(`The server at ${server.url} no longer knows the saved session; started a new one.\n`);
     const token = (await savedSessions(dir.path)).sessions[server.url] as string;
-    expect(server.services.sessions.resolve(token)).toBeTruthy();
+    expect(await server.services.sessions.resolve(token)).toBeTruthy();
   });
 });

@@ -40,7 +40,7 @@ describe('jobstream upload', () => {
       event: 'upload-completed',
       payload: { jobId, status: 'completed', processed: 5000, total: 5000, inserted: 4950, updated: 0, failed: 50 },
     });
-    expect(server.services.jobs.get(jobId)).toMatchObject({ status: 'completed', inserted: 4950, failed: 50 });
+    expect(await server.services.jobs.get(jobId)).toMatchObject({ status: 'completed', inserted: 4950, failed: 50 });
 
     // The same file again, as the same saved session: every valid row is now an update.
     const again = await runCli(['upload', file, '-t', 'users', '-f'], { ...env, JOBSTREAM_URL: server.url });
@@ -77,7 +77,7 @@ describe('jobstream upload', () => {
 
     expect(code).toBe(0);
     const jobId = lines.find((line) => line.event === 'job-created')?.jobId as string;
-    expect(server.services.jobs.get(jobId)).toBeDefined();
+    expect(await server.services.jobs.get(jobId)).toBeDefined();
     expect(jobEvents(lines)).toEqual([]);
     expect(stderr).toBe(`Follow it with: jobstream --url ${server.url} watch ${jobId}\n`);
   });

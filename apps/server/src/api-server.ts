@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ApiContext, type AppRouter, appRouter, createApiContext } from '@jobstream/api';
+import { type ApiContext, type AppRouter, appRouter, createApiContext, rethrowStoreOutage } from '@jobstream/api';
 import type { ImportTemplate } from '@jobstream/importer';
 import { createProgressHub, type ProgressHub } from '@jobstream/progress';
-import { probeWritable } from '@jobstream/storage';
+import { StoreBusyError, StoreUnavailableError } from '@jobstream/storage';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { AddressLimiter } from './address-limiter';
@@ -81,7 +81,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   const router = options.router ?? appRouter;
   const auth = resolveAuth(options.auth);
-  const services = createServices({
+  const services = await createServices({
     config,
     hub,
     logger,
@@ -116,12 +116,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const { cause } = error;
     if (isProtocolError(cause)) {
       logger.warn('client protocol error', { address, error: cause.message });
+    } else if (error.code === 'SERVICE_UNAVAILABLE') {
+      logger.warn('procedure refused: the store is unavailable', { path, address, error: String(cause) });
     } else if (error.code === 'INTERNAL_SERVER_ERROR') {
       logger.error('procedure failed', { path, address, error: error.message });
     } else {
       logger.debug('client error', { path, address, code: error.code, error: error.message });
     }
   };
+  /** The caller of a tRPC request or connection; SERVICE_UNAVAILABLE while the store cannot say. */
+  const identifyCaller = (req: IncomingMessage, params?: Record<string, string | undefined> | null) =>
+    Promise.resolve(services.identify(req, params)).catch(rethrowStoreOutage);
   const connectionLimits = {
     sendBufferBytes: config.SEND_BUFFER_BYTES,
     maxSubscriptions: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
@@ -137,7 +142,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const address = addressOf(req);
       if (info.type === 'subscription') holdStream(address, res);
       return createApiContext(services, {
-        caller: await services.identify(req, info.connectionParams),
+        caller: await identifyCaller(req, info.connectionParams),
         connection: new HttpConnectionHandle(res, connectionLimits),
         setSessionCookie: (token) => res.appendHeader('set-cookie', sessionCookie(token, config.COOKIE_SECURE)),
         admitSession: () => {
@@ -154,7 +159,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     router,
     context: async (req, socket, connectionParams) =>
       createApiContext(services, {
-        caller: await services.identify(req, connectionParams),
+        caller: await identifyCaller(req, connectionParams),
         connection: new WsConnectionHandle(socket, connectionLimits),
         admitSession: () => sessionRate.take(addressOf(req)),
       }),
@@ -195,10 +200,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   let closing: Promise<void> | undefined;
   /** `/readyz`: 503 while shutting down or while the store cannot write, else 200. */
-  const readiness = (): [number, { ready: boolean; reason?: string }] => {
+  const readiness = async (): Promise<[number, { ready: boolean; reason?: string }]> => {
     if (closing) return [503, { ready: false, reason: 'shutting down' }];
     try {
-      probeWritable(services.db);
+      await services.store.probe();
     } catch (error) {
       logger.warn('not ready: the store cannot write', { error: String(error) });
       return [503, { ready: false, reason: 'the store cannot write' }];
@@ -208,7 +213,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   const route = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
-    if (path === '/readyz') return sendJson(res, ...readiness());
+    if (path === '/readyz') return sendJson(res, ...(await readiness()));
     if (path === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       return res.end(metrics());
@@ -237,9 +242,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     if (applyCors(req, res)) return;
     route(req, res, pathOf(req)).catch((error: unknown) => {
-      logger.error('request failed', { path: pathOf(req), error: String(error) });
-      if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' });
-      else res.destroy();
+      const outage = error instanceof StoreUnavailableError || error instanceof StoreBusyError;
+      if (outage) logger.warn('request refused: the store is unavailable', { path: pathOf(req), error: String(error) });
+      else logger.error('request failed', { path: pathOf(req), error: String(error) });
+      if (res.headersSent) res.destroy();
+      else if (outage) sendJson(res, 503, { error: 'The database is unavailable: try again shortly' });
+      else sendJson(res, 500, { error: 'Internal server error' });
     });
   });
   server.on('upgrade', (req, socket, head) => {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { POOL_DEFAULTS } from '@jobstream/storage';
 import { z } from 'zod';
 import { trustedProxySubnets } from './http/client-address';
 
@@ -29,8 +30,19 @@ export const ConfigSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     /** Where the database and uploaded files live. */
     DATA_DIR: z.string().default('data'),
-    /** SQLite file; default `<DATA_DIR>/jobstream.db`. */
+    /** PostgreSQL to store in (`postgres://user:password@host:port/database`); unset, the SQLite file is used. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database')
+      .optional(),
+    /** SQLite file, used when `DATABASE_URL` is unset; default `<DATA_DIR>/jobstream.db`. */
     DATABASE_PATH: z.string().optional(),
+    /** PostgreSQL connections the pool opens at most. */
+    PG_POOL_MAX: positive.default(POOL_DEFAULTS.max),
+    /** Callers that may wait for a PostgreSQL connection while all are busy; past it a request gets 503 at once. */
+    PG_POOL_MAX_WAITING: z.coerce.number().int().nonnegative().default(POOL_DEFAULTS.maxWaiting),
+    /** How long a caller waits for a PostgreSQL connection, in ms, before it gets 503. */
+    PG_POOL_TIMEOUT_MS: positive.default(POOL_DEFAULTS.timeoutMs),
     /** Browser origins allowed to call the API and open WebSockets; `*` allows all. */
     ALLOWED_ORIGINS: origins.default(['http://localhost:3000', 'http://127.0.0.1:3000']),
     /** Mark the session cookie `Secure` (set behind HTTPS). */

@@ -1,10 +1,29 @@
-import { startApiServer } from './api-server';
-import { loadConfig } from './config';
+import { type ApiServer, startApiServer } from './api-server';
+import { type Config, loadConfig } from './config';
 import { createLogger } from './logger';
 
-const config = loadConfig();
+/**
+ * Ends the process after one log line saying why it cannot start (bad configuration, an unreachable database),
+ * written whatever `LOG_LEVEL` says.
+ */
+function cannotStart(error: unknown): never {
+  createLogger('error').error(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  cannotStart(error);
+}
 const logger = createLogger(config.LOG_LEVEL);
-const server = await startApiServer({ config, logger });
+let server: ApiServer;
+try {
+  server = await startApiServer({ config, logger });
+} catch (error) {
+  cannotStart(error);
+}
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type ApiServices, type AuthorizeJob, ownerOnly } from '@jobstream/api';
 import { builtInTemplates, ImportService, type ImportTemplate, TemplateRegistry } from '@jobstream/importer';
 import type { ProgressHub } from '@jobstream/progress';
-import { type Database, JobStore, openDatabase, SessionStore } from '@jobstream/storage';
+import { openStore, type Store } from '@jobstream/storage';
 import type { Config } from './config';
 import { type IdentifyCaller, sessionIdentity } from './http/identify';
 import type { Logger } from './logger';
@@ -10,7 +10,8 @@ import { removeOrphanedUploads } from './uploads/spool-dir';
 
 /** The process's services, plus what only the server itself needs. */
 export interface ServerServices extends ApiServices {
-  db: Database;
+  /** Where jobs, sessions and imported rows are kept: SQLite, or PostgreSQL when `DATABASE_URL` is set. */
+  store: Store;
   /** Where uploads are spooled before they are imported. */
   spoolDir: string;
   /** Who is calling, for every HTTP request, upload and WebSocket connection. */
@@ -18,8 +19,11 @@ export interface ServerServices extends ApiServices {
   close(): Promise<void>;
 }
 
-/** Opens the database, fails jobs a previous process left running, and wires the import service to the emitter. */
-export function createServices(options: {
+/**
+ * Opens the store (rejecting with `StoreUnavailableError` when PostgreSQL cannot be reached), fails jobs a
+ * previous process left running, and wires the import service to the emitter.
+ */
+export async function createServices(options: {
   config: Config;
   hub: ProgressHub;
   logger: Logger;
@@ -27,13 +31,17 @@ export function createServices(options: {
   identify?: IdentifyCaller;
   /** The templates uploads may name (default `builtInTemplates`); add one with `[...builtInTemplates, yours]`. */
   templates?: readonly ImportTemplate[];
-}): ServerServices {
+}): Promise<ServerServices> {
   const { config, hub, logger } = options;
-  const db = openDatabase(config.DATABASE_PATH);
-  const jobs = new JobStore(db);
+  const store = await openStore({
+    databaseUrl: config.DATABASE_URL,
+    databasePath: config.DATABASE_PATH,
+    pool: { max: config.PG_POOL_MAX, maxWaiting: config.PG_POOL_MAX_WAITING, timeoutMs: config.PG_POOL_TIMEOUT_MS },
+    onConnectionError: (error) => logger.warn('database connection lost', { error: String(error) }),
+  });
+  const { jobs, sessions } = store;
   const imports = new ImportService({
-    db,
-    jobs,
+    store,
     emitter: hub.emitter,
     maxRunningPerOwner: config.MAX_RUNNING_IMPORTS,
     limits: {
@@ -44,14 +52,13 @@ export function createServices(options: {
     },
     onUnexpectedError: (jobId, error) => logger.error('import crashed', { jobId, error: String(error) }),
   });
-  const sessions = new SessionStore(db);
-  const interrupted = imports.failInterrupted();
+  const interrupted = await imports.failInterrupted();
   if (interrupted > 0) logger.warn('marked interrupted jobs as failed', { count: interrupted });
   const spoolDir = join(config.DATA_DIR, 'spool');
   const orphans = removeOrphanedUploads(spoolDir);
   if (orphans > 0) logger.warn('deleted uploads a previous process left spooled', { count: orphans });
   return {
-    db,
+    store,
     jobs,
     imports,
     log: hub.log,
@@ -64,7 +71,7 @@ export function createServices(options: {
     spoolDir,
     async close() {
       await imports.close();
-      db.close();
+      await store[Symbol.asyncDispose]();
     },
   };
 }

@@ -69,7 +69,7 @@ describe('one auth hook, `startApiServer({ auth })`, on every path', () => {
     const created = await uploadAs(server, alice, CSV);
     expect(created.status).toBe(201);
     const jobId = created.body.jobId as string;
-    expect(server.services.jobs.get(jobId)?.owner).toBe('user:alice');
+    expect((await server.services.jobs.get(jobId))?.owner).toBe('user:alice');
     expect(await uploadAs(server, { 'x-user': 'vera' }, CSV)).toEqual({
       status: 403,
       body: { error: 'Not allowed to upload' },
@@ -150,14 +150,14 @@ describe('one auth hook, `startApiServer({ auth })`, on every path', () => {
 
   it('keeps the built-in rules for the members a host leaves out', async () => {
     await using server = await startTestServer({}, { auth: { canUpload: () => false } });
-    const { token } = server.services.sessions.create();
+    const { token } = await server.services.sessions.create();
     expect(await uploadAs(server, { authorization: `Bearer ${token}` }, CSV)).toEqual({
       status: 403,
       body: { error: 'Not allowed to upload' },
     });
     expect((await uploadAs(server, {}, CSV)).status).toBe(401);
-    const jobId = startJob(server, token);
-    const stranger = server.services.sessions.create().token;
+    const jobId = await startJob(server, token);
+    const stranger = (await server.services.sessions.create()).token;
     expect((await httpAs(server, { authorization: `Bearer ${token}` }).upload.get.query({ jobId })).jobId).toBe(jobId);
     await expect(
       httpAs(server, { authorization: `Bearer ${stranger}` }).upload.get.query({ jobId }),

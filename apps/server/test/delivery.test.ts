@@ -85,9 +85,9 @@ async function followFrom(client: TestClient, jobId: string, lastEventId?: strin
 describe.each(TRANSPORTS)('delivery over %s', (transport) => {
   it('resumes after the server cuts the connection, several times, with no duplicate or backward step', async () => {
     await using server = await startTestServer();
-    await using client = connectTo(server, transport);
+    await using client = await connectTo(server, transport);
     const { emitter } = server.hub;
-    const jobId = startJob(server, client.token);
+    const jobId = await startJob(server, client.token);
     const got = follow(client, jobId);
     let progress = 0;
     for (let cut = 0; cut < 4; cut++) {
@@ -116,9 +116,9 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
 
   it('sends a snapshot flagged missed when the resume point has left the history, then the terminal event', async () => {
     await using server = await startTestServer({ HISTORY_MAX_EVENTS: '5' });
-    await using client = connectTo(server, transport);
+    await using client = await connectTo(server, transport);
     const { emitter } = server.hub;
-    const jobId = startJob(server, client.token);
+    const jobId = await startJob(server, client.token);
     for (let p = 1; p <= 50; p++) emitter.emitProgress(jobId, progressOf(jobId, p));
     const got = follow(client, jobId, eventId(server, jobId, 2));
     await vi.waitFor(() => expect(got.data).toHaveLength(1));
@@ -131,9 +131,9 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
 
   it('replays exactly the events after lastEventId while they are in the history', async () => {
     await using server = await startTestServer();
-    await using client = connectTo(server, transport);
+    await using client = await connectTo(server, transport);
     const { emitter } = server.hub;
-    const jobId = startJob(server, client.token);
+    const jobId = await startJob(server, client.token);
     for (let p = 1; p <= 10; p++) emitter.emitProgress(jobId, progressOf(jobId, p));
     const got = follow(client, jobId, eventId(server, jobId, 4));
     await vi.waitFor(() => expect(seqs(got.ids)).toEqual(['5', '6', '7', '8', '9', '10', '11']));
@@ -144,9 +144,9 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
 
   it('serves an ended job from memory within retention: the terminal event, or exactly what followed a resume point', async () => {
     await using server = await startTestServer();
-    await using client = connectTo(server, transport);
+    await using client = await connectTo(server, transport);
     const { emitter } = server.hub;
-    const jobId = startJob(server, client.token);
+    const jobId = await startJob(server, client.token);
     for (let p = 1; p <= 3; p++) emitter.emitProgress(jobId, progressOf(jobId, p * 25));
     emitter.emitCompletion(jobId, resultOf(jobId));
 
@@ -170,7 +170,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
 
   it('serves an ended job from storage after retention, with the id it had live', async () => {
     await using server = await startTestServer({ JOB_RETENTION_MS: '0' });
-    await using client = connectTo(server, transport);
+    await using client = await connectTo(server, transport);
     const res = await upload(server, { token: client.token, body: usersCsv(50) });
     const jobId = res.body.jobId as string;
     const live = await followToEnd(client, jobId);
@@ -184,9 +184,9 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
 
   it('conflates a burst of 100,000 progress calls: far fewer events, the last one exact', async () => {
     await using server = await startTestServer();
-    await using client = connectTo(server, transport);
+    await using client = await connectTo(server, transport);
     const { emitter } = server.hub;
-    const jobId = startJob(server, client.token);
+    const jobId = await startJob(server, client.token);
     const got = follow(client, jobId);
     await vi.waitFor(() => expect(got.data).toHaveLength(1));
     for (let i = 1; i <= 100_000; i++) {
@@ -204,8 +204,8 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
   it('holds a bounded amount for a subscriber that stops reading, then gives it the latest state and the terminal event', async () => {
     await using observed = await startObservedServer({ SEND_BUFFER_BYTES: String(SEND_BUFFER_BYTES) });
     const { server } = observed;
-    const { token } = server.services.sessions.create();
-    const jobId = startJob(server, token);
+    const { token } = await server.services.sessions.create();
+    const jobId = await startJob(server, token);
     await using slow = await rawSubscriber(transport, server.url, token, jobId);
     await vi.waitFor(() => expect(slow.events().data).toHaveLength(1));
     // The server's side of the subscriber's connection: what is queued for it there.
@@ -258,8 +258,8 @@ function busyJob(server: ApiServer, jobId: string): { emitted(): number; stop():
 describe('WebSocket keep-alive', () => {
   it('keeps a peer that never answers PING but reads a little every so often, for several pong waits', async () => {
     await using server = await startTestServer(KEEP_ALIVE);
-    const { token } = server.services.sessions.create();
-    const jobId = startJob(server, token);
+    const { token } = await server.services.sessions.create();
+    const jobId = await startJob(server, token);
     await using slow = await openRawClient(server.url, token); // a bare socket: it never sends PONG, or anything
     slow.subscribe(1, jobId);
     await vi.waitFor(() => expect(slow.received.some((m) => m.result?.type === 'data')).toBe(true));
@@ -301,9 +301,9 @@ describe('WebSocket keep-alive', () => {
 
   it('terminates a peer that neither reads nor answers, idle or with data queued for it', async () => {
     await using server = await startTestServer(KEEP_ALIVE);
-    const { token } = server.services.sessions.create();
-    const idleJob = startJob(server, token);
-    const busyJobId = startJob(server, token);
+    const { token } = await server.services.sessions.create();
+    const idleJob = await startJob(server, token);
+    const busyJobId = await startJob(server, token);
     await using idle = await openRawClient(server.url, token);
     await using busy = await openRawClient(server.url, token);
     idle.subscribe(1, idleJob);
@@ -325,8 +325,8 @@ describe('WebSocket keep-alive', () => {
 
   it('keeps an idle @trpc/client, which answers every PING', async () => {
     await using server = await startTestServer(KEEP_ALIVE);
-    await using client = connectTo(server, 'ws');
-    const jobId = startJob(server, client.token);
+    await using client = await connectTo(server, 'ws');
+    const jobId = await startJob(server, client.token);
     const got = follow(client, jobId);
     await vi.waitFor(() => expect(got.data).toHaveLength(1));
     const pings = () => client.wire.received.filter((frame) => frame === 'PING').length;

@@ -4,7 +4,7 @@ import { connectClient, followToEnd, startTestServer, upload } from './fixtures'
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
 async function importAndDownload(server: Server, csv: string, template = 'users', fileName?: string) {
-  const client = connectClient(server);
+  const client = await connectClient(server);
   try {
     const res = await upload(server, { token: client.token, body: csv, template, multipart: !!fileName, fileName });
     expect(res.status).toBe(201);

@@ -6,6 +6,7 @@ import type { AppRouter } from '@jobstream/api';
 import type { UploadProgress, UploadResult } from '@jobstream/contracts';
 import type { ImportCounts } from '@jobstream/importer';
 import { parseEventId } from '@jobstream/progress';
+import { testStoreLocation } from '@jobstream/storage/testing';
 import {
   createTRPCClient,
   createWSClient,
@@ -17,7 +18,7 @@ import {
 } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
-import { expect, vi } from 'vitest';
+import { expect, inject, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { type ApiServer, type ApiServerOptions, ConfigSchema, startApiServer } from '../src/index';
 
@@ -77,17 +78,55 @@ export async function tempDir(): Promise<AsyncDisposable & { path: string }> {
   return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** Starts the real server on a free port with its own SQLite file in a temp dir (unless `DATA_DIR` is given), quiet. */
+/** Where a test server keeps its data: a temp `DATA_DIR`, and the store of the project's kind. */
+export interface TestData extends AsyncDisposable {
+  /** The temp `DATA_DIR`. */
+  path: string;
+  /** `DATA_DIR`, plus `DATABASE_URL` (a fresh schema) when the project runs on PostgreSQL: give it to every server sharing this data. */
+  env: { DATA_DIR: string; DATABASE_URL?: string };
+}
+
+/** A fresh temp `DATA_DIR` and an empty store of the project's kind (`storeKind`), removed on dispose. */
+export async function testData(): Promise<TestData> {
+  const dir = await tempDir();
+  const place = await testStoreLocation(inject('storeKind') ?? 'sqlite', inject('postgresUrl'));
+  const { databaseUrl } = place.location;
+  return {
+    path: dir.path,
+    env: { DATA_DIR: dir.path, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+    async [Symbol.asyncDispose]() {
+      await place[Symbol.asyncDispose]();
+      await dir[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/**
+ * Starts the real server on a free port, quiet: on fresh `testData()` unless `DATA_DIR` is given, in a temp dir
+ * when only `DATABASE_URL` is. Shutting down more than once shuts down once.
+ */
 export async function startTestServer(
   env: Record<string, string> = {},
   options: Omit<ApiServerOptions, 'config'> = {},
 ): Promise<ApiServer> {
-  const dir = env.DATA_DIR ? undefined : await tempDir();
-  const config = ConfigSchema.parse({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dir?.path, ...env });
-  const server = await startApiServer({ config, ...options });
-  const shutdown = async () => {
-    await server.shutdown();
-    await dir?.[Symbol.asyncDispose]();
+  let data: AsyncDisposable | undefined;
+  let dataEnv: Record<string, string> = {};
+  if (env.DATABASE_URL && !env.DATA_DIR) {
+    const dir = await tempDir();
+    [data, dataEnv] = [dir, { DATA_DIR: dir.path }];
+  } else if (!env.DATA_DIR) {
+    const fresh = await testData();
+    [data, dataEnv] = [fresh, fresh.env];
+  }
+  const config = ConfigSchema.parse({ PORT: '0', LOG_LEVEL: 'silent', ...dataEnv, ...env });
+  const server = await startApiServer({ config, ...options }).catch(async (error: unknown) => {
+    await data?.[Symbol.asyncDispose]();
+    throw error;
+  });
+  let closed: Promise<void> | undefined;
+  const shutdown = () => {
+    closed ??= server.shutdown().then(() => data?.[Symbol.asyncDispose]());
+    return closed;
   };
   return { ...server, shutdown, [Symbol.asyncDispose]: shutdown };
 }
@@ -139,8 +178,8 @@ export function sseClient(
 }
 
 /** Connects a real `@trpc/client` with superjson and a session token, as any script would. */
-export function connectClient(server: ApiServer, options: ClientOptions = {}): TestClient {
-  const token = options.token ?? server.services.sessions.create().token;
+export async function connectClient(server: ApiServer, options: ClientOptions = {}): Promise<TestClient> {
+  const token = options.token ?? (await server.services.sessions.create()).token;
   if (options.transport === 'sse') {
     const trpc = sseClient(server.url, { authorization: `Bearer ${token}` });
     return { trpc, token, [Symbol.asyncDispose]: async () => {} };
@@ -218,11 +257,11 @@ export function resultOf(jobId: string): UploadResult {
 }
 
 /** Records a job owned by the session of `token`, reports it started, and returns its id. */
-export function startJob(server: ApiServer, token: string): string {
+export async function startJob(server: ApiServer, token: string): Promise<string> {
   const jobId = randomUUID();
-  const owner = server.services.sessions.resolve(token);
+  const owner = await server.services.sessions.resolve(token);
   if (!owner) throw new Error('unknown test token');
-  server.services.jobs.create({ jobId, owner, templateName: 'users', message: '' });
+  await server.services.jobs.create({ jobId, owner, templateName: 'users', message: '' });
   server.hub.emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
   return jobId;
 }

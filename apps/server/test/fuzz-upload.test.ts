@@ -232,7 +232,7 @@ describe('upload fuzzing', () => {
       MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
       MAX_RUNNING_IMPORTS: '1000',
     });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     // An 'error' event nobody listens to would crash a production process; here it would only be reported late.
     const uncaught: string[] = [];
     const onUncaught = (error: Error) => uncaught.push(error.message);
@@ -271,7 +271,7 @@ describe('upload fuzzing', () => {
 
   it('fails a line longer than 64 KiB with its line number and stays healthy', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const csv = `${usersCsv(3)}long@example.com,${'y'.repeat(70 * 1024)},member\nlast@example.com,Last,member\n`;
     const res = await upload(server, { token: client.token, body: csv });
     expect(res.status).toBe(201);
@@ -285,7 +285,7 @@ describe('upload fuzzing', () => {
 
   it('fails a row of 40 million commas (40 MB) at the column limit without building it, and stays healthy', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const before = process.memoryUsage().rss;
     for (const [body, message] of [
       [
@@ -312,7 +312,7 @@ describe('upload fuzzing', () => {
 
   it('answers zero-byte bodies with 400 and creates no job', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const empty = Buffer.alloc(0);
     expect(await post(server, client.token, empty, 'text/csv')).toEqual({
       status: 400,
@@ -329,7 +329,7 @@ describe('upload fuzzing', () => {
 
   it('answers a multipart body that ends early with 400, creates no job and keeps no file', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const whole = multipartParts('cut', Buffer.from(usersCsv(2_000)));
     for (const at of [10, 60, 120, 5_000, whole.length - 10]) {
       const answer = await postThenCut(server, client.token, {
@@ -346,7 +346,7 @@ describe('upload fuzzing', () => {
 
   it('answers multipart bodies with a wrong or missing boundary with 400 and no job', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const form = multipartParts('right', Buffer.from(usersCsv(3)));
     for (const type of [
       'multipart/form-data; boundary=wrong',
@@ -367,7 +367,7 @@ describe('upload fuzzing', () => {
     'drops the spooled file when a %s upload is abandoned mid-body',
     async (contentType) => {
       await using server = await startTestServer();
-      await using client = connectClient(server);
+      await using client = await connectClient(server);
       const content = Buffer.from(usersCsv(2_000));
       const whole = contentType.startsWith('multipart') ? multipartParts('gone', content) : content;
       const answer = await postThenCut(server, client.token, {

@@ -380,15 +380,15 @@ describe('WebSocket fuzzing', () => {
       MAX_CONNECTIONS_PER_ADDRESS: '1000',
       WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD),
     });
-    await using victim = connectClient(server);
-    const victimJob = startJob(server, victim.token);
+    await using victim = await connectClient(server);
+    const victimJob = await startJob(server, victim.token);
     const got = follow(victim, victimJob);
     await vi.waitFor(() => expect(got.data).toHaveLength(1));
 
     const outcome: Outcome = { sent: new Map(), unexpectedCloses: [], reconnects: 0, sockets: [] };
-    const drivers = Array.from({ length: CONNECTIONS }, (_, i) => {
-      const { token } = server.services.sessions.create();
-      const jobs = { own: startJob(server, token), victim: victimJob };
+    const drivers = Array.from({ length: CONNECTIONS }, async (_, i) => {
+      const { token } = await server.services.sessions.create();
+      const jobs = { own: await startJob(server, token), victim: victimJob };
       return drive(server.url, token, jobs, (SEED + i * 7919) >>> 0, MESSAGES_PER_CONNECTION, outcome);
     });
 
@@ -455,9 +455,9 @@ describe('WebSocket fuzzing', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(objectKeys);
     expect(Object.getOwnPropertyNames(Array.prototype).sort()).toEqual(arrayKeys);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    await using fresh = connectClient(server);
+    await using fresh = await connectClient(server);
     expect((await fresh.trpc.upload.ping.query()).event).toBe('pong');
-    const freshJob = startJob(server, fresh.token);
+    const freshJob = await startJob(server, fresh.token);
     const freshGot = follow(fresh, freshJob);
     await vi.waitFor(() => expect(freshGot.data).toHaveLength(1));
     server.hub.emitter.emitCompletion(freshJob, resultOf(freshJob));
@@ -467,9 +467,9 @@ describe('WebSocket fuzzing', () => {
 
   it("answers a subscription to another session's job exactly as one to a job that does not exist", async () => {
     await using server = await startTestServer();
-    const owner = server.services.sessions.create();
-    const stranger = server.services.sessions.create();
-    const theirs = startJob(server, owner.token);
+    const owner = await server.services.sessions.create();
+    const stranger = await server.services.sessions.create();
+    const theirs = await startJob(server, owner.token);
     const missing = randomUUID();
     const transcripts: string[] = [];
     for (const jobId of [theirs, missing]) {
@@ -491,7 +491,7 @@ describe('WebSocket fuzzing', () => {
 
   it('survives hostile connectionParams messages', async () => {
     await using server = await startTestServer();
-    const { token } = server.services.sessions.create();
+    const { token } = await server.services.sessions.create();
     const firsts = [
       'garbage',
       'null',

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { follow, type Received, seqs, tempDir, upload, usersCsv } from './fixtures';
+import { follow, type Received, seqs, testData, upload, usersCsv } from './fixtures';
 import { openRawClient } from './raw-client';
 import { freePort, httpClient, startLoggedProcess } from './server-process';
 import { connectWire, TRANSPORTS } from './wire-client';
@@ -14,10 +14,10 @@ function failures(got: Received) {
 
 describe.each(TRANSPORTS)('SIGTERM with subscribers connected (%s)', (transport) => {
   it('exits 0 and the client ends with the job’s final state exactly once, resumed on the next process', async () => {
-    await using dir = await tempDir();
+    await using dir = await testData();
     const env = {
       PORT: String(await freePort()),
-      DATA_DIR: dir.path,
+      ...dir.env,
       PROGRESS_INTERVAL_MS: '20',
       SHUTDOWN_DRAIN_MS: '1000',
       // Paced, so the import is still running when the test acts, however fast or busy the machine is.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { selectRows } from '@jobstream/storage/testing';
 import { describe, expect, it, vi } from 'vitest';
 import {
   connectClient,
@@ -128,8 +129,8 @@ async function importCsv(client: TestClient, server: Parameters<typeof upload>[0
 describe('prototype pollution', () => {
   it('is not reachable through superjson inputs over HTTP, queries and mutations', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
-    const jobId = startJob(server, client.token);
+    await using client = await connectClient(server);
+    const jobId = await startJob(server, client.token);
     const authorization = `Bearer ${client.token}`;
     for (const envelope of hostileEnvelopes(jobId)) {
       const query = await fetch(trpcUrl(server.url, 'upload.get', envelope), { headers: { authorization } });
@@ -155,8 +156,8 @@ describe('prototype pollution', () => {
 
   it('is not reachable through superjson inputs over WebSocket, subscriptions included', async () => {
     await using server = await startTestServer({ MAX_MESSAGES_PER_SECOND: '1000' });
-    const { token } = server.services.sessions.create();
-    const jobId = startJob(server, token);
+    const { token } = await server.services.sessions.create();
+    const jobId = await startJob(server, token);
     await using raw = await openRawClient(server.url, token);
     const envelopes = hostileEnvelopes(jobId);
     let id = 0;
@@ -182,7 +183,7 @@ describe('prototype pollution', () => {
 
   it('is not reachable through CSV column names or cells', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const header = await importCsv(client, server, '__proto__,constructor,prototype\nx,y,z\n');
     expect(header).toMatchObject({ status: 'failed' });
     expect(header.message).toBe(
@@ -206,7 +207,7 @@ describe('prototype pollution', () => {
     ].join('\n');
     const imported = await importCsv(client, server, cells);
     expect(imported).toMatchObject({ status: 'completed', processed: 4, inserted: 3, failed: 1 });
-    const rows = server.services.db.prepare('SELECT email, name, role FROM users ORDER BY email').all();
+    const rows = await selectRows(server.services.store, 'SELECT email, name, role FROM users ORDER BY email');
     expect(rows).toEqual([
       { email: '__proto__@example.com', name: '__proto__', role: 'member' },
       { email: 'ctor@example.com', name: 'constructor', role: 'admin' },
@@ -222,7 +223,7 @@ describe('path traversal', () => {
     const dataDir = join(root.path, 'a', 'b', 'data');
     await mkdir(dataDir, { recursive: true });
     await using server = await startTestServer({ DATA_DIR: dataDir });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const { token } = client;
 
     for (const template of ['../../etc/passwd', '..%2F..%2Fusers', '/etc/passwd', 'users/../users', '..\\..\\users']) {
@@ -275,7 +276,7 @@ describe('path traversal', () => {
 
   it('answers 404 to errors.csv paths that try to leave the jobs', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const headers = { authorization: `Bearer ${client.token}` };
     for (const path of [
       '/uploads/..%2F..%2Fjobstream.db/errors.csv',
@@ -295,7 +296,7 @@ describe('path traversal', () => {
 describe('CSV formula injection', () => {
   it('prefixes rejected cells starting with =, +, -, @, tab or CR with a quote in errors.csv', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const csv = [
       'email,name,role',
       '"=HYPERLINK(""http://evil.example"")",Alice,member',
@@ -332,8 +333,8 @@ describe('CSV formula injection', () => {
 
   it('gives another session the same 404 for errors.csv as for a job that does not exist', async () => {
     await using server = await startTestServer();
-    await using owner = connectClient(server);
-    const other = server.services.sessions.create();
+    await using owner = await connectClient(server);
+    const other = await server.services.sessions.create();
     const done = await importCsv(owner, server, 'email,name,role\n=1,A,member\n');
     const theirs = await fetch(`${server.url}/uploads/${done.jobId as string}/errors.csv`, {
       headers: { authorization: `Bearer ${other.token}` },
@@ -363,8 +364,8 @@ describe('error responses', () => {
         },
       },
     );
-    const { token } = server.services.sessions.create();
-    const jobId = startJob(server, token);
+    const { token } = await server.services.sessions.create();
+    const jobId = await startJob(server, token);
     const res = await fetch(trpcUrl(server.url, 'upload.get', JSON.stringify({ json: { jobId } })), {
       headers: { authorization: `Bearer ${token}` },
     });
@@ -398,7 +399,7 @@ describe('error responses', () => {
 
   it('hide stack traces and internal paths of BAD_REQUEST and PARSE_ERROR over HTTP', async () => {
     await using server = await startTestServer();
-    const { token } = server.services.sessions.create();
+    const { token } = await server.services.sessions.create();
     const headers = { authorization: `Bearer ${token}` };
     const invalid = await fetch(trpcUrl(server.url, 'upload.get', JSON.stringify({ json: { jobId: 'nope' } })), {
       headers,
@@ -451,9 +452,9 @@ describe('identifiers', () => {
       tokens.add(token);
     }
     expect(tokens.size).toBe(5);
-    const row = server.services.db.prepare('SELECT token_hash FROM sessions LIMIT 1').get() as { token_hash: string };
-    expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(tokens.has(row.token_hash)).toBe(false);
+    const [row] = await selectRows<{ token_hash: string }>(server.services.store, 'SELECT token_hash FROM sessions');
+    expect(row?.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(tokens.has(row?.token_hash as string)).toBe(false);
   });
 
   it('sets the Secure flag on the session cookie when COOKIE_SECURE=true', async () => {
@@ -468,7 +469,7 @@ describe('identifiers', () => {
 
   it('names jobs with random v4 UUIDs', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const ids = new Set<string>();
     for (let i = 0; i < 3; i++) {
       const res = await upload(server, { token: client.token, body: usersCsv(1, { offset: i }) });
@@ -481,7 +482,7 @@ describe('identifiers', () => {
 
   it('treats malformed, foreign and guessed tokens as no session', async () => {
     await using server = await startTestServer();
-    const real = server.services.sessions.create().token;
+    const real = (await server.services.sessions.create()).token;
     for (const token of [
       '',
       'x',

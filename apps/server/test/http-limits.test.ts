@@ -82,8 +82,8 @@ describe('tRPC HTTP body and batch limits', () => {
     // Unbounded, the server held the whole body (and its string and parse) before answering: several times 256 MiB.
     expect(grewMiB).toBeLessThan(128);
 
-    await using client = connectClient(server);
-    const jobId = startJob(server, client.token);
+    await using client = await connectClient(server);
+    const jobId = await startJob(server, client.token);
     const http = createTRPCClient<AppRouter>({
       links: [
         httpLink({
@@ -138,7 +138,7 @@ describe('tRPC HTTP body and batch limits', () => {
 describe('per-address HTTP rate limits', () => {
   it('answers an address past MAX_HTTP_REQUESTS_PER_SECOND with 429 and Retry-After, on tRPC and uploads, while another address is served', async () => {
     await using server = await startTestServer({ MAX_HTTP_REQUESTS_PER_SECOND: '5', TRUST_PROXY: 'loopback' });
-    const { token } = server.services.sessions.create();
+    const { token } = await server.services.sessions.create();
     let served = 0;
     let limited: Awaited<ReturnType<typeof callAs>> | undefined;
     while (!limited && served < 100) {
@@ -213,8 +213,8 @@ describe('per-address HTTP rate limits', () => {
 describe('SSE streams per client address', () => {
   it('refuses an SSE stream past MAX_CONNECTIONS_PER_ADDRESS with TOO_MANY_REQUESTS, serves other addresses, and frees the slot when a stream ends', async () => {
     await using server = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '2', TRUST_PROXY: 'loopback' });
-    const { token } = server.services.sessions.create();
-    const jobId = startJob(server, token);
+    const { token } = await server.services.sessions.create();
+    const jobId = await startJob(server, token);
     const a = { trpc: sseClient(server.url, { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.1' }) };
     const first = follow(a, jobId);
     const second = follow(a, jobId);

@@ -1,6 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builtInTemplates, defineTemplate } from '@jobstream/importer';
+import { countRows, selectRows } from '@jobstream/storage/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
@@ -9,7 +10,7 @@ import {
   followToEnd,
   holdImports,
   startTestServer,
-  tempDir,
+  testData,
   upload,
   usersCsv,
 } from './fixtures';
@@ -21,14 +22,14 @@ function lastPayload(got: { data: Array<{ payload: unknown }> }): Payload {
   return got.data.at(-1)?.payload as Payload;
 }
 
-function userCount(server: Server): number {
-  return (server.services.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+function userCount(server: Server): Promise<number> {
+  return countRows(server.services.store, 'users');
 }
 
 describe('CSV imports', () => {
   it('imports a valid users file, streams progress and ends with exact counts', async () => {
     await using server = await startTestServer({ PROGRESS_INTERVAL_MS: '0' });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const res = await upload(server, { token: client.token, body: usersCsv(5_000) });
     expect(res.status).toBe(201);
     const jobId = res.body.jobId as string;
@@ -51,13 +52,12 @@ describe('CSV imports', () => {
     expect(last.message).toBe('Processing 5000 of 5000 rows');
     const stored = await client.trpc.upload.get.query({ jobId });
     expect(stored).toMatchObject({ status: 'completed', inserted: 5000, processed: 5000, progress: 100 });
-    const count = server.services.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number };
-    expect(count.n).toBe(5000);
+    expect(await userCount(server)).toBe(5000);
   });
 
   it('accepts multipart uploads with a BOM and CRLF line ends', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const res = await upload(server, {
       token: client.token,
       multipart: true,
@@ -66,13 +66,13 @@ describe('CSV imports', () => {
     expect(res.status).toBe(201);
     const got = await followToEnd(client, res.body.jobId as string);
     expect(lastPayload(got)).toMatchObject({ status: 'completed', processed: 3, inserted: 3, failed: 0 });
-    const row = server.services.db.prepare('SELECT * FROM users WHERE email = ?').get('user2@example.com') as Payload;
+    const [row] = await selectRows(server.services.store, "SELECT * FROM users WHERE email = 'user2@example.com'");
     expect(row).toMatchObject({ name: 'User 2', role: 'member' });
   });
 
   it("records the file's name (multipart) and size with the job", async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const body = usersCsv(3);
     const named = await upload(server, { token: client.token, multipart: true, fileName: 'März team.csv', body });
     const raw = await upload(server, { token: client.token, body });
@@ -90,7 +90,7 @@ describe('CSV imports', () => {
 
   it('rejects invalid rows of each kind with exact messages and keeps the valid ones', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const csv = [
       'email,name,role',
       'ok@example.com,Ok,admin',
@@ -121,26 +121,29 @@ describe('CSV imports', () => {
         'Row 9: email: Invalid email address',
       ],
     });
-    const role = server.services.db.prepare('SELECT role FROM users WHERE email = ?').get('default@example.com');
-    expect(role).toEqual({ role: 'member' });
+    const roles = await selectRows(server.services.store, "SELECT role FROM users WHERE email = 'default@example.com'");
+    expect(roles).toEqual([{ role: 'member' }]);
   });
 
   it('updates rows whose key already exists (case-insensitive) and counts them as updated', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const first = await upload(server, { token: client.token, body: usersCsv(10) });
     await followToEnd(client, first.body.jobId as string);
     const csv = 'email,name,role\nUSER1@example.com,Renamed,viewer\nnew@example.com,New,member\n';
     const second = await upload(server, { token: client.token, body: csv });
     const got = await followToEnd(client, second.body.jobId as string);
     expect(lastPayload(got)).toMatchObject({ status: 'completed', processed: 2, inserted: 1, updated: 1, failed: 0 });
-    const row = server.services.db.prepare('SELECT name, role FROM users WHERE email = ?').get('user1@example.com');
-    expect(row).toEqual({ name: 'Renamed', role: 'viewer' });
+    const rows = await selectRows(
+      server.services.store,
+      "SELECT name, role FROM users WHERE email = 'user1@example.com'",
+    );
+    expect(rows).toEqual([{ name: 'Renamed', role: 'viewer' }]);
   });
 
   it('validates products: decimal price and whole-number quantity', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const csv = 'sku,name,price,quantity\nA-1,Lamp,19.99,3\nA-2,Chair,-1,2\nA-3,Desk,10,1.5\n,Nameless,1,1\n';
     const res = await upload(server, { token: client.token, template: 'products', body: csv });
     const got = await followToEnd(client, res.body.jobId as string);
@@ -158,7 +161,7 @@ describe('CSV imports', () => {
 
   it('fails the job at once when the header does not match, naming the columns', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const res = await upload(server, { token: client.token, body: 'email,fullname,age\na@example.com,A,3\n' });
     const got = await followToEnd(client, res.body.jobId as string);
     expect(lastPayload(got)).toMatchObject({
@@ -170,7 +173,7 @@ describe('CSV imports', () => {
 
   it('fails a malformed file with its line number', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const res = await upload(server, {
       token: client.token,
       body: 'email,name,role\na@example.com,A,member\nb@example.com,"Unclosed,member\n',
@@ -184,7 +187,7 @@ describe('CSV imports', () => {
 
   it('completes a header-only file with zero rows', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const res = await upload(server, { token: client.token, body: 'email,name,role\n' });
     const got = await followToEnd(client, res.body.jobId as string);
     expect(lastPayload(got)).toMatchObject({ status: 'completed', processed: 0, total: 0, inserted: 0 });
@@ -192,7 +195,7 @@ describe('CSV imports', () => {
 
   it('rejects bad requests with clear HTTP errors and creates no job', async () => {
     await using server = await startTestServer({ MAX_UPLOAD_BYTES: '1000' });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const { token } = client;
     expect(await upload(server, { token, template: 'nope', body: usersCsv(1) })).toEqual({
       status: 400,
@@ -222,7 +225,7 @@ describe('CSV imports', () => {
 
   it('rejects a chunked body that grows past the limit with 413', async () => {
     await using server = await startTestServer({ MAX_UPLOAD_BYTES: '10000' });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const chunks = new ReadableStream({
       start(controller) {
         for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode(usersCsv(20, { offset: i * 20 })));
@@ -241,7 +244,7 @@ describe('CSV imports', () => {
 
   it('cancels a running job: it ends failed with Cancelled, storing exactly the rows committed', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const hold = holdImports(server);
     const res = await upload(server, { token: client.token, body: usersCsv(2_500) });
     const jobId = res.body.jobId as string;
@@ -256,7 +259,7 @@ describe('CSV imports', () => {
     expect(committed?.processed).toBeGreaterThan(0);
     expect(stored).toMatchObject({ status: 'failed', processed: committed?.processed, inserted: committed?.processed });
     expect(stored).toMatchObject({ updated: 0, failed: 0 });
-    expect(userCount(server)).toBe(committed?.processed);
+    expect(await userCount(server)).toBe(committed?.processed);
     expect(await client.trpc.upload.cancel.mutate({ jobId })).toEqual({ cancelled: false });
     hold.release();
   });
@@ -264,7 +267,7 @@ describe('CSV imports', () => {
   it('stores the committed counts of a job that fails mid-file, not those of the batch it discarded', async () => {
     // No progress report before the failure: the stored counts can only come from the committed batches.
     await using server = await startTestServer({ PROGRESS_INTERVAL_MS: '3600000' });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const csv = `${usersCsv(1_500)}bad,Bad,member\nlast@example.com,"Unclosed,member\n`;
     const res = await upload(server, { token: client.token, body: csv });
     const got = await followToEnd(client, res.body.jobId as string);
@@ -274,12 +277,12 @@ describe('CSV imports', () => {
     });
     const stored = await client.trpc.upload.get.query({ jobId: res.body.jobId as string });
     expect(stored).toMatchObject({ processed: 1_000, inserted: 1_000, failed: 0, errors: [] });
-    expect(userCount(server)).toBe(1_000);
+    expect(await userCount(server)).toBe(1_000);
   });
 
   it('refuses a file of only a BOM, newlines or blank lines with 400 and creates no job', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     for (const body of ['\uFEFF', '\n\n\n', '\r\n\r\n', '\uFEFF  \n\t\n\n']) {
       for (const multipart of [false, true]) {
         const answer = await upload(server, { token: client.token, body, multipart });
@@ -291,22 +294,21 @@ describe('CSV imports', () => {
     }
     expect(await client.trpc.upload.list.query()).toEqual([]);
     expect(await readdir(server.services.spoolDir)).toEqual([]);
-    expect(() =>
-      server.services.imports.reserve(server.services.sessions.resolve(client.token) ?? '').release(),
-    ).not.toThrow();
+    const owner = (await server.services.sessions.resolve(client.token)) ?? '';
+    expect(() => server.services.imports.reserve(owner).release()).not.toThrow();
   });
 
   it('deletes at start-up the uploads a previous process spooled, and nothing else', async () => {
-    await using dir = await tempDir();
+    await using dir = await testData();
     const spool = join(dir.path, 'spool');
     await mkdir(spool, { recursive: true });
     const orphan = '0b7e5b1c-4a8f-4c52-9d0e-1f2a3b4c5d6e.csv';
     await writeFile(join(spool, orphan), usersCsv(3));
     await writeFile(join(spool, 'notes.txt'), 'not an upload');
     await writeFile(join(spool, 'export.csv'), 'not an upload either');
-    await using server = await startTestServer({ DATA_DIR: dir.path });
+    await using server = await startTestServer({ ...dir.env });
     expect((await readdir(spool)).sort()).toEqual(['export.csv', 'notes.txt']);
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const res = await upload(server, { token: client.token, body: usersCsv(2) });
     expect(lastPayload(await followToEnd(client, res.body.jobId as string))).toMatchObject({ status: 'completed' });
   });
@@ -328,18 +330,18 @@ describe('CSV imports', () => {
       sqlTypes: { visits: 'INTEGER' },
     });
     await using server = await startTestServer({}, { templates: [...builtInTemplates, contacts] });
-    const { token } = server.services.sessions.create();
+    const { token } = await server.services.sessions.create();
     const csv = 'visits,phone\n3,123456\nmany,654321\n';
     const res = await upload(server, { token, template: 'contacts', body: csv });
     expect(res.status).toBe(201);
     await server.services.imports.settled(res.body.jobId as string);
-    expect(server.services.jobs.get(res.body.jobId as string)).toMatchObject({
+    expect(await server.services.jobs.get(res.body.jobId as string)).toMatchObject({
       status: 'completed',
       inserted: 1,
       failed: 1,
       errors: ['Row 2: visits: must be a number'],
     });
-    expect(server.services.db.prepare('SELECT phone, visits FROM contacts').all()).toEqual([
+    expect(await selectRows(server.services.store, 'SELECT phone, visits FROM contacts')).toEqual([
       { phone: '123456', visits: 3 },
     ]);
     expect(server.services.templates.list().map((template) => template.name)).toEqual([
@@ -351,13 +353,13 @@ describe('CSV imports', () => {
 
   it('states its upload limits from its configuration', async () => {
     await using server = await startTestServer({ MAX_UPLOAD_BYTES: '4096', MAX_ROWS: '12' });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     expect(await client.trpc.upload.limits.query()).toEqual({ maxUploadBytes: 4096, maxRows: 12 });
   });
 
   it('lists the caller’s jobs newest first and lists the templates with their columns', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const a = await upload(server, { token: client.token, body: usersCsv(1) });
     await followToEnd(client, a.body.jobId as string);
     const b = await upload(server, { token: client.token, body: usersCsv(2) });

@@ -79,11 +79,11 @@ describe('no leaks over real connections', () => {
     await using observed = await startObservedServer({ ...ENV, MAX_SUBSCRIPTIONS_PER_CONNECTION: '3' });
     const { server } = observed;
     const { emitter } = server.hub;
-    const owner = server.services.sessions.create().token;
+    const owner = (await server.services.sessions.create()).token;
     // Long-lived: four WebSocket connections, each cycling through its 3 subscription slots, and an SSE client.
-    const steady = [0, 1, 2, 3].map(() => connectTo(server, 'ws', { token: owner }));
-    const sse = connectTo(server, 'sse', { token: owner });
-    const steadyJobs = Array.from({ length: steady.length + 1 }, () => startJob(server, owner));
+    const steady = await Promise.all([0, 1, 2, 3].map(() => connectTo(server, 'ws', { token: owner })));
+    const sse = await connectTo(server, 'sse', { token: owner });
+    const steadyJobs = await Promise.all(Array.from({ length: steady.length + 1 }, () => startJob(server, owner)));
     const sseJob = steadyJobs[steady.length] as string;
     let emitted = steadyJobs.length;
     let received = 0;
@@ -112,12 +112,14 @@ describe('no leaks over real connections', () => {
      * resolves once each has its first event.
      */
     const held = async (transport: Transport, count: number) => {
-      const token = server.services.sessions.create().token;
-      const jobId = startJob(server, token);
+      const token = (await server.services.sessions.create()).token;
+      const jobId = await startJob(server, token);
       emitted++;
       // Retrying only after a minute: whatever ends these subscriptions, the clients do not come back.
-      const clients = Array.from({ length: transport === 'ws' ? Math.ceil(count / 3) : 1 }, () =>
-        connectTo(server, transport, { token, retryDelayMs: 60_000 }),
+      const clients = await Promise.all(
+        Array.from({ length: transport === 'ws' ? Math.ceil(count / 3) : 1 }, () =>
+          connectTo(server, transport, { token, retryDelayMs: 60_000 }),
+        ),
       );
       const subs = Array.from({ length: count }, (_, i) => follow(clients[i % clients.length] as TestClient, jobId));
       cycles += count;
@@ -192,9 +194,13 @@ describe('no leaks over real connections', () => {
 
   it('does not duplicate subscriptions when the server cuts connections and clients resubscribe', async () => {
     await using server = await startTestServer(ENV);
-    const owner = connectClient(server);
-    const jobs = Array.from({ length: 3 }, () => startJob(server, owner.token));
-    const same = [owner, connectClient(server, { token: owner.token }), connectClient(server, { token: owner.token })];
+    const owner = await connectClient(server);
+    const jobs = await Promise.all(Array.from({ length: 3 }, () => startJob(server, owner.token)));
+    const same = [
+      owner,
+      await connectClient(server, { token: owner.token }),
+      await connectClient(server, { token: owner.token }),
+    ];
     const followed = await followAll(same, jobs, 10);
     await expectGauges(server, { jobstream_subscriptions_active: 30, jobstream_listeners_active: 30 });
 
@@ -217,7 +223,7 @@ describe('no leaks over real connections', () => {
 
   it('releases every room once real imports end (JOB_RETENTION_MS=0), with subscribers and late subscribers', async () => {
     await using server = await startTestServer(ENV);
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const jobIds: string[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await upload(server, {

@@ -1,9 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { AppRouter } from '@jobstream/api';
+import { countRows } from '@jobstream/storage/testing';
 import type { TRPCClientError } from '@trpc/client';
 import { describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
+import type { ApiServer } from '../src/index';
 import {
   connectClient,
   follow,
@@ -36,8 +38,8 @@ function lastPayload(got: { data: Array<{ payload: unknown }> }): Payload {
   return got.data.at(-1)?.payload as Payload;
 }
 
-function sessionCount(server: { services: { db: { prepare(sql: string): { get(): unknown } } } }): number {
-  return (server.services.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+function sessionCount(server: ApiServer): Promise<number> {
+  return countRows(server.services.store, 'sessions');
 }
 
 /** Sends a raw `POST /uploads` with a declared length larger than the limit, without sending the body. */
@@ -66,7 +68,7 @@ function declaredTooLarge(url: string, token: string, length: number): Promise<{
 describe('WebSocket limits', () => {
   it('closes a connection that sends a message over WS_MAX_PAYLOAD_BYTES with 1009, and serves the next one', async () => {
     await using server = await startTestServer({ WS_MAX_PAYLOAD_BYTES: '1024' });
-    const { token } = server.services.sessions.create();
+    const { token } = await server.services.sessions.create();
     await using raw = await openRawClient(server.url, token);
     const closed = closeCode(raw.socket);
     raw.socket.send(rpc(1, 'query', 'upload.ping', 'x'.repeat(2000)));
@@ -79,8 +81,12 @@ describe('WebSocket limits', () => {
 
   it('answers a third subscription with TOO_MANY_REQUESTS at MAX_SUBSCRIPTIONS_PER_CONNECTION=2, then accepts one once a slot frees', async () => {
     await using server = await startTestServer({ MAX_SUBSCRIPTIONS_PER_CONNECTION: '2' });
-    await using client = connectClient(server);
-    const [a, b, c] = [startJob(server, client.token), startJob(server, client.token), startJob(server, client.token)];
+    await using client = await connectClient(server);
+    const [a, b, c] = [
+      await startJob(server, client.token),
+      await startJob(server, client.token),
+      await startJob(server, client.token),
+    ];
     const gotA = follow(client, a);
     const gotB = follow(client, b);
     await vi.waitFor(() => expect(gotA.data.length && gotB.data.length).toBe(1));
@@ -106,7 +112,7 @@ describe('WebSocket limits', () => {
 
   it('refuses a third upgrade from one address with 429 at MAX_CONNECTIONS_PER_ADDRESS=2, and accepts one after a close', async () => {
     await using server = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '2' });
-    const { token } = server.services.sessions.create();
+    const { token } = await server.services.sessions.create();
     const first = await openRawClient(server.url, token);
     await using second = await openRawClient(server.url, token);
     expect((await tryUpgrade(server.url, { headers: { authorization: `Bearer ${token}` } })).status).toBe(429);
@@ -124,7 +130,7 @@ describe('WebSocket limits', () => {
 
   it('ignores X-Forwarded-For for the per-address limit unless TRUST_PROXY=true', async () => {
     await using direct = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '1' });
-    const { token } = direct.services.sessions.create();
+    const { token } = await direct.services.sessions.create();
     await using only = await openRawClient(direct.url, token, { 'x-forwarded-for': '203.0.113.1' });
     expect(
       (
@@ -136,7 +142,7 @@ describe('WebSocket limits', () => {
     expect(only.socket.readyState).toBe(only.socket.OPEN);
 
     await using proxied = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '1', TRUST_PROXY: 'true' });
-    const proxiedToken = proxied.services.sessions.create().token;
+    const proxiedToken = (await proxied.services.sessions.create()).token;
     await using first = await openRawClient(proxied.url, proxiedToken, { 'x-forwarded-for': '203.0.113.1' });
     expect(
       (
@@ -155,12 +161,12 @@ describe('WebSocket limits', () => {
 
   it('closes a connection that bursts past MAX_MESSAGES_PER_SECOND=5 with 1008; other clients are unaffected', async () => {
     await using server = await startTestServer({ MAX_MESSAGES_PER_SECOND: '5' });
-    await using other = connectClient(server);
-    const jobId = startJob(server, other.token);
+    await using other = await connectClient(server);
+    const jobId = await startJob(server, other.token);
     const watching = follow(other, jobId);
     await vi.waitFor(() => expect(watching.data).toHaveLength(1));
 
-    const { token } = server.services.sessions.create();
+    const { token } = await server.services.sessions.create();
     await using noisy = await openRawClient(server.url, token);
     const closed = closeCode(noisy.socket);
     for (let id = 1; id <= 50; id++) {
@@ -178,8 +184,8 @@ describe('WebSocket limits', () => {
 
   it('does not run the messages of a burst past MAX_MESSAGES_PER_SECOND', async () => {
     await using server = await startTestServer({ MAX_MESSAGES_PER_SECOND: '5' });
-    const { token } = server.services.sessions.create();
-    const before = sessionCount(server);
+    const { token } = await server.services.sessions.create();
+    const before = await sessionCount(server);
     await using noisy = await openRawClient(server.url, token);
     const closed = closeCode(noisy.socket);
     for (let id = 1; id <= 50; id++) {
@@ -187,12 +193,12 @@ describe('WebSocket limits', () => {
     }
     expect(await closed).toBe(1008);
     // The bucket holds 5 messages; a burst sent in well under a second refills less than one more.
-    expect(sessionCount(server) - before).toBeLessThanOrEqual(6);
+    expect((await sessionCount(server)) - before).toBeLessThanOrEqual(6);
   });
   it('counts every request of a batched frame against MAX_MESSAGES_PER_SECOND', async () => {
     await using server = await startTestServer({ MAX_MESSAGES_PER_SECOND: '5' });
-    const { token } = server.services.sessions.create();
-    const before = sessionCount(server);
+    const { token } = await server.services.sessions.create();
+    const before = await sessionCount(server);
     await using noisy = await openRawClient(server.url, token);
     const batch = Array.from({ length: 50 }, (_, i) => rpc(i + 1, 'mutation', 'session.create'));
     noisy.socket.send(`[${batch.join(',')}]`);
@@ -200,14 +206,14 @@ describe('WebSocket limits', () => {
     await vi.waitFor(() =>
       expect(noisy.socket.readyState === noisy.socket.CLOSED || noisy.received.some((m) => m.id === 99)).toBe(true),
     );
-    expect(sessionCount(server) - before).toBeLessThanOrEqual(6);
+    expect((await sessionCount(server)) - before).toBeLessThanOrEqual(6);
   });
 });
 
 describe('upload and import limits', () => {
   it('rejects a body over MAX_UPLOAD_BYTES with 413, declared or streamed, and creates no job', async () => {
     await using server = await startTestServer({ MAX_UPLOAD_BYTES: '2048' });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const declared = await declaredTooLarge(server.url, client.token, 4096);
     expect(declared.status).toBe(413);
     expect(JSON.parse(declared.body)).toEqual({ error: 'The file is larger than the limit of 2048 bytes' });
@@ -224,7 +230,7 @@ describe('upload and import limits', () => {
 
   it('fails a file over MAX_ROWS with "The file has more than N rows" and completes one at the limit', async () => {
     await using server = await startTestServer({ MAX_ROWS: '10' });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const atLimit = await upload(server, { token: client.token, body: usersCsv(10) });
     expect(lastPayload(await followToEnd(client, atLimit.body.jobId as string))).toMatchObject({
       status: 'completed',
@@ -241,8 +247,8 @@ describe('upload and import limits', () => {
 
   it('answers 429 while a session runs MAX_RUNNING_IMPORTS=1 imports; another session is not affected', async () => {
     await using server = await startTestServer({ MAX_RUNNING_IMPORTS: '1' });
-    await using a = connectClient(server);
-    await using b = connectClient(server);
+    await using a = await connectClient(server);
+    await using b = await connectClient(server);
     const hold = holdImports(server);
     const running = await upload(server, { token: a.token, body: usersCsv(2_500) });
     expect(running.status).toBe(201);
@@ -270,7 +276,7 @@ describe('upload and import limits', () => {
 
   it('holds MAX_RUNNING_IMPORTS=1 against concurrent uploads of one session and leaves no spooled file behind', async () => {
     await using server = await startTestServer({ MAX_RUNNING_IMPORTS: '1' });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const hold = holdImports(server);
     const body = usersCsv(2_500);
     const answers = await Promise.all(Array.from({ length: 4 }, () => upload(server, { token: client.token, body })));
@@ -285,7 +291,7 @@ describe('upload and import limits', () => {
 
   it("holds the session's import slot from an upload's first byte: another upload is refused before its body", async () => {
     await using server = await startTestServer({ MAX_RUNNING_IMPORTS: '1' });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const encoder = new TextEncoder();
     let finish: () => void = () => {};
     const slowBody = new ReadableStream<Uint8Array>({
@@ -323,7 +329,7 @@ describe('upload and import limits', () => {
 
   it('fails the job at the first row or header over MAX_COLUMNS, as the parser reads it; a row within it is rejected', async () => {
     await using server = await startTestServer({ MAX_COLUMNS: '5' });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const { token } = client;
     for (const [body, message] of [
       ['email,name,role\na@example.com,A,member\na,b,c,d,e,f\n', 'Row 2 has too many columns (more than 5)'],

@@ -14,8 +14,8 @@ describe('middleware on the API’s procedures', () => {
       return next();
     });
     await using server = await startTestServer({}, { router: createAppRouter(publicProcedure.use(audit)) });
-    await using client = connectTo(server, transport);
-    const jobId = startJob(server, client.token);
+    await using client = await connectTo(server, transport);
+    const jobId = await startJob(server, client.token);
     server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
 
     const got = follow(client, jobId);

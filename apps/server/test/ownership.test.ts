@@ -65,8 +65,8 @@ describe('job ownership', () => {
     'answers another session exactly as for a job that does not exist (%s)',
     async (transport) => {
       await using server = await startTestServer();
-      await using owner = connectClient(server);
-      await using stranger = connectClient(server, { transport });
+      await using owner = await connectClient(server);
+      await using stranger = await connectClient(server, { transport });
       const res = await upload(server, {
         token: owner.token,
         body: 'email,name,role\nbad,Bad,member\nok@example.com,Ok,\n',
@@ -97,7 +97,7 @@ describe('job ownership', () => {
 
   it('gives a request without a session the same 404 for errors.csv', async () => {
     await using server = await startTestServer();
-    await using owner = connectClient(server);
+    await using owner = await connectClient(server);
     const res = await upload(server, { token: owner.token, body: 'email,name,role\nbad,Bad,member\n' });
     const jobId = res.body.jobId as string;
     await followToEnd(owner, jobId);
@@ -119,8 +119,8 @@ describe('job ownership', () => {
 
   it('does not let another session cancel a running job', async () => {
     await using server = await startTestServer({ PROGRESS_INTERVAL_MS: '0', IMPORT_ROWS_PER_SECOND: '20000' });
-    await using owner = connectClient(server);
-    await using stranger = connectClient(server);
+    await using owner = await connectClient(server);
+    await using stranger = await connectClient(server);
     const res = await upload(server, { token: owner.token, body: usersCsv(200_000) });
     const jobId = res.body.jobId as string;
     const got = follow(owner, jobId);
@@ -137,11 +137,11 @@ describe('job ownership', () => {
 
   it("lists only the caller's jobs", async () => {
     await using server = await startTestServer();
-    await using alice = connectClient(server);
-    await using bob = connectClient(server);
-    const a1 = startJob(server, alice.token);
-    const b1 = startJob(server, bob.token);
-    const a2 = startJob(server, alice.token);
+    await using alice = await connectClient(server);
+    await using bob = await connectClient(server);
+    const a1 = await startJob(server, alice.token);
+    const b1 = await startJob(server, bob.token);
+    const a2 = await startJob(server, alice.token);
     expect((await alice.trpc.upload.list.query()).map((j) => j.jobId).sort()).toEqual([a1, a2].sort());
     expect((await bob.trpc.upload.list.query()).map((j) => j.jobId)).toEqual([b1]);
     expect((await alice.trpc.upload.list.query({ limit: 1 })).length).toBe(1);
@@ -149,9 +149,9 @@ describe('job ownership', () => {
 
   it('answers upload.list without a valid session with UNAUTHORIZED', async () => {
     await using server = await startTestServer();
-    await using someone = connectClient(server);
-    startJob(server, someone.token);
-    await using anonymous = connectClient(server, { token: 'not-a-real-token' });
+    await using someone = await connectClient(server);
+    await startJob(server, someone.token);
+    await using anonymous = await connectClient(server, { token: 'not-a-real-token' });
     const error = (await rejection(anonymous.trpc.upload.list.query())) as TRPCClientError<AppRouter>;
     expect(error).toBeInstanceOf(TRPCClientError);
     expect(error.message).toBe('No session: call session.create first');
@@ -172,10 +172,10 @@ describe('job ownership', () => {
         return caller.sessionId === job.owner || (caller.sessionId !== null && grants.has(caller.sessionId));
       };
       await using server = await startTestServer({}, { auth: { canAccess: authorize } });
-      await using owner = connectClient(server);
-      await using auditor = connectTo(server, transport);
-      await using stranger = connectClient(server);
-      const auditorSession = server.services.sessions.resolve(auditor.token) as string;
+      await using owner = await connectClient(server);
+      await using auditor = await connectTo(server, transport);
+      await using stranger = await connectClient(server);
+      const auditorSession = (await server.services.sessions.resolve(auditor.token)) as string;
       grants.add(auditorSession);
 
       const res = await upload(server, { token: owner.token, body: 'email,name,role\nbad,Bad,member\n' });
@@ -221,10 +221,10 @@ describe('job ownership', () => {
         return caller.sessionId === job.owner || (caller.sessionId !== null && grants.has(caller.sessionId));
       };
       await using server = await startTestServer({}, { auth: { canAccess: authorize } });
-      const owner = server.services.sessions.create();
-      await using auditor = connectTo(server, transport);
-      grants.add(server.services.sessions.resolve(auditor.token) as string);
-      const jobId = startJob(server, owner.token);
+      const owner = await server.services.sessions.create();
+      await using auditor = await connectTo(server, transport);
+      grants.add((await server.services.sessions.resolve(auditor.token)) as string);
+      const jobId = await startJob(server, owner.token);
       const { emitter } = server.hub;
 
       const got = follow(auditor, jobId);
@@ -257,9 +257,9 @@ describe('job ownership', () => {
 
   it('lets a rule open jobs to everyone, sessions included or not', async () => {
     await using server = await startTestServer({}, { auth: { canAccess: () => true } });
-    await using owner = connectClient(server);
-    await using anonymous = connectClient(server, { token: 'not-a-real-token' });
-    const jobId = startJob(server, owner.token);
+    await using owner = await connectClient(server);
+    await using anonymous = await connectClient(server, { token: 'not-a-real-token' });
+    const jobId = await startJob(server, owner.token);
     expect(await anonymous.trpc.upload.get.query({ jobId })).toMatchObject({ jobId, status: 'started' });
     const got = follow(anonymous, jobId);
     await vi.waitFor(() => expect(got.data).toHaveLength(1));

@@ -94,7 +94,7 @@ function startWithTeamAccess(env: Record<string, string | undefined>): Promise<A
 describe('README examples', () => {
   it('watches an import with plain @trpc/client code', async () => {
     await using server = await startTestServer();
-    const { token } = server.services.sessions.create();
+    const { token } = await server.services.sessions.create();
     const res = await upload(server, { token, body: usersCsv(20) });
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const result = await watchJob(server.url, res.body.jobId as string, token);
@@ -104,9 +104,9 @@ describe('README examples', () => {
 
   it('reports custom server work through the emitter to a subscriber', async () => {
     await using server = await startTestServer();
-    const { token, sessionId } = server.services.sessions.create();
+    const { token, sessionId } = await server.services.sessions.create();
     const jobId = crypto.randomUUID();
-    server.services.jobs.create({ jobId, owner: sessionId, templateName: 'video-resize', message: '' });
+    await server.services.jobs.create({ jobId, owner: sessionId, templateName: 'video-resize', message: '' });
     const done = resizeVideo(server.hub.emitter, jobId, 30);
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const result = await watchJob(server.url, jobId, token);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { follow, type Received, seqs, type Transport, tempDir, upload, usersCsv } from './fixtures';
+import { follow, type Received, seqs, type Transport, testData, upload, usersCsv } from './fixtures';
 import { freePort, httpClient, type LoggedProcess, startLoggedProcess } from './server-process';
 import { connectWire, TRANSPORTS, type WireClient } from './wire-client';
 
@@ -35,8 +35,8 @@ function expectInterruptedOnce(got: Received, jobId: string): void {
 
 describe.each(TRANSPORTS)('the server process, with subscribers over %s', (transport) => {
   it('after SIGKILL mid-import, the next process reports the job failed as interrupted, to every kind of subscriber', async () => {
-    await using dir = await tempDir();
-    const env = { PORT: String(await freePort()), DATA_DIR: dir.path, PROGRESS_INTERVAL_MS: '20', ...PACED };
+    await using dir = await testData();
+    const env = { PORT: String(await freePort()), ...dir.env, PROGRESS_INTERVAL_MS: '20', ...PACED };
     const first = await startLoggedProcess(env);
     const { token } = await httpClient(first.url).session.create.mutate();
     await using client = reconnectingClient(first.url, token, transport);
@@ -72,10 +72,10 @@ describe.each(TRANSPORTS)('the server process, with subscribers over %s', (trans
   });
 
   it('exits 0 on SIGTERM with two subscriptions on a connection, storing the job’s end before it exits', async () => {
-    await using dir = await tempDir();
+    await using dir = await testData();
     const env = {
       PORT: String(await freePort()),
-      DATA_DIR: dir.path,
+      ...dir.env,
       PROGRESS_INTERVAL_MS: '20',
       SHUTDOWN_DRAIN_MS: '2000',
       ...PACED,
@@ -103,8 +103,8 @@ describe.each(TRANSPORTS)('the server process, with subscribers over %s', (trans
   });
 
   it('exits 0 on SIGTERM while idle subscribers wait on a finished job', async () => {
-    await using dir = await tempDir();
-    const env = { PORT: String(await freePort()), DATA_DIR: dir.path };
+    await using dir = await testData();
+    const env = { PORT: String(await freePort()), ...dir.env };
     await using server = await startLoggedProcess(env);
     const { token } = await httpClient(server.url).session.create.mutate();
     await using client = reconnectingClient(server.url, token, transport);

@@ -47,16 +47,16 @@ function dataOf(messages: WireResult[]) {
 describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
   it('ends a resume from the terminal event’s id at once, room in memory or not, with no duplicate', async () => {
     await using server = await startTestServer({ JOB_RETENTION_MS: '0' });
-    await using client = connectClient(server, { transport });
+    await using client = await connectClient(server, { transport });
     const { emitter } = server.hub;
-    const jobId = startJob(server, client.token); // 1
+    const jobId = await startJob(server, client.token); // 1
     for (let p = 1; p <= 3; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..4
     // An in-process member keeps the ended room in memory (retention 0) until it leaves.
     const holder = jobEvents(server.hub, jobId);
     await holder.next();
     const terminalId = emitter.emitCompletion(jobId, resultOf(jobId));
     expect(seqs([terminalId])).toEqual(['5']);
-    server.services.jobs.finish(jobId, {
+    await server.services.jobs.finish(jobId, {
       status: 'completed',
       progress: 100,
       message: 'Done',
@@ -87,9 +87,9 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
 
   it('answers a resume from an id of another epoch with the current state flagged missed, then every new event', async () => {
     await using server = await startTestServer({ JOB_RETENTION_MS: '0' });
-    await using client = connectClient(server, { transport });
+    await using client = await connectClient(server, { transport });
     const { emitter } = server.hub;
-    const jobId = startJob(server, client.token);
+    const jobId = await startJob(server, client.token);
     for (let p = 1; p <= 5; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..6
     const foreign = follow(client, jobId, 'Elsewhere:4');
     await vi.waitFor(() => expect(foreign.data).toHaveLength(1));
@@ -116,9 +116,9 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
 
   it('delivers every event of a synchronous burst to an up-to-date subscriber, in order', async () => {
     await using server = await startTestServer();
-    await using client = connectClient(server, { transport });
+    await using client = await connectClient(server, { transport });
     const { emitter } = server.hub;
-    const jobId = startJob(server, client.token);
+    const jobId = await startJob(server, client.token);
     const got = follow(client, jobId);
     await vi.waitFor(() => expect(seqs(got.ids)).toEqual(['1']));
     await vi.waitFor(() => expect(server.hub.metrics().listenersActive).toBe(1));
@@ -133,9 +133,9 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
 
   it('resumes exactly through hundreds of large events still in the history', async () => {
     await using server = await startTestServer({ HISTORY_MAX_EVENTS: '1000' });
-    await using client = connectClient(server, { transport });
+    await using client = await connectClient(server, { transport });
     const { emitter } = server.hub;
-    const jobId = startJob(server, client.token);
+    const jobId = await startJob(server, client.token);
     for (let step = 1; step <= 600; step++) emitter.emitProgress(jobId, largeProgress(jobId, step, 600)); // 2..601
     const got = follow(client, jobId, eventId(server, jobId, 101));
     await vi.waitFor(() => expect(got.ids).toHaveLength(500), { timeout: 15_000 });
@@ -154,8 +154,8 @@ describe('bounded memory for a stalled WebSocket reader', () => {
       SEND_BUFFER_BYTES: String(SEND_BUFFER_BYTES),
       HISTORY_MAX_EVENTS: '2000',
     });
-    const { token } = server.services.sessions.create();
-    const jobId = startJob(server, token);
+    const { token } = await server.services.sessions.create();
+    const jobId = await startJob(server, token);
     for (let step = 1; step <= 1500; step++) server.hub.emitter.emitProgress(jobId, largeProgress(jobId, step, 1500));
     await using slow = await openRawClient(server.url, token);
     slow.socket.send(
@@ -186,8 +186,8 @@ describe('bounded memory for a stalled WebSocket reader', () => {
 
   it('keeps a stalled live subscriber under the bound through bursts, then gives it the exact final state', async () => {
     await using server = await startTestServer({ SEND_BUFFER_BYTES: String(SEND_BUFFER_BYTES) });
-    const { token } = server.services.sessions.create();
-    const jobId = startJob(server, token);
+    const { token } = await server.services.sessions.create();
+    const jobId = await startJob(server, token);
     await using slow = await openRawClient(server.url, token);
     slow.subscribe(1, jobId);
     await vi.waitFor(() => expect(dataOf(slow.received)).toHaveLength(1));
@@ -221,7 +221,7 @@ describe('bounded memory for a stalled WebSocket reader', () => {
 describe('after an ended job’s room is released', () => {
   it('refuses anything but a new start for it, and keeps serving its end from storage with the id it had live', async () => {
     await using server = await startTestServer({ JOB_RETENTION_MS: '0', PROGRESS_INTERVAL_MS: '0' });
-    await using client = connectClient(server);
+    await using client = await connectClient(server);
     const res = await upload(server, { token: client.token, body: usersCsv(20) });
     const jobId = res.body.jobId as string;
     const live = await followToEnd(client, jobId);
@@ -242,9 +242,9 @@ describe('after an ended job’s room is released', () => {
 describe('raw SSE', () => {
   it('resumes exactly after a Last-Event-ID header, as a browser EventSource sends it', async () => {
     await using server = await startTestServer();
-    const { token } = server.services.sessions.create();
+    const { token } = await server.services.sessions.create();
     const { emitter } = server.hub;
-    const jobId = startJob(server, token);
+    const jobId = await startJob(server, token);
     for (let p = 1; p <= 9; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..10
     emitter.emitCompletion(jobId, resultOf(jobId)); // 11
     await using sse = await openRawSse(server.url, token, jobId, { 'last-event-id': eventId(server, jobId, 6) });

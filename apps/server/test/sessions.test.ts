@@ -60,7 +60,7 @@ describe('sessions', () => {
     expect(attributes).toContain('SameSite=Lax');
     expect(attributes).toContain('Path=/');
     expect(attributes).not.toContain('Secure');
-    expect(server.services.sessions.resolve(token)).toEqual(expect.any(String));
+    expect(await server.services.sessions.resolve(token)).toEqual(expect.any(String));
     const second = await createSession(server);
     expect(second.token).not.toBe(token);
   });

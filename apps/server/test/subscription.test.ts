@@ -12,9 +12,9 @@ function numeric(ids: string[]): number[] {
 describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
   it('delivers the current state, then every event in order with increasing ids, then ends', async () => {
     await using server = await startTestServer();
-    await using client = connectTo(server, transport);
+    await using client = await connectTo(server, transport);
     const { emitter } = server.hub;
-    const jobId = startJob(server, client.token);
+    const jobId = await startJob(server, client.token);
     const got = follow(client, jobId);
     await vi.waitFor(() => expect(got.data).toHaveLength(1));
     expect(got.data[0]).toMatchObject({ event: 'upload-progress', snapshot: true, payload: { status: 'started' } });
@@ -33,9 +33,9 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
 
   it('gives a late subscriber the terminal event at once and ends its stream', async () => {
     await using server = await startTestServer();
-    await using client = connectTo(server, transport);
+    await using client = await connectTo(server, transport);
     const { emitter } = server.hub;
-    const jobId = startJob(server, client.token);
+    const jobId = await startJob(server, client.token);
     emitter.emitProgress(jobId, progressOf(jobId, 50));
     emitter.emitError(jobId, 'Disk full');
 
@@ -54,9 +54,12 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
   it('joins mid-job with no gap and no duplicate while events are emitted concurrently', async () => {
     await using server = await startTestServer();
     const { emitter } = server.hub;
-    const first = connectTo(server, transport);
-    const jobId = startJob(server, first.token);
-    const clients = [first, ...Array.from({ length: 4 }, () => connectTo(server, transport, { token: first.token }))];
+    const first = await connectTo(server, transport);
+    const jobId = await startJob(server, first.token);
+    const clients = [
+      first,
+      ...(await Promise.all(Array.from({ length: 4 }, () => connectTo(server, transport, { token: first.token })))),
+    ];
     const subscribers: Received[] = [];
     let progress = 0;
     for (const client of clients) {
@@ -64,6 +67,8 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
       for (let i = 0; i < 3; i++) emitter.emitProgress(jobId, progressOf(jobId, ++progress));
       await new Promise((resolve) => setImmediate(resolve));
     }
+    // Every subscriber has joined (however long its access check took) before the job goes on to its end.
+    await vi.waitFor(() => expect(subscribers.every((s) => s.data.length > 0)).toBe(true));
     while (progress < 40) {
       emitter.emitProgress(jobId, progressOf(jobId, ++progress));
       await new Promise((resolve) => setImmediate(resolve));
@@ -85,10 +90,10 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
 
   it('never lets one job see another job’s events', async () => {
     await using server = await startTestServer();
-    await using client = connectTo(server, transport);
+    await using client = await connectTo(server, transport);
     const { emitter } = server.hub;
-    const a = startJob(server, client.token);
-    const b = startJob(server, client.token);
+    const a = await startJob(server, client.token);
+    const b = await startJob(server, client.token);
     const gotA = follow(client, a);
     const gotB = follow(client, b);
     emitter.emitProgress(a, progressOf(a, 30));
@@ -104,7 +109,7 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
 
   it('answers an unknown job with NOT_FOUND and bad input with BAD_REQUEST and the zod message', async () => {
     await using server = await startTestServer();
-    await using client = connectTo(server, transport);
+    await using client = await connectTo(server, transport);
     const unknown = follow(client, randomUUID());
     const bad = follow(client, 'not-a-uuid');
     await vi.waitFor(() => expect(unknown.errors).toHaveLength(1));
@@ -119,7 +124,7 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
 
   it('answers ping with pong and the server time', async () => {
     await using server = await startTestServer();
-    await using client = connectTo(server, transport);
+    await using client = await connectTo(server, transport);
     const before = Date.now();
     const pong = await client.trpc.upload.ping.query();
     expect(pong.event).toBe('pong');

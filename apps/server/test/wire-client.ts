@@ -136,11 +136,11 @@ export function connectWire(url: string, options: WireClientOptions): WireClient
 }
 
 /** A recorded client of a test server, with a new session unless a token is given. */
-export function connectTo(
+export async function connectTo(
   server: ApiServer,
   transport: Transport,
   options: Omit<WireClientOptions, 'transport' | 'token'> & { token?: string } = {},
-): WireClient {
-  const token = options.token ?? server.services.sessions.create().token;
+): Promise<WireClient> {
+  const token = options.token ?? (await server.services.sessions.create()).token;
   return connectWire(server.url, { ...options, transport, token });
 }

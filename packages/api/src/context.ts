@@ -1,6 +1,6 @@
 import type { ImportService, TemplateRegistry } from '@jobstream/importer';
 import type { DeliveryMetrics, JobEventLog } from '@jobstream/progress';
-import type { JobRecord, JobStore, SessionStore } from '@jobstream/storage';
+import type { JobRecord, JobRepository, SessionRepository } from '@jobstream/storage';
 
 /** Who is calling: the session their token or cookie resolved to (or the host's id for them), if any; hosts may add fields. */
 export interface Caller {
@@ -27,10 +27,10 @@ export interface ApiServices {
   log: JobEventLog;
   /** What subscriptions add to, for `/metrics`. */
   delivery: DeliveryMetrics;
-  jobs: JobStore;
+  jobs: JobRepository;
   imports: ImportService;
   templates: TemplateRegistry;
-  sessions: SessionStore;
+  sessions: SessionRepository;
   authorize: AuthorizeJob;
   /** The upload limits the server enforces, as `upload.limits` states them; absent when the host states none. */
   uploadLimits?: UploadLimits;

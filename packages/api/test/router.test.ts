@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtInTemplates, ImportService, TemplateRegistry } from '@jobstream/importer';
 import { createProgressHub } from '@jobstream/progress';
-import { type JobRecord, JobStore, openDatabase, SessionStore } from '@jobstream/storage';
+import { type JobRecord, type JobRepository, SqliteStore } from '@jobstream/storage';
 import { TRPCError } from '@trpc/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApiContext, type ConnectionHandle, createCallerFactory, ownerOnly } from '../src/index';
@@ -12,7 +12,9 @@ import { appRouter } from '../src/root';
 import { terminalEventOf } from '../src/stored-events';
 
 const dirs: string[] = [];
-afterEach(() => {
+const stores: SqliteStore[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store[Symbol.asyncDispose]();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -35,16 +37,16 @@ function connection(maxSubscriptions: number): ConnectionHandle {
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'jobstream-api-'));
   dirs.push(dir);
-  const db = openDatabase(join(dir, 'test.db'));
+  const store = SqliteStore.open(join(dir, 'test.db'));
+  stores.push(store);
   const hub = createProgressHub();
-  const jobs = new JobStore(db);
-  const sessions = new SessionStore(db);
+  const { jobs, sessions } = store;
   const services = {
     log: hub.log,
     delivery: hub.delivery,
     jobs,
     sessions,
-    imports: new ImportService({ db, jobs, emitter: hub.emitter }),
+    imports: new ImportService({ store, emitter: hub.emitter }),
     templates: new TemplateRegistry(builtInTemplates),
     authorize: ownerOnly,
   };
@@ -57,8 +59,8 @@ function setup() {
   return { hub, jobs, sessions, services, caller };
 }
 
-function stored(jobs: JobStore, jobId: string): JobRecord {
-  const job = jobs.get(jobId);
+async function stored(jobs: JobRepository, jobId: string): Promise<JobRecord> {
+  const job = await jobs.get(jobId);
   if (!job) throw new Error(`job ${jobId} is not stored`);
   return job;
 }
@@ -75,11 +77,11 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
 describe('appRouter', () => {
   it('answers another session’s job exactly as a missing one: NOT_FOUND', async () => {
     const { jobs, sessions, caller } = setup();
-    const owner = sessions.create().sessionId;
+    const owner = (await sessions.create()).sessionId;
     const jobId = randomUUID();
-    jobs.create({ jobId, owner, templateName: 'users', message: '' });
+    await jobs.create({ jobId, owner, templateName: 'users', message: '' });
     expect((await caller(owner).upload.get({ jobId })).jobId).toBe(jobId);
-    expect(await codeOf(caller(sessions.create().sessionId).upload.get({ jobId }))).toBe('NOT_FOUND');
+    expect(await codeOf(caller((await sessions.create()).sessionId).upload.get({ jobId }))).toBe('NOT_FOUND');
     expect(await codeOf(caller(null).upload.get({ jobId }))).toBe('NOT_FOUND');
     expect(await codeOf(caller(owner).upload.get({ jobId: randomUUID() }))).toBe('NOT_FOUND');
     expect(await codeOf(caller(null).upload.list())).toBe('UNAUTHORIZED');
@@ -87,21 +89,21 @@ describe('appRouter', () => {
 
   it('refuses a subscription past the connection’s limit with TOO_MANY_REQUESTS', async () => {
     const { hub, jobs, sessions, caller } = setup();
-    const owner = sessions.create().sessionId;
+    const owner = (await sessions.create()).sessionId;
     const jobId = randomUUID();
-    jobs.create({ jobId, owner, templateName: 'users', message: '' });
+    await jobs.create({ jobId, owner, templateName: 'users', message: '' });
     hub.emitter.emitProgress(jobId, { jobId, templateName: 'users', status: 'started', progress: 0, message: '' });
     const stream = await caller(owner, 0).upload.onProgress({ jobId });
     expect(await codeOf(stream[Symbol.asyncIterator]().next())).toBe('TOO_MANY_REQUESTS');
   });
 
-  it('rebuilds an ended job’s terminal event from storage with its stored id, and nothing for a running one', () => {
+  it('rebuilds an ended job’s terminal event from storage with its stored id, and nothing for a running one', async () => {
     const { jobs, sessions } = setup();
-    const owner = sessions.create().sessionId;
+    const owner = (await sessions.create()).sessionId;
     const jobId = randomUUID();
-    jobs.create({ jobId, owner, templateName: 'users', message: '' });
-    expect(terminalEventOf(stored(jobs, jobId))).toBeUndefined();
-    jobs.finish(jobId, {
+    await jobs.create({ jobId, owner, templateName: 'users', message: '' });
+    expect(terminalEventOf(await stored(jobs, jobId))).toBeUndefined();
+    await jobs.finish(jobId, {
       status: 'failed',
       progress: 10,
       message: 'Disk full',
@@ -109,7 +111,7 @@ describe('appRouter', () => {
       total: 10,
       lastEventId: 'aBcD1234:7',
     });
-    expect(terminalEventOf(stored(jobs, jobId))).toMatchObject({
+    expect(terminalEventOf(await stored(jobs, jobId))).toMatchObject({
       id: 'aBcD1234:7',
       seq: 7,
       event: 'upload-error',

@@ -36,7 +36,7 @@ describe('sessions by token', () => {
     expect(await isSessionActive(httpUrl, token)).toBe(true);
     expect(await isSessionActive(httpUrl, 'not-a-token')).toBe(false);
 
-    const jobId = startJob(server, token);
+    const jobId = await startJob(server, token);
     const mine = createJobstreamHttpClient({ httpUrl, token });
     expect((await mine.upload.list.query()).map((job) => job.jobId)).toEqual([jobId]);
     const anonymous = createJobstreamHttpClient({ httpUrl });
@@ -48,9 +48,9 @@ describe('sessions by token', () => {
 describe('followJob against the real API server', () => {
   it('folds every event into the state and ends with the result', async () => {
     await using server = await startLiveServer();
-    const token = server.services.sessions.create().token;
+    const token = (await server.services.sessions.create()).token;
     await using clients = clientsOf(server, token);
-    const jobId = startJob(server, token);
+    const jobId = await startJob(server, token);
     const { seen, handlers } = recorder();
     const follow = followJob(clients.trpcClient, jobId, handlers);
     await vi.waitFor(() => expect(seen.events).toHaveLength(1));
@@ -76,11 +76,11 @@ describe('followJob against the real API server', () => {
 
   it('resumes after a dropped connection from the last event id, reporting each event once', async () => {
     await using server = await startLiveServer();
-    const token = server.services.sessions.create().token;
+    const token = (await server.services.sessions.create()).token;
     await using clients = clientsOf(server, token);
     const statuses: ConnectionStatus[] = [];
     const tracker = trackConnectionStatus(clients.wsClient, (status) => statuses.push(status));
-    const jobId = startJob(server, token);
+    const jobId = await startJob(server, token);
     const { seen, handlers } = recorder();
     followJob(clients.trpcClient, jobId, handlers);
     await vi.waitFor(() => expect(seen.events).toHaveLength(1));
@@ -105,9 +105,9 @@ describe('followJob against the real API server', () => {
 
   it('reports NOT_FOUND for a job of another session, and nothing else', async () => {
     await using server = await startLiveServer();
-    const owner = server.services.sessions.create().token;
-    const jobId = startJob(server, owner);
-    await using stranger = clientsOf(server, server.services.sessions.create().token);
+    const owner = (await server.services.sessions.create()).token;
+    const jobId = await startJob(server, owner);
+    await using stranger = clientsOf(server, (await server.services.sessions.create()).token);
     const { seen, handlers } = recorder();
     followJob(stranger.trpcClient, jobId, handlers);
     await vi.waitFor(() => expect(seen.errors).toHaveLength(1));

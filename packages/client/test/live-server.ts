@@ -48,11 +48,11 @@ export function progressOf(jobId: string, percent: number, errors: string[] = []
 }
 
 /** Records a job owned by `token`'s session and reports it started; returns its id. */
-export function startJob(server: ApiServer, token: string): string {
+export async function startJob(server: ApiServer, token: string): Promise<string> {
   const jobId = randomUUID();
-  const owner = server.services.sessions.resolve(token);
+  const owner = await server.services.sessions.resolve(token);
   if (!owner) throw new Error('unknown token');
-  server.services.jobs.create({ jobId, owner, templateName: 'users', message: '' });
+  await server.services.jobs.create({ jobId, owner, templateName: 'users', message: '' });
   server.hub.emitter.emitProgress(jobId, progressOf(jobId, 0));
   return jobId;
 }

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eventIdAfter, type ProgressEmitter } from '@jobstream/progress';
-import type { Database, JobStore } from '@jobstream/storage';
+import { type Store, StoreBusyError, StoreUnavailableError } from '@jobstream/storage';
 import { scanCsvFile } from './csv/scan-csv';
 import { ImportFailure } from './import-failure';
 import { JobReporter } from './job-reporter';
@@ -14,8 +15,7 @@ export type AfterBatchHook = (jobId: string, committed: Readonly<ImportCounts>) 
 
 /** What the import service needs: storage, the progress emitter and its limits. */
 export interface ImportServiceOptions {
-  db: Database;
-  jobs: JobStore;
+  store: Store;
   emitter: ProgressEmitter;
   limits?: Partial<ImportLimits>;
   /** Imports one session may have at once, counting uploads still being received (default 3). */
@@ -24,6 +24,11 @@ export interface ImportServiceOptions {
   onUnexpectedError?: (jobId: string, error: unknown) => void;
   /** Awaited after each committed batch of every import (default: none); see `ImportService.afterBatch`. */
   afterBatch?: AfterBatchHook;
+  /**
+   * How long to wait between attempts to record a job's end while the store is unavailable (default 1,000 ms;
+   * attempts go on until one succeeds or the service closes).
+   */
+  retryEndMs?: number;
 }
 
 /** A request to import an uploaded file. */
@@ -56,6 +61,8 @@ export class TooManyImportsError extends Error {
 export const CANCELLED_MESSAGE = 'Cancelled';
 /** The message of jobs found running at start-up. */
 export const INTERRUPTED_MESSAGE = 'Interrupted by server restart';
+/** The message of a job that failed because the store could not be reached. */
+export const STORE_UNAVAILABLE_MESSAGE = 'Import failed: the database was unavailable';
 
 const SHUTDOWN = Symbol('shutdown');
 
@@ -65,6 +72,8 @@ export class ImportService {
   /** Slots held per owner: uploads being received and imports running. */
   private readonly slots = new Map<string, number>();
   private readonly maxRunningPerOwner: number;
+  /** Aborted by `close`: ends the retries of job ends the store could not record. */
+  private readonly closing = new AbortController();
   /**
    * Awaited after each committed batch of every import before the next row is read; a host can pace imports with
    * it, and a test can hold an import mid-flight until it releases it. Replaceable at any time; a cancel or
@@ -78,8 +87,8 @@ export class ImportService {
   }
 
   /** Marks jobs left running by a previous process as failed; call once at start-up. */
-  failInterrupted(): number {
-    return this.options.jobs.failInterrupted(INTERRUPTED_MESSAGE, eventIdAfter);
+  failInterrupted(): Promise<number> {
+    return this.options.store.jobs.failInterrupted(INTERRUPTED_MESSAGE, eventIdAfter);
   }
 
   /**
@@ -113,14 +122,14 @@ export class ImportService {
     const abort = new AbortController();
     const entry = { abort, done: Promise.resolve() };
     this.running.set(request.jobId, entry);
-    const { jobs, emitter } = this.options;
+    const { store, emitter } = this.options;
     let reporter: JobReporter;
     let estimatedRows: number;
     try {
       const scan = await scanCsvFile(request.file);
       if (scan.blank) throw new RejectedFileError('The file is empty');
       estimatedRows = scan.dataRows;
-      jobs.create({
+      await store.jobs.create({
         jobId: request.jobId,
         owner: request.owner,
         templateName: request.template.name,
@@ -128,12 +137,12 @@ export class ImportService {
         fileName: request.fileName,
         fileBytes: request.fileBytes,
       });
-      reporter = new JobReporter(emitter, jobs, {
+      reporter = new JobReporter(emitter, store.jobs, {
         jobId: request.jobId,
         templateName: request.template.name,
         startedAt: Date.now(),
       });
-      reporter.started(estimatedRows);
+      await reporter.started(estimatedRows);
     } catch (error) {
       this.running.delete(request.jobId);
       slot.release();
@@ -161,8 +170,12 @@ export class ImportService {
     await this.running.get(jobId)?.done;
   }
 
-  /** Stops every running import (they end failed with `Interrupted by server restart`) and waits for them to end. */
+  /**
+   * Stops every running import (they end failed with `Interrupted by server restart`) and waits for them to end;
+   * an end the store cannot record now is left to `failInterrupted` at the next start.
+   */
   async close(): Promise<void> {
+    this.closing.abort();
     const all = [...this.running.values()];
     for (const job of all) job.abort.abort(SHUTDOWN);
     await Promise.all(all.map((job) => job.done));
@@ -182,15 +195,15 @@ export class ImportService {
       failed: 0,
       errors: [],
     };
-    let failure: string;
+    const record = (write: () => Promise<void>) => this.untilRecorded(write);
+    let end: () => Promise<void>;
     try {
       const counts = await runImport({
         jobId: request.jobId,
         template: request.template,
         file: request.file,
         estimatedRows,
-        db: this.options.db,
-        jobs: this.options.jobs,
+        store: this.options.store,
         signal,
         limits: this.options.limits,
         onProgress: (progress) => reporter.progress(progress),
@@ -199,22 +212,42 @@ export class ImportService {
           return this.afterBatch?.(request.jobId, committed);
         },
       });
-      reporter.completed(counts);
-      return;
+      end = () => reporter.completed(counts, record);
     } catch (error) {
+      let failure: string;
       if (signal.aborted) failure = signal.reason === SHUTDOWN ? INTERRUPTED_MESSAGE : CANCELLED_MESSAGE;
       else if (error instanceof ImportFailure) failure = error.message;
+      else if (isStoreOutage(error)) failure = STORE_UNAVAILABLE_MESSAGE;
       else {
         this.options.onUnexpectedError?.(request.jobId, error);
         failure = 'Import failed unexpectedly';
       }
+      end = () => reporter.failed(failure, latest, record);
     }
     try {
-      reporter.failed(failure, latest);
+      await end();
     } catch (error) {
-      // The store could not record the end (or the end was already reported before the store failed): the
-      // process goes on, and a job the store still shows running is failed as interrupted at the next start.
+      // The end was not recorded (the service closed while the store was away, or a bug): the process goes on,
+      // and a job the store still shows running is failed as interrupted at the next start.
       this.options.onUnexpectedError?.(request.jobId, error);
     }
   }
+
+  /** Runs `write` until it succeeds, waiting `retryEndMs` after each outage; gives up (rethrows) once closing. */
+  private async untilRecorded(write: () => Promise<void>): Promise<void> {
+    const pause = this.options.retryEndMs ?? 1000;
+    for (;;) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isStoreOutage(error) || this.closing.signal.aborted) throw error;
+        await sleep(pause, undefined, { signal: this.closing.signal }).catch(() => undefined);
+      }
+    }
+  }
+}
+
+/** The store could not be reached or was too busy: the import failed for a reason outside the file. */
+function isStoreOutage(error: unknown): boolean {
+  return error instanceof StoreUnavailableError || error instanceof StoreBusyError;
 }

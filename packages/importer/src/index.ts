@@ -6,7 +6,6 @@ export {
 } from './csv/csv-parser';
 export { csvRecordBatches } from './csv/csv-records';
 export { type CsvScan, estimateDataRows, scanCsvFile } from './csv/scan-csv';
-export { ensureTable } from './entity-writer';
 export { ImportFailure } from './import-failure';
 export {
   type AfterBatchHook,
@@ -15,10 +14,11 @@ export {
   type ImportServiceOptions,
   type ImportSlot,
   INTERRUPTED_MESSAGE,
+  STORE_UNAVAILABLE_MESSAGE,
   type StartImport,
   TooManyImportsError,
 } from './import-service';
-export { JobReporter } from './job-reporter';
+export { JobReporter, type RecordEnd } from './job-reporter';
 export { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits';
 export { RejectedFileError } from './rejected-file';
 export { type ImportCounts, type RunImportOptions, runImport } from './run-import';

@@ -1,7 +1,10 @@
 import { UploadStatus } from '@jobstream/contracts';
 import type { ProgressEmitter } from '@jobstream/progress';
-import type { JobStore } from '@jobstream/storage';
+import type { JobRepository } from '@jobstream/storage';
 import type { ImportCounts } from './run-import';
+
+/** Performs the store write that records a job's end: at once by default, or with retries while the store is away. */
+export type RecordEnd = (write: () => Promise<void>) => Promise<void>;
 
 /** A job's identity, as every report carries it. */
 export interface ReportedJob {
@@ -15,16 +18,19 @@ function percent(counts: Readonly<ImportCounts>): number {
   return Math.min(100, Math.floor((counts.processed / counts.total) * 1000) / 10);
 }
 
-/** Tells subscribers (through the emitter) and storage (through the job store) where a job stands, keeping both in step. */
+/**
+ * Tells subscribers (through the emitter) and the store (through its job repository) where a job stands, keeping
+ * both in step: each report is emitted, then recorded with the id the log gave it.
+ */
 export class JobReporter {
   constructor(
     private readonly emitter: ProgressEmitter,
-    private readonly jobs: JobStore,
+    private readonly jobs: JobRepository,
     private readonly job: ReportedJob,
   ) {}
 
   /** The job was accepted: `total` rows are expected. */
-  started(total: number): void {
+  async started(total: number): Promise<void> {
     const message = `Queued ${total} rows`;
     const lastEventId = this.emitter.emitProgress(this.job.jobId, {
       jobId: this.job.jobId,
@@ -35,7 +41,7 @@ export class JobReporter {
       processed: 0,
       total,
     });
-    this.jobs.recordProgress(this.job.jobId, {
+    await this.jobs.recordProgress(this.job.jobId, {
       status: 'started',
       progress: 0,
       message,
@@ -46,7 +52,7 @@ export class JobReporter {
   }
 
   /** Rows are being processed. */
-  progress(counts: Readonly<ImportCounts>): void {
+  async progress(counts: Readonly<ImportCounts>): Promise<void> {
     const message = `Processing ${counts.processed} of ${counts.total} rows`;
     const progress = percent(counts);
     const lastEventId = this.emitter.emitProgress(this.job.jobId, {
@@ -59,11 +65,11 @@ export class JobReporter {
       total: counts.total,
       errors: counts.errors,
     });
-    this.jobs.recordProgress(this.job.jobId, { ...counts, status: 'processing', progress, message, lastEventId });
+    await this.jobs.recordProgress(this.job.jobId, { ...counts, status: 'processing', progress, message, lastEventId });
   }
 
-  /** The job completed with these exact counts. */
-  completed(counts: Readonly<ImportCounts>): void {
+  /** The job completed with these exact counts; `record` writes it to the store (see `failed`). */
+  async completed(counts: Readonly<ImportCounts>, record: RecordEnd = (write) => write()): Promise<void> {
     const message = `Imported ${counts.inserted + counts.updated} of ${counts.processed} rows`;
     const durationMs = Date.now() - this.job.startedAt;
     const lastEventId = this.emitter.emitCompletion(this.job.jobId, {
@@ -78,21 +84,28 @@ export class JobReporter {
       errors: counts.errors,
       durationMs,
     });
-    this.jobs.finish(this.job.jobId, {
-      ...counts,
-      status: 'completed',
-      progress: 100,
-      message,
-      lastEventId,
-      durationMs,
-    });
+    await record(() =>
+      this.jobs.finish(this.job.jobId, {
+        ...counts,
+        status: 'completed',
+        progress: 100,
+        message,
+        lastEventId,
+        durationMs,
+      }),
+    );
   }
 
-  /** The job failed; counts are what was committed before. */
-  failed(message: string, counts: Readonly<ImportCounts>): void {
+  /**
+   * The job failed; counts are what was committed before. Subscribers hear it at once; `record` writes it to the
+   * store (given the write, so the caller can retry it while the store is unavailable).
+   */
+  async failed(message: string, counts: Readonly<ImportCounts>, record: RecordEnd = (write) => write()): Promise<void> {
     const errors = counts.errors.length > 0 ? { errors: counts.errors } : {};
     const lastEventId = this.emitter.emitError(this.job.jobId, message, errors);
     const progress = percent(counts);
-    this.jobs.finish(this.job.jobId, { ...counts, status: 'failed', progress, message, lastEventId });
+    await record(() =>
+      this.jobs.finish(this.job.jobId, { ...counts, status: 'failed', progress, message, lastEventId }),
+    );
   }
 }

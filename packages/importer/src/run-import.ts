@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Database, JobStore, RowError } from '@jobstream/storage';
+import type { ImportRow, RowError, Store } from '@jobstream/storage';
 import { abortableWait } from './abortable-wait';
 import { columnCountErrors } from './column-count';
 import { csvRecordBatches } from './csv/csv-records';
-import { EntityWriter, type PendingRow } from './entity-writer';
 import { checkHeader } from './header';
 import { asImportFailure, ImportFailure } from './import-failure';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits';
@@ -29,10 +28,10 @@ export interface RunImportOptions {
   file: string;
   /** Rows expected, from the pre-job scan (`scanCsvFile`, or `estimateDataRows`); refined to the exact count at the end. */
   estimatedRows: number;
-  db: Database;
-  jobs: JobStore;
-  /** Called at a bounded rate while rows are processed, and once at the end with the exact counts. */
-  onProgress?: (counts: Readonly<ImportCounts>) => void;
+  /** Where the rows (and the rejected ones) are written, one transaction per batch. */
+  store: Pick<Store, 'openImport'>;
+  /** Called at a bounded rate while rows are processed, and once at the end with the exact counts; awaited. */
+  onProgress?: (counts: Readonly<ImportCounts>) => void | Promise<void>;
   /**
    * Called after each batch is committed, with the counts of everything committed so far; a returned promise is
    * awaited before the next row is read (an abort ends the wait at once).
@@ -69,7 +68,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const { jobId, template, signal, onProgress, onBatch } = options;
   const names = template.headers;
-  const writer = new EntityWriter(options.db, template, options.jobs, jobId);
+  const writer = await options.store.openImport(jobId, template.entity);
   const counts: ImportCounts = {
     processed: 0,
     total: options.estimatedRows,
@@ -80,7 +79,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
   };
   /** Data rows read so far, committed or not. */
   let read = 0;
-  let rows: PendingRow[] = [];
+  let rows: ImportRow[] = [];
   let rejected: RowError[] = [];
   /** The reasons of this batch's invalid rows; duplicates join them when the batch is written. */
   let invalid: ReportedError[] = [];
@@ -90,9 +89,9 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
 
   const duplicateReason = [`${template.key}: duplicate of an earlier row`];
   /** Commits the rows read since the last flush; true when there were any. */
-  const flush = (): boolean => {
+  const flush = async (): Promise<boolean> => {
     if (rows.length === 0 && rejected.length === 0) return false;
-    const written = writer.write(rows, rejected, positions);
+    const written = await writer.write({ rows, rejected, positions });
     counts.processed = read;
     counts.inserted += written.inserted;
     counts.updated += written.updated;
@@ -150,24 +149,24 @@ export async function runImport(options: RunImportOptions): Promise<ImportCounts
           if (!result.ok) reject(row, result.errors, cells);
           else rows.push({ row, values: result.row, cells });
         }
-        let wrote = rows.length + rejected.length >= limits.batchSize && flush();
+        let wrote = rows.length + rejected.length >= limits.batchSize && (await flush());
         if (onProgress && (row & 63) === 0 && Date.now() - lastReport >= limits.progressIntervalMs) {
-          wrote = flush() || wrote;
+          wrote = (await flush()) || wrote;
           lastReport = Date.now();
           counts.total = Math.max(counts.total, counts.processed);
-          onProgress(counts);
+          await onProgress(counts);
         }
         if (wrote) await committed();
       }
     }
     if (!header) throw new ImportFailure('The file is empty');
-    if (flush()) await committed();
+    if (await flush()) await committed();
   } catch (error) {
     throw asImportFailure(error, limits.maxColumns);
   } finally {
-    writer.close();
+    await writer.close();
   }
   counts.total = counts.processed;
-  onProgress?.(counts);
+  await onProgress?.(counts);
   return counts;
 }

@@ -1,9 +1,6 @@
+import { countRows } from '@jobstream/storage/testing';
 import { describe, expect, it } from 'vitest';
-import { holdAfter, importEnv, userRows } from './import-env';
-
-function overwrittenKeys(env: { db: { prepare(sql: string): { get(): unknown } } }): number {
-  return (env.db.prepare('SELECT count(*) AS n FROM import_overwritten').get() as { n: number }).n;
-}
+import { holdAfter, importEnv, rowErrors, userRows } from './import-env';
 
 describe('imports running at the same time', () => {
   it('rejects a repeated key as a duplicate although another import overwrote the row in between', async () => {
@@ -20,7 +17,7 @@ describe('imports running at the same time', () => {
     await hold.reached;
     const second = await env.run('email,name,role\nk@example.com,B,member\nb2@example.com,B two,member\n');
     expect(second.counts).toMatchObject({ processed: 2, inserted: 1, updated: 1, failed: 0 });
-    expect(overwrittenKeys(env)).toBe(1);
+    expect(await countRows(env.store, 'import_overwritten')).toBe(1);
     hold.release();
     const { jobId, counts } = await first;
 
@@ -32,19 +29,19 @@ describe('imports running at the same time', () => {
       failed: 1,
       errors: ['Row 2: email: duplicate of an earlier row'],
     });
-    expect([...env.jobs.rowErrors(jobId)]).toEqual([
+    expect(await rowErrors(env.jobs, jobId)).toEqual([
       {
         row: 2,
         message: 'Row 2: email: duplicate of an earlier row',
         cells: ['K@example.com', 'A again', 'viewer'],
       },
     ]);
-    expect(userRows(env.db)).toEqual([
+    expect(await userRows(env.store)).toEqual([
       { email: 'a2@example.com', name: 'A two', role: 'member' },
       { email: 'b2@example.com', name: 'B two', role: 'member' },
       { email: 'k@example.com', name: 'B', role: 'member' },
     ]);
-    expect(overwrittenKeys(env)).toBe(0);
+    expect(await countRows(env.store, 'import_overwritten')).toBe(0);
   });
 
   it('still updates a key the other import wrote first, and remembers nothing for ended imports', async () => {
@@ -67,11 +64,11 @@ describe('imports running at the same time', () => {
     // A later import updates k although both earlier imports wrote it: they have ended.
     const third = await env.run('email,name,role\nk@example.com,C,viewer\n');
     expect(third.counts).toMatchObject({ inserted: 0, updated: 1, failed: 0 });
-    expect(userRows(env.db).find((row) => row.email === 'k@example.com')).toEqual({
+    expect((await userRows(env.store)).find((row) => row.email === 'k@example.com')).toEqual({
       email: 'k@example.com',
       name: 'C',
       role: 'viewer',
     });
-    expect(overwrittenKeys(env)).toBe(0);
+    expect(await countRows(env.store, 'import_overwritten')).toBe(0);
   });
 });

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Database, JobStore, openDatabase } from '@jobstream/storage';
-import { expect } from 'vitest';
+import { type JobRepository, openStore, type Store } from '@jobstream/storage';
+import { selectRows, testStoreLocation } from '@jobstream/storage/testing';
+import { expect, inject } from 'vitest';
 import {
   estimateDataRows,
   type ImportCounts,
@@ -17,8 +18,8 @@ import {
 /** One test's import environment. */
 export interface ImportEnv extends AsyncDisposable {
   dir: string;
-  db: Database;
-  jobs: JobStore;
+  store: Store;
+  jobs: JobRepository;
   /** Writes `content` to a new file in the temp dir and returns its path. */
   file(content: string | Buffer): Promise<string>;
   /** Imports `content` as a new job; resolves with the counts and every progress report. */
@@ -28,21 +29,35 @@ export interface ImportEnv extends AsyncDisposable {
       template?: ImportTemplate;
       limits?: Partial<ImportLimits>;
       signal?: AbortSignal;
-      onProgress?: (c: Readonly<ImportCounts>) => void;
+      onProgress?: (c: Readonly<ImportCounts>) => void | Promise<void>;
       onBatch?: (c: Readonly<ImportCounts>) => void | Promise<void>;
     },
   ): Promise<{ jobId: string; counts: ImportCounts; reports: ImportCounts[] }>;
 }
 
-/** A real SQLite database in a temp dir, a job store, and a way to import files into it. */
+/** An empty store of the project's kind (`storeKind`: a SQLite file, or a PostgreSQL schema), opened. */
+export async function testStore(): Promise<{ store: Store } & AsyncDisposable> {
+  const place = await testStoreLocation(inject('storeKind'), inject('postgresUrl'));
+  const store = await openStore(place.location);
+  return {
+    store,
+    async [Symbol.asyncDispose]() {
+      await store[Symbol.asyncDispose]();
+      await place[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** A real store (the project's kind), a temp dir for upload files, and a way to import files into the store. */
 export async function importEnv(): Promise<ImportEnv> {
   const dir = await mkdtemp(join(tmpdir(), 'jobstream-importer-'));
-  const db = openDatabase(join(dir, 'jobstream.db'));
-  const jobs = new JobStore(db);
+  const opened = await testStore();
+  const { store } = opened;
+  const jobs = store.jobs;
   let files = 0;
   const env: ImportEnv = {
     dir,
-    db,
+    store,
     jobs,
     async file(content) {
       const path = join(dir, `upload-${++files}.csv`);
@@ -53,27 +68,26 @@ export async function importEnv(): Promise<ImportEnv> {
       const template = options.template ?? usersTemplate;
       const file = await env.file(content);
       const jobId = randomUUID();
-      jobs.create({ jobId, owner: 'owner', templateName: template.name, message: '' });
+      await jobs.create({ jobId, owner: 'owner', templateName: template.name, message: '' });
       const reports: ImportCounts[] = [];
       const counts = await runImport({
         jobId,
         template,
         file,
         estimatedRows: await estimateDataRows(file),
-        db,
-        jobs,
+        store,
         signal: options.signal,
         limits: options.limits,
         onProgress: (c) => {
           reports.push(structuredClone(c));
-          options.onProgress?.(c);
+          return options.onProgress?.(c);
         },
         onBatch: options.onBatch,
       });
       return { jobId, counts, reports };
     },
     async [Symbol.asyncDispose]() {
-      db.close();
+      await opened[Symbol.asyncDispose]();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -98,12 +112,15 @@ export function usersCsv(rows: number, newline = '\n'): string {
 }
 
 /** The users table, by email. */
-export function userRows(db: Database): Array<{ email: string; name: string; role: string }> {
-  return db.prepare('SELECT email, name, role FROM users ORDER BY email').all() as Array<{
-    email: string;
-    name: string;
-    role: string;
-  }>;
+export function userRows(store: Store): Promise<Array<{ email: string; name: string; role: string }>> {
+  return selectRows(store, 'SELECT email, name, role FROM users ORDER BY email');
+}
+
+/** A job's rejected rows, all of them. */
+export async function rowErrors(jobs: JobRepository, jobId: string) {
+  const errors = [];
+  for await (const error of jobs.rowErrors(jobId)) errors.push(error);
+  return errors;
 }
 
 /** A promise a test resolves when it chooses, and one the code under test resolves when it gets somewhere. */

@@ -5,38 +5,41 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobStreamEvent } from '@jobstream/contracts';
 import { createProgressHub, jobEvents, type ProgressHub, parseEventId } from '@jobstream/progress';
-import { type Database, JobStore, openDatabase } from '@jobstream/storage';
-import { describe, expect, it, vi } from 'vitest';
+import { type JobRepository, PostgresStore, type SqliteStore, type Store } from '@jobstream/storage';
+import { countRows, createSchema, startPostgresCluster } from '@jobstream/storage/testing';
+import { describe, expect, inject, it, vi } from 'vitest';
 import {
   CANCELLED_MESSAGE,
   ImportService,
   type ImportServiceOptions,
   INTERRUPTED_MESSAGE,
   RejectedFileError,
+  STORE_UNAVAILABLE_MESSAGE,
   TooManyImportsError,
   usersTemplate,
 } from '../src/index';
-import { holdAfter, usersCsv } from './import-env';
+import { holdAfter, rowErrors, testStore, usersCsv } from './import-env';
 
 interface ServiceEnv extends AsyncDisposable {
-  db: Database;
-  jobs: JobStore;
+  store: Store;
+  jobs: JobRepository;
   hub: ProgressHub;
   imports: ImportService;
   /** Writes an upload file and returns its path. */
   file(content: string | Buffer): Promise<string>;
 }
 
+/** An import service on a fresh store of the project's kind, or on `store` when given (the caller closes it). */
 async function serviceEnv(options: Partial<ImportServiceOptions> = {}): Promise<ServiceEnv> {
   const dir = await mkdtemp(join(tmpdir(), 'jobstream-imports-'));
-  const db = openDatabase(join(dir, 'jobstream.db'));
-  const jobs = new JobStore(db);
+  const opened = options.store ? undefined : await testStore();
+  const store = options.store ?? (opened?.store as Store);
   const hub = createProgressHub();
-  const imports = new ImportService({ db, jobs, emitter: hub.emitter, ...options });
+  const imports = new ImportService({ store, emitter: hub.emitter, ...options });
   let files = 0;
   return {
-    db,
-    jobs,
+    store,
+    jobs: store.jobs,
     hub,
     imports,
     async file(content) {
@@ -47,14 +50,20 @@ async function serviceEnv(options: Partial<ImportServiceOptions> = {}): Promise<
     async [Symbol.asyncDispose]() {
       await imports.close();
       hub[Symbol.dispose]();
-      db.close();
+      await opened?.[Symbol.asyncDispose]();
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-function userCount(db: Database): number {
-  return (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+function userCount(env: ServiceEnv): Promise<number> {
+  return countRows(env.store, 'users');
+}
+
+/** How many of the owner's jobs the store shows running. */
+async function running(env: ServiceEnv, owner: string): Promise<number> {
+  const jobs = await env.jobs.listByOwner(owner, 100);
+  return jobs.filter((job) => job.status === 'started' || job.status === 'processing').length;
 }
 
 /** Collects a job's stream (no conflation) until its terminal event. */
@@ -78,7 +87,7 @@ describe('ImportService', () => {
       fileName: 'team.csv',
       fileBytes: 9_876,
     });
-    expect(env.jobs.get(jobId)).toMatchObject({ fileName: 'team.csv', fileBytes: 9_876 });
+    expect(await env.jobs.get(jobId)).toMatchObject({ fileName: 'team.csv', fileBytes: 9_876 });
     const first = env.hub.log.latest(jobId);
     expect(first?.payload).toMatchObject({ status: 'started', progress: 0, message: 'Queued 301 rows', total: 301 });
     const events = await collect(env.hub, jobId);
@@ -104,7 +113,7 @@ describe('ImportService', () => {
     });
     const progress = events.filter((e) => e.event === 'upload-progress' && e.payload.status === 'processing');
     expect(progress.at(-1)?.payload).toMatchObject({ progress: 100, message: 'Processing 301 of 301 rows' });
-    expect(env.jobs.get(jobId)).toMatchObject({
+    expect(await env.jobs.get(jobId)).toMatchObject({
       owner: 'me',
       status: 'completed',
       progress: 100,
@@ -123,7 +132,7 @@ describe('ImportService', () => {
     const file = await env.file('email,fullname\na@example.com,A\n');
     await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file });
     await env.imports.settled(jobId);
-    const stored = env.jobs.get(jobId);
+    const stored = await env.jobs.get(jobId);
     expect(stored).toMatchObject({
       status: 'failed',
       message:
@@ -147,7 +156,7 @@ describe('ImportService', () => {
     await hold.reached;
     expect(env.imports.cancel(jobId)).toBe(true);
     await env.imports.settled(jobId);
-    const stored = env.jobs.get(jobId);
+    const stored = await env.jobs.get(jobId);
     expect(stored).toMatchObject({
       status: 'failed',
       message: CANCELLED_MESSAGE,
@@ -156,7 +165,7 @@ describe('ImportService', () => {
       updated: 0,
       failed: 0,
     });
-    expect(userCount(env.db)).toBe(100);
+    expect(await userCount(env)).toBe(100);
     expect(env.hub.log.latest(jobId)?.event).toBe('upload-error');
     expect(env.imports.cancel(jobId)).toBe(false);
     expect(env.imports.cancel(randomUUID())).toBe(false);
@@ -168,7 +177,7 @@ describe('ImportService', () => {
     const bad = `${usersCsv(150)}bad,Bad,member\nlast@example.com,"Unclosed,member\n`;
     await env.imports.start({ jobId: malformed, owner: 'me', template: usersTemplate, file: await env.file(bad) });
     await env.imports.settled(malformed);
-    expect(env.jobs.get(malformed)).toMatchObject({
+    expect(await env.jobs.get(malformed)).toMatchObject({
       status: 'failed',
       message: 'Malformed CSV at line 153: a quoted field is not closed',
       processed: 100,
@@ -176,7 +185,7 @@ describe('ImportService', () => {
       failed: 0,
       errors: [],
     });
-    expect(userCount(env.db)).toBe(100);
+    expect(await userCount(env)).toBe(100);
 
     const tooMany = randomUUID();
     const lines = ['email,name,role'];
@@ -188,7 +197,7 @@ describe('ImportService', () => {
       file: await env.file(lines.join('\n')),
     });
     await env.imports.settled(tooMany);
-    expect(env.jobs.get(tooMany)).toMatchObject({
+    expect(await env.jobs.get(tooMany)).toMatchObject({
       status: 'failed',
       message: 'The file has more than 230 rows',
       processed: 200,
@@ -196,8 +205,8 @@ describe('ImportService', () => {
       failed: 1,
       errors: ['Row 121: email: Invalid email address'],
     });
-    expect(userCount(env.db)).toBe(100 + 199);
-    expect([...env.jobs.rowErrors(tooMany)].map((error) => error.row)).toEqual([121]);
+    expect(await userCount(env)).toBe(100 + 199);
+    expect((await rowErrors(env.jobs, tooMany)).map((error) => error.row)).toEqual([121]);
   });
 
   it('on close, ends running jobs as interrupted without waiting for a held batch', async () => {
@@ -208,7 +217,7 @@ describe('ImportService', () => {
     await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(250)) });
     await hold.reached;
     await env.imports.close();
-    expect(env.jobs.get(jobId)).toMatchObject({ status: 'failed', message: INTERRUPTED_MESSAGE, processed: 100 });
+    expect(await env.jobs.get(jobId)).toMatchObject({ status: 'failed', message: INTERRUPTED_MESSAGE, processed: 100 });
     expect(env.hub.log.latest(jobId)?.event).toBe('upload-error');
     await env[Symbol.asyncDispose]();
   });
@@ -227,7 +236,7 @@ describe('ImportService', () => {
       await expect(start).rejects.toThrow(new RejectedFileError(message));
       expect(existsSync(file)).toBe(false);
     }
-    expect(env.jobs.listByOwner('me', 10)).toEqual([]);
+    expect(await env.jobs.listByOwner('me', 10)).toEqual([]);
     expect(() => env.imports.reserve('me').release()).not.toThrow();
   });
 
@@ -237,49 +246,114 @@ describe('ImportService', () => {
     const file = await env.file('email,name,role\na@example.com,A,member\na,b,c,d,e,f\n');
     await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file });
     await env.imports.settled(jobId);
-    expect(env.jobs.get(jobId)).toMatchObject({
+    expect(await env.jobs.get(jobId)).toMatchObject({
       status: 'failed',
       message: 'Row 2 has too many columns (more than 5)',
     });
     expect(existsSync(file)).toBe(false);
   });
 
-  it('ends a job failed when its database refuses to write mid-import, and the process goes on', async () => {
-    const unexpected: unknown[] = [];
-    await using env = await serviceEnv({
-      limits: { batchSize: 100, progressIntervalMs: 3_600_000 },
-      onUnexpectedError: (_jobId, error) => unexpected.push(error),
-    });
-    const hold = holdAfter(100);
-    env.imports.afterBatch = (_jobId, committed) => hold.onBatch(committed);
-    const jobId = randomUUID();
-    await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(250)) });
-    await hold.reached;
-    // A statement left open on the connection (what a lazily read errors.csv did) makes every write fail.
-    const reading = env.db.prepare('SELECT 1 FROM sqlite_master').iterate();
-    reading.next();
-    hold.release();
-    await env.imports.settled(jobId);
-    expect(env.hub.log.latest(jobId)).toMatchObject({
-      event: 'upload-error',
-      payload: { status: 'failed', message: 'Import failed unexpectedly' },
-    });
-    expect(unexpected.map(String)).toEqual([expect.stringContaining('busy'), expect.stringContaining('busy')]);
-    reading.return?.();
-    expect(() => env.imports.reserve('me').release()).not.toThrow();
-    const next = randomUUID();
-    env.imports.afterBatch = undefined;
-    await env.imports.start({ jobId: next, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(50)) });
-    await env.imports.settled(next);
-    expect(env.jobs.get(next)).toMatchObject({ status: 'completed', processed: 50, inserted: 0, updated: 50 });
-  });
+  it.runIf(inject('storeKind') === 'sqlite')(
+    'ends a job failed when its database refuses to write mid-import, and the process goes on',
+    async () => {
+      const unexpected: unknown[] = [];
+      await using env = await serviceEnv({
+        limits: { batchSize: 100, progressIntervalMs: 3_600_000 },
+        onUnexpectedError: (_jobId, error) => unexpected.push(error),
+      });
+      const hold = holdAfter(100);
+      env.imports.afterBatch = (_jobId, committed) => hold.onBatch(committed);
+      const jobId = randomUUID();
+      await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(250)) });
+      await hold.reached;
+      // A statement left open on the connection (what a lazily read errors.csv did) makes every write fail.
+      const reading = (env.store as SqliteStore).db.prepare('SELECT 1 FROM sqlite_master').iterate();
+      reading.next();
+      hold.release();
+      await env.imports.settled(jobId);
+      expect(env.hub.log.latest(jobId)).toMatchObject({
+        event: 'upload-error',
+        payload: { status: 'failed', message: 'Import failed unexpectedly' },
+      });
+      expect(unexpected.map(String)).toEqual([expect.stringContaining('busy'), expect.stringContaining('busy')]);
+      reading.return?.();
+      expect(() => env.imports.reserve('me').release()).not.toThrow();
+      const next = randomUUID();
+      env.imports.afterBatch = undefined;
+      await env.imports.start({
+        jobId: next,
+        owner: 'me',
+        template: usersTemplate,
+        file: await env.file(usersCsv(50)),
+      });
+      await env.imports.settled(next);
+      expect(await env.jobs.get(next)).toMatchObject({ status: 'completed', processed: 50, inserted: 0, updated: 50 });
+    },
+  );
+
+  it.runIf(inject('storeKind') === 'postgres')(
+    'ends a job failed when PostgreSQL stops mid-import, records the end once it is back, and imports again',
+    async () => {
+      // A cluster of its own: stopping the shared one would fail the other suites' tests.
+      const cluster = await startPostgresCluster();
+      try {
+        const schema = await createSchema(cluster.url);
+        await using store = await PostgresStore.open({ url: schema.url, pool: { timeoutMs: 1_000 } });
+        const unexpected: unknown[] = [];
+        await using env = await serviceEnv({
+          store,
+          retryEndMs: 50,
+          limits: { batchSize: 100, progressIntervalMs: 3_600_000 },
+          onUnexpectedError: (_jobId, error) => unexpected.push(error),
+        });
+        const hold = holdAfter(100);
+        env.imports.afterBatch = (_jobId, committed) => hold.onBatch(committed);
+        const jobId = randomUUID();
+        await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(250)) });
+        await hold.reached;
+        await cluster.halt();
+        hold.release();
+        // Subscribers hear the failure while the database is still down; the store records it when it is back.
+        await vi.waitFor(() =>
+          expect(env.hub.log.latest(jobId)).toMatchObject({
+            event: 'upload-error',
+            payload: { status: 'failed', message: STORE_UNAVAILABLE_MESSAGE },
+          }),
+        );
+        await cluster.start();
+        await env.imports.settled(jobId);
+        expect(await env.jobs.get(jobId)).toMatchObject({
+          status: 'failed',
+          message: STORE_UNAVAILABLE_MESSAGE,
+          processed: 100,
+          inserted: 100,
+          lastEventId: env.hub.log.latest(jobId)?.id,
+        });
+        expect(await userCount(env)).toBe(100);
+        expect(unexpected).toEqual([]);
+
+        const next = randomUUID();
+        env.imports.afterBatch = undefined;
+        await env.imports.start({
+          jobId: next,
+          owner: 'me',
+          template: usersTemplate,
+          file: await env.file(usersCsv(150)),
+        });
+        await env.imports.settled(next);
+        expect(await env.jobs.get(next)).toMatchObject({ status: 'completed', inserted: 50, updated: 100 });
+      } finally {
+        await cluster.stop();
+      }
+    },
+  );
 
   it('marks jobs a previous process left running as interrupted', async () => {
     await using env = await serviceEnv();
     const jobId = randomUUID();
-    env.jobs.create({ jobId, owner: 'me', templateName: 'users', message: '' });
-    expect(env.imports.failInterrupted()).toBe(1);
-    expect(env.jobs.get(jobId)).toMatchObject({ status: 'failed', message: INTERRUPTED_MESSAGE });
+    await env.jobs.create({ jobId, owner: 'me', templateName: 'users', message: '' });
+    expect(await env.imports.failInterrupted()).toBe(1);
+    expect(await env.jobs.get(jobId)).toMatchObject({ status: 'failed', message: INTERRUPTED_MESSAGE });
   });
 
   it('limits the imports one owner runs at once', async () => {
@@ -291,17 +365,17 @@ describe('ImportService', () => {
     for (const jobId of ids) {
       await env.imports.start({ jobId, owner, template: usersTemplate, file: await env.file(usersCsv(25)) });
     }
-    expect(env.jobs.countRunning(owner)).toBe(2);
+    expect(await running(env, owner)).toBe(2);
     expect(() => env.imports.reserve(owner)).toThrow(TooManyImportsError);
     const file = await env.file(usersCsv(1));
     const third = env.imports.start({ jobId: randomUUID(), owner, template: usersTemplate, file });
     await expect(third).rejects.toThrow('At most 2 imports may run at once per session');
     expect(() => env.imports.reserve('someone-else').release()).not.toThrow();
-    expect(env.jobs.listByOwner(owner, 10)).toHaveLength(2);
+    expect(await env.jobs.listByOwner(owner, 10)).toHaveLength(2);
 
     hold.release();
     await Promise.all(ids.map((jobId) => env.imports.settled(jobId)));
-    expect(env.jobs.countRunning(owner)).toBe(0);
+    expect(await running(env, owner)).toBe(0);
     expect(() => env.imports.reserve(owner).release()).not.toThrow();
   });
 
@@ -318,7 +392,7 @@ describe('ImportService', () => {
       expect.any(TooManyImportsError),
       expect.any(TooManyImportsError),
     ]);
-    expect(env.jobs.countRunning('me')).toBe(1);
+    expect(await running(env, 'me')).toBe(1);
     hold.release();
   });
 });

@@ -1,3 +1,4 @@
+import { selectRows } from '@jobstream/storage/testing';
 import { describe, expect, it } from 'vitest';
 import { productsTemplate } from '../src/index';
 import { importEnv } from './import-env';
@@ -65,7 +66,7 @@ describe('products', () => {
         'Row 8: sku: is required',
       ],
     });
-    expect(env.db.prepare('SELECT sku, price, quantity FROM products ORDER BY sku').all()).toEqual([
+    expect(await selectRows(env.store, 'SELECT sku, price, quantity FROM products ORDER BY sku')).toEqual([
       { sku: 'A-1', price: '19.99', quantity: 3 },
       { sku: 'A-2', price: '0.5', quantity: 2 },
       { sku: 'A-3', price: '10', quantity: 1 },

@@ -31,7 +31,8 @@ afterAll(async () => {
 });
 
 /** A session, its clients over a real WebSocket, and a React wrapper providing them. */
-function connect(token = server.services.sessions.create().token, withStatusProvider = true) {
+async function connect(token?: string, withStatusProvider = true) {
+  token ??= (await server.services.sessions.create()).token;
   const clients = createJobstreamClients({
     httpUrl: `${server.url}/trpc`,
     wsUrl: `${server.url.replace('http', 'ws')}/trpc`,
@@ -74,11 +75,11 @@ function eventId(jobId: string, seq: number): string {
   return `${id.slice(0, id.indexOf(':'))}:${seq}`;
 }
 
-function startJob(token: string): string {
+async function startJob(token: string): Promise<string> {
   const jobId = randomUUID();
-  const owner = server.services.sessions.resolve(token);
+  const owner = await server.services.sessions.resolve(token);
   if (!owner) throw new Error('unknown token');
-  server.services.jobs.create({ jobId, owner, templateName: 'users', message: '' });
+  await server.services.jobs.create({ jobId, owner, templateName: 'users', message: '' });
   server.hub.emitter.emitProgress(jobId, progress(jobId, 0));
   return jobId;
 }
@@ -104,8 +105,8 @@ const C = 'Row 12: role: must be one of admin, member, viewer';
 
 describe('useJobProgress against the real API server', () => {
   it('starts from the snapshot, follows every change, accumulates row errors and ends with the result', async () => {
-    const { token, wrapper } = connect();
-    const jobId = startJob(token);
+    const { token, wrapper } = await connect();
+    const jobId = await startJob(token);
     const { result } = renderHook(() => useJobProgress(jobId), { wrapper });
     await waitFor(() => expect(result.current.status).toBe('started'));
     expect(result.current.connection).toBe('connected');
@@ -123,8 +124,8 @@ describe('useJobProgress against the real API server', () => {
   });
 
   it('resumes after the connection drops from the last event id: nothing lost, nothing repeated', async () => {
-    const { token, wrapper } = connect();
-    const jobId = startJob(token);
+    const { token, wrapper } = await connect();
+    const jobId = await startJob(token);
     const { result } = renderHook(() => useJobProgress(jobId), { wrapper });
     await waitFor(() => expect(result.current.status).toBe('started'));
     server.hub.emitter.emitProgress(jobId, progress(jobId, 10, [A]));
@@ -147,8 +148,8 @@ describe('useJobProgress against the real API server', () => {
   });
 
   it('shows a finished job at once from its terminal snapshot', async () => {
-    const { token, wrapper } = connect();
-    const jobId = startJob(token);
+    const { token, wrapper } = await connect();
+    const jobId = await startJob(token);
     server.hub.emitter.emitProgress(jobId, progress(jobId, 50, [A]));
     server.hub.emitter.emitError(jobId, 'Cancelled', { errors: [A] });
     const { result } = renderHook(() => useJobProgress(jobId), { wrapper });
@@ -158,8 +159,8 @@ describe('useJobProgress against the real API server', () => {
   });
 
   it('reports the connection from its own subscription without a ConnectionStatusProvider', async () => {
-    const { token, wrapper } = connect(undefined, false);
-    const jobId = startJob(token);
+    const { token, wrapper } = await connect(undefined, false);
+    const jobId = await startJob(token);
     const { result } = renderHook(() => useJobProgress(jobId), { wrapper });
     await waitFor(() => expect(result.current.connection).toBe('connected'));
     server.dropConnections();
@@ -170,9 +171,9 @@ describe('useJobProgress against the real API server', () => {
   });
 
   it("answers NOT_FOUND for another session's job", async () => {
-    const owner = connect();
-    const jobId = startJob(owner.token);
-    const { wrapper } = connect();
+    const owner = await connect();
+    const jobId = await startJob(owner.token);
+    const { wrapper } = await connect();
     const { result } = renderHook(() => useJobProgress(jobId), { wrapper });
     await waitFor(() => expect(result.current.error?.data?.code).toBe('NOT_FOUND'));
     expect(result.current.status).toBeUndefined();

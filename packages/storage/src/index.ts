@@ -1,3 +1,26 @@
-export { type Database, openDatabase, probeWritable } from './database';
-export { type JobProgressUpdate, type JobRecord, JobStore, type NewJob, type RowError } from './job-store';
-export { type NewSession, SessionStore } from './session-store';
+export { openStore, type StoreLocation } from './open-store';
+export { POOL_DEFAULTS, type PoolLimits } from './postgres/pool';
+export { PostgresStore, type PostgresStoreOptions } from './postgres/postgres-store';
+export type {
+  EntityTable,
+  ImportBatch,
+  ImportRow,
+  JobProgressUpdate,
+  JobRecord,
+  NewJob,
+  NewSession,
+  RowError,
+  SqlType,
+  SweepResult,
+  WriteResult,
+} from './records';
+export { type Database, openDatabase } from './sqlite/database';
+export { SqliteStore } from './sqlite/sqlite-store';
+export {
+  type ImportWriter,
+  type JobRepository,
+  type SessionRepository,
+  type Store,
+  StoreBusyError,
+  StoreUnavailableError,
+} from './store';

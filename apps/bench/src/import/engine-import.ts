@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { JobStreamEvent } from '@jobstream/contracts';
 import { estimateDataRows, JobReporter, runImport, usersTemplate } from '@jobstream/importer';
 import { createProgressHub, type DeliveredEvent, jobEvents } from '@jobstream/progress';
-import { JobStore, openDatabase, SessionStore } from '@jobstream/storage';
+import { type JobRepository, openStore, type StoreLocation } from '@jobstream/storage';
 
 /** What one engine import did. */
 export interface EngineImportOutcome {
@@ -20,10 +20,10 @@ export interface EngineImportOutcome {
 class ReportingClock {
   ms = 0;
 
-  time<T>(work: () => T): T {
+  async time<T>(work: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
-      return work();
+      return await work();
     } finally {
       this.ms += performance.now() - started;
     }
@@ -47,7 +47,7 @@ async function follow(stream: AsyncIterable<DeliveredEvent>) {
 }
 
 /** Reports the job started through a fresh progress hub, with one in-process subscriber following it. */
-function startReporting(jobs: JobStore, jobId: string, estimatedRows: number): Reporting {
+async function startReporting(jobs: JobRepository, jobId: string, estimatedRows: number): Promise<Reporting> {
   const hub = createProgressHub();
   const reporter = new JobReporter(hub.emitter, jobs, {
     jobId,
@@ -55,7 +55,7 @@ function startReporting(jobs: JobStore, jobId: string, estimatedRows: number): R
     startedAt: Date.now(),
   });
   const clock = new ReportingClock();
-  clock.time(() => reporter.started(estimatedRows));
+  await clock.time(() => reporter.started(estimatedRows));
   return { reporter, clock, followed: follow(jobEvents(hub, jobId)) };
 }
 
@@ -65,31 +65,30 @@ function startReporting(jobs: JobStore, jobId: string, estimatedRows: number): R
  */
 export async function runEngineImport(options: {
   file: string;
-  dbPath: string;
+  store: StoreLocation;
   progress: boolean;
 }): Promise<EngineImportOutcome> {
-  const db = openDatabase(options.dbPath);
+  const store = await openStore(options.store);
   try {
-    const jobs = new JobStore(db);
+    const { jobs } = store;
     const jobId = randomUUID();
-    const { sessionId } = new SessionStore(db).create();
-    jobs.create({ jobId, owner: sessionId, templateName: usersTemplate.name, message: '' });
+    const { sessionId } = await store.sessions.create();
+    await jobs.create({ jobId, owner: sessionId, templateName: usersTemplate.name, message: '' });
     const estimatedRows = await estimateDataRows(options.file);
-    const reporting = options.progress ? startReporting(jobs, jobId, estimatedRows) : undefined;
+    const reporting = options.progress ? await startReporting(jobs, jobId, estimatedRows) : undefined;
     const counts = await runImport({
       jobId,
       template: usersTemplate,
       file: options.file,
       estimatedRows,
-      db,
-      jobs,
+      store,
       onProgress: reporting && ((progress) => reporting.clock.time(() => reporting.reporter.progress(progress))),
     });
-    reporting?.clock.time(() => reporting.reporter.completed(counts));
+    await reporting?.clock.time(() => reporting.reporter.completed(counts));
     const followed = (await reporting?.followed) ?? { events: 0 };
     const rows = counts.inserted + counts.updated;
     return { rows, failed: counts.failed, ...followed, ...(reporting ? { reportingMs: reporting.clock.ms } : {}) };
   } finally {
-    db.close();
+    await store[Symbol.asyncDispose]();
   }
 }

@@ -34,7 +34,7 @@ const api: ImportApi = {
         return { ...measure(), rows, problems };
       }
       const progress = variant === 'engine-progress-on';
-      const outcome = await runEngineImport({ file, dbPath, progress });
+      const outcome = await runEngineImport({ file, store: { databasePath: dbPath }, progress });
       const time = measure();
       if (outcome.rows !== expectedRows) problems.push(`${outcome.rows} of ${expectedRows} rows written`);
       if (outcome.failed > 0) problems.push(`${outcome.failed} rows rejected`);

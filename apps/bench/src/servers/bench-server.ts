@@ -5,7 +5,7 @@ import type { Endpoint } from '../protocol';
 export interface BenchServer {
   endpoint: Endpoint;
   /** Prepares a job before anyone subscribes (emits its `started` event where the server needs one). */
-  createJob(jobId: string): void;
+  createJob(jobId: string): void | Promise<void>;
   /** Sends a progress event to every subscriber of the job. */
   emitProgress(jobId: string, payload: UploadProgress): void;
   /** Sends the job's terminal event to every subscriber. */

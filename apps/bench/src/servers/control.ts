@@ -35,11 +35,11 @@ export class ServerControl {
     };
   }
 
-  private createJobs(count: number): { jobIds: string[] } {
+  private async createJobs(count: number): Promise<{ jobIds: string[] }> {
     this.jobIds = Array.from({ length: count }, () => randomUUID());
     this.lastK = new Int32Array(count);
     this.cursor = 0;
-    for (const jobId of this.jobIds) this.server.createJob(jobId);
+    for (const jobId of this.jobIds) await this.server.createJob(jobId);
     return { jobIds: this.jobIds };
   }
 

@@ -24,12 +24,12 @@ export async function startJobstreamServer(): Promise<BenchServer> {
     MAX_CONNECTIONS_PER_ADDRESS: String(MAX_CONNECTIONS),
   });
   const server = await startApiServer({ config, hub });
-  const { token, sessionId } = server.services.sessions.create();
+  const { token, sessionId } = await server.services.sessions.create();
   const { emitter } = hub;
   return {
     endpoint: { url: `${server.url.replace('http', 'ws')}/trpc`, connectionParams: { token } },
-    createJob: (jobId) => {
-      server.services.jobs.create({ jobId, owner: sessionId, templateName: 'users', message: '' });
+    createJob: async (jobId) => {
+      await server.services.jobs.create({ jobId, owner: sessionId, templateName: 'users', message: '' });
       emitter.emitProgress(jobId, startedPayload(jobId));
     },
     emitProgress: (jobId, payload) => emitter.emitProgress(jobId, payload),

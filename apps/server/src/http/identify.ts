@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from '@jobstream/api';
-import type { SessionStore } from '@jobstream/storage';
+import type { SessionRepository } from '@jobstream/storage';
 import { readCookie, SESSION_COOKIE } from './cookies';
 
 function bearer(header: string | undefined): string | undefined {
@@ -15,17 +15,17 @@ export type IdentifyCaller = (
 ) => Caller | Promise<Caller>;
 
 /** Resolves the caller of a request: `Authorization: Bearer`, then a `token` connection param, then the session cookie. */
-export function identify(
-  sessions: SessionStore,
+export async function identify(
+  sessions: SessionRepository,
   req: IncomingMessage,
   connectionParams?: Record<string, string | undefined> | null,
-): Caller {
+): Promise<Caller> {
   const token =
     bearer(req.headers.authorization) ?? connectionParams?.token ?? readCookie(req.headers.cookie, SESSION_COOKIE);
-  return { sessionId: sessions.resolve(token) ?? null };
+  return { sessionId: (await sessions.resolve(token)) ?? null };
 }
 
 /** The default `IdentifyCaller`: jobstream's anonymous sessions. */
-export function sessionIdentity(sessions: SessionStore): IdentifyCaller {
+export function sessionIdentity(sessions: SessionRepository): IdentifyCaller {
   return (req, connectionParams) => identify(sessions, req, connectionParams);
 }

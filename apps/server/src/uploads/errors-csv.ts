@@ -25,9 +25,9 @@ export function csvLine(cells: readonly string[]): string {
 const PIECE_CHARS = 16 * 1024;
 
 /** The rejected-rows file, in pieces of many lines: the template's columns, then the row number and the reasons. */
-export function* errorsCsv(headers: readonly string[], errors: Iterable<RowError>): Generator<string> {
+export async function* errorsCsv(headers: readonly string[], errors: AsyncIterable<RowError>): AsyncGenerator<string> {
   let piece = csvLine([...headers, 'row', 'error']);
-  for (const error of errors) {
+  for await (const error of errors) {
     const cells = headers.map((_, i) => error.cells[i] ?? '');
     piece += csvLine([...cells, String(error.row), error.message]);
     if (piece.length >= PIECE_CHARS) {

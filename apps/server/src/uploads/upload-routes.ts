@@ -90,9 +90,9 @@ export async function handleErrorsDownload(
   services: ServerServices,
 ): Promise<void> {
   const jobId = JobId.safeParse(ERRORS_PATH.exec(path)?.[1]);
-  const job = jobId.success ? services.jobs.get(jobId.data) : undefined;
+  const job = jobId.success ? await services.jobs.get(jobId.data) : undefined;
   const caller = await services.identify(req);
-  // One await whether or not the job exists, as in `authorizedJob`.
+  // The same awaits whether or not the job exists, as in `authorizedJob`.
   const allowed = await (job ? services.authorize(caller, job) : false);
   if (!job || !allowed) return sendJson(res, 404, { error: 'Not found' });
   const template = services.templates.get(job.templateName);

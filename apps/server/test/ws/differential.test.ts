@@ -50,15 +50,15 @@ let jobs: Jobs;
 
 beforeAll(async () => {
   server = await startTestServer({ MAX_MESSAGES_PER_SECOND: '100000' });
-  token = server.services.sessions.create().token;
+  token = (await server.services.sessions.create()).token;
   const { emitter } = server.hub;
-  const ended = startJob(server, token);
+  const ended = await startJob(server, token);
   const endedIds = [server.hub.log.latest(ended)?.id as string];
   for (let p = 1; p <= 3; p++) endedIds.push(emitter.emitProgress(ended, progressOf(ended, p * 25)));
   endedIds.push(emitter.emitCompletion(ended, resultOf(ended)));
-  const running = startJob(server, token);
+  const running = await startJob(server, token);
   emitter.emitProgress(running, progressOf(running, 10));
-  const foreign = startJob(server, server.services.sessions.create().token);
+  const foreign = await startJob(server, (await server.services.sessions.create()).token);
   jobs = { ended, running, foreign, endedIds };
   reference = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((resolve) => reference.once('listening', resolve));

@@ -2,6 +2,7 @@ import { JobId, OnProgressInputSchema, WebSocketEvents } from '@jobstream/contra
 import { z } from 'zod';
 import { authorizedJob, requireSession } from '../job-access';
 import { ProgressStream } from '../progress-stream';
+import { rethrowStoreOutage } from '../store-outage';
 import { type BaseProcedure, router } from '../trpc';
 
 const JobInput = z.object({ jobId: JobId });
@@ -28,7 +29,7 @@ export const uploadRouter = (procedure: BaseProcedure) =>
     list: procedure
       .input(z.object({ limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
       .query(async ({ ctx, input }) => {
-        const jobs = ctx.jobs.listByOwner(requireSession(ctx), input.limit);
+        const jobs = await ctx.jobs.listByOwner(requireSession(ctx), input.limit).catch(rethrowStoreOutage);
         const visible = await Promise.all(jobs.map((job) => ctx.authorize(ctx.caller, job)));
         return jobs.filter((_, index) => visible[index]).map(({ owner: _owner, ...job }) => job);
       }),

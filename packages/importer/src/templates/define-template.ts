@@ -1,7 +1,7 @@
+import type { EntityTable, SqlType } from '@jobstream/storage';
 import { z } from 'zod';
 
-/** SQL column types a template can store its fields as. */
-export type SqlType = 'TEXT' | 'INTEGER' | 'REAL';
+export type { SqlType } from '@jobstream/storage';
 
 /** What a template declares: one file per template. */
 export interface TemplateDefinition<Shape extends z.ZodRawShape> {
@@ -56,6 +56,8 @@ export interface ImportTemplate {
   headers: readonly string[];
   /** How each column is stored, every column listed. */
   sqlTypes: Readonly<Record<string, SqlType>>;
+  /** The table its rows are imported into, as the store creates and writes it. */
+  entity: EntityTable;
   info: TemplateInfo;
   /** Validates one row given as an object of header name to cell text. */
   validate(record: Record<string, string>): RowValidation;
@@ -80,6 +82,11 @@ export function defineTemplate<Shape extends z.ZodRawShape>(definition: Template
   });
   const sqlTypes: Record<string, SqlType> = {};
   for (const name of headers) sqlTypes[name] = definition.sqlTypes?.[name] ?? 'TEXT';
+  const entity: EntityTable = {
+    table: definition.table,
+    key: definition.key,
+    columns: columns.map(({ name, required }) => ({ name, type: sqlTypes[name] as SqlType, required })),
+  };
   return {
     name: definition.name,
     label: definition.label,
@@ -87,6 +94,7 @@ export function defineTemplate<Shape extends z.ZodRawShape>(definition: Template
     table: definition.table,
     headers,
     sqlTypes,
+    entity,
     info: { name: definition.name, label: definition.label, key: definition.key, columns },
     validate(record) {
       const vouched = definition.vouch?.(record) as ValidRow | undefined;

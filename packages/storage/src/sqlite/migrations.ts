@@ -38,15 +38,30 @@ const MIGRATIONS: readonly string[] = [
   // The uploaded file as the user chose it, so imports can be told apart; NULL when the upload named none.
   `ALTER TABLE jobs ADD COLUMN file_name TEXT;
    ALTER TABLE jobs ADD COLUMN file_bytes INTEGER;`,
+  // The retention sweep finds ended jobs by when they ended.
+  `CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;`,
 ];
 
-/** Brings the schema up to date, one transaction per migration, tracked by `user_version`. */
+/**
+ * Brings the schema up to date, one transaction per migration, tracked by `user_version`. Each runs in an
+ * immediate transaction that reads the version again, so two processes opening one file at once apply each
+ * migration once.
+ */
 export function migrate(db: BetterSqlite3.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
+  for (;;) {
+    const applied = db
+      .transaction(() => {
+        const version = db.pragma('user_version', { simple: true }) as number;
+        const next = MIGRATIONS[version];
+        if (next === undefined) return false;
+        db.exec(next);
+        db.pragma(`user_version = ${version + 1}`);
+        return true;
+      })
+      .immediate();
+    if (!applied) return;
   }
 }
+
+/** How many migrations the SQLite schema has: the `user_version` of an up-to-date database. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -17,10 +17,3 @@ export function openDatabase(path: string): Database {
   migrate(db);
   return db;
 }
-
-/** Throws unless the database can write now: one row rewritten in its own table, as readiness checks need. */
-export function probeWritable(db: Database): void {
-  db.prepare(
-    'INSERT INTO store_probe (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
-  ).run(Date.now());
-}

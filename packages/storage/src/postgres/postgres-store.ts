@@ -1,0 +1,80 @@
+import type { EntityTable, SweepResult } from '../records';
+import type { ImportWriter, Store } from '../store';
+import { migrate } from './migrations';
+import { PgPool, POOL_DEFAULTS, type PoolLimits } from './pool';
+import { PostgresImportWriter } from './postgres-import-writer';
+import { PostgresJobs } from './postgres-jobs';
+import { PostgresSessions } from './postgres-sessions';
+
+/** Options of the PostgreSQL store. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (the `DATABASE_URL`). */
+  url: string;
+  pool?: Partial<PoolLimits>;
+  /** Called when an idle connection fails (the server restarted, say); the pool replaces it on next use. */
+  onConnectionError?: (error: Error) => void;
+  now?: () => number;
+}
+
+/** The shared store: PostgreSQL through `pg`, for several instances (or teams whose data lives there). */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  readonly jobs: PostgresJobs;
+  readonly sessions: PostgresSessions;
+
+  private constructor(
+    readonly pool: PgPool,
+    now: () => number,
+  ) {
+    this.jobs = new PostgresJobs(pool, now);
+    this.sessions = new PostgresSessions(pool, now);
+  }
+
+  /**
+   * Connects and brings the schema up to date. Rejects with `StoreUnavailableError` when the server cannot be
+   * reached, closing what it opened.
+   */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = new PgPool(
+      options.url,
+      { ...POOL_DEFAULTS, ...options.pool },
+      options.onConnectionError ?? (() => {}),
+    );
+    try {
+      await migrate(pool);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresStore(pool, options.now ?? Date.now);
+  }
+
+  openImport(jobId: string, table: EntityTable): Promise<ImportWriter> {
+    return PostgresImportWriter.open(this.pool, jobId, table);
+  }
+
+  async probe(): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO store_probe (id, checked_at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
+      [Date.now()],
+    );
+  }
+
+  async sweep(before: Date): Promise<SweepResult> {
+    return this.pool.transaction(async (client) => {
+      const jobs = await client.query(
+        `DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < $1 AND status NOT IN ('started', 'processing')`,
+        [before.getTime()],
+      );
+      const sessions = await client.query(
+        'DELETE FROM sessions WHERE created_at < $1 AND id NOT IN (SELECT owner FROM jobs)',
+        [before.getTime()],
+      );
+      return { jobs: jobs.rowCount ?? 0, sessions: sessions.rowCount ?? 0 };
+    });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.pool.end();
+  }
+}
