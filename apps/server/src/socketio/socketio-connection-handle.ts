@@ -24,13 +24,18 @@ export class SocketIoConnectionHandle extends SlotCountingHandle {
   /** Resolves when the queue falls under the limit or the connection closes; one for all waiting subscriptions. */
   private drained: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** Engine.IO's callback of every send: one bound function for the connection's life, not one per packet. */
+  private readonly written: () => void;
 
   constructor(
     private readonly conn: EngineSocket,
     limits: ConnectionLimits,
   ) {
     super(limits);
-    conn.once('close', this.closed);
+    // Bound, not arrow-function fields: tsx's keepNames gives each such field a name property, 256 bytes a handle.
+    this.written = this.onWritten.bind(this);
+    // `on`, not `once` (whose wrapper costs two objects more): a connection closes once.
+    conn.on('close', () => this.onClosed());
   }
 
   /** Sends one event packet, counting its bytes until Engine.IO has written it out; nothing once the connection is closing. */
@@ -49,17 +54,17 @@ export class SocketIoConnectionHandle extends SlotCountingHandle {
     return this.drained;
   }
 
-  private readonly written = (): void => {
+  private onWritten(): void {
     this.queuedBytes -= this.unwritten.shift() ?? 0;
     if (this.queuedBytes <= this.limits.sendBufferBytes) this.release();
-  };
+  }
 
   /** Engine.IO drops what it had not written when a connection closes, and never calls back for it. */
-  private readonly closed = (): void => {
+  private onClosed(): void {
     this.queuedBytes = 0;
     this.unwritten.length = 0;
     this.release();
-  };
+  }
 
   private release(): void {
     const { wake } = this;

@@ -51,6 +51,15 @@ function opensSession(req: IncomingMessage): boolean {
   return !new URL(req.url ?? '/', 'http://localhost').searchParams.has('sid');
 }
 
+/** What the transport keeps for one open connection. */
+interface OpenConnection {
+  handle: SocketIoConnectionHandle;
+  /** The client address whose connection slot it holds. */
+  address: string;
+  /** Takes one of its messages from its per-second allowance; false past it. */
+  allow: (count?: number) => boolean;
+}
+
 function closedOf(conn: EngineSocket): Promise<void> {
   if (conn.readyState === 'closed') return Promise.resolve();
   return new Promise((resolve) => conn.once('close', () => resolve()));
@@ -72,28 +81,36 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
   const io = new Server({ serveClient: false });
   io.bind(engine);
   const addresses = new AddressLimiter(limits.maxConnectionsPerAddress);
-  const handles = new Map<EngineSocket, SocketIoConnectionHandle>();
+  const open = new Map<EngineSocket, OpenConnection>();
+
+  // Listeners shared by every connection (Engine.IO calls them with the connection as `this`), so that a
+  // connection costs no closures of its own.
+  /** 'packet' comes before Socket.IO reads a message ('data'); a discarding close removes its reader at once. */
+  function onPacket(this: EngineSocket, packet: { type: string }): void {
+    if (packet.type === 'message' && !open.get(this)?.allow()) this.close(true);
+  }
+  function onClose(this: EngineSocket): void {
+    const connection = open.get(this);
+    if (!connection) return;
+    open.delete(this);
+    addresses.release(connection.address);
+  }
 
   // Registered after `bind`, so Socket.IO has set the connection up when a refusal below closes it.
   engine.on('connection', (conn: EngineSocket) => {
     const address = options.clientAddress(conn.request);
     // The handshake's check below refuses most; sessions opened in the same tick (pipelined requests) pass it together.
     if (!addresses.acquire(address)) return conn.close(true);
-    handles.set(conn, new SocketIoConnectionHandle(conn, options.connection));
-    const allow = messageRate(limits.maxMessagesPerSecond);
-    // 'packet' comes before Socket.IO reads the message ('data'); a discarding close removes its reader at once.
-    conn.on('packet', (packet: { type: string }) => {
-      if (packet.type === 'message' && !allow()) conn.close(true);
-    });
-    conn.once('close', () => {
-      handles.delete(conn);
-      addresses.release(address);
-    });
+    const handle = new SocketIoConnectionHandle(conn, options.connection);
+    open.set(conn, { handle, address, allow: messageRate(limits.maxMessagesPerSecond) });
+    // `on`, not `once` (whose wrapper costs two objects a connection): a connection closes once.
+    conn.on('packet', onPacket);
+    conn.on('close', onClose);
   });
 
   serveUploadGateway(io.of(UPLOAD_GATEWAY_NAMESPACE), {
     services: options.services,
-    handleOf: (socket) => handles.get(socket.conn) as SocketIoConnectionHandle,
+    handleOf: (socket) => (open.get(socket.conn) as OpenConnection).handle,
     onError: options.onError,
   });
 
@@ -115,14 +132,14 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
       }
       engine.handleUpgrade(req, socket, head);
     },
-    connections: () => handles.size,
+    connections: () => open.size,
     queuedBytes() {
       let total = 0;
-      for (const handle of handles.values()) total += handle.queuedBytes;
+      for (const { handle } of open.values()) total += handle.queuedBytes;
       return total;
     },
     async close(timeoutMs) {
-      const conns = [...handles.keys()];
+      const conns = [...open.keys()];
       for (const conn of conns) conn.close();
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => {
@@ -133,7 +150,7 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
       await io.close();
     },
     drop() {
-      for (const conn of handles.keys()) conn.close(true);
+      for (const conn of open.keys()) conn.close(true);
     },
   };
 }

@@ -15,14 +15,20 @@ export interface UploadGatewayOptions {
   onError(error: ProcedureError): void;
 }
 
-/** What the handshake established, kept on the socket (`socket.data`) for its connection handler. */
+/** What a gateway socket keeps in `socket.data`: its caller (from the handshake), then its rooms. */
 interface GatewaySocketData {
   caller: Caller;
+  rooms: UploadRooms;
 }
 
 /** The handshake refused: Socket.IO sends the message and `data` to the client as its `connect_error`. */
 function handshakeError(code: 'UNAUTHORIZED' | 'INTERNAL_SERVER_ERROR', message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
+}
+
+/** A socket's rooms; its listeners are shared by every socket, which Socket.IO calls with the socket as `this`. */
+function roomsOf(socket: Socket): UploadRooms {
+  return (socket.data as GatewaySocketData).rooms;
 }
 
 /** A Socket.IO acknowledgement callback. */
@@ -59,16 +65,31 @@ export function serveUploadGateway(namespace: Namespace, options: UploadGatewayO
   });
 
   namespace.on('connection', (socket) => {
+    const data = socket.data as GatewaySocketData;
     const handle = options.handleOf(socket);
-    const ctx = createApiContext(services, { caller: (socket.data as GatewaySocketData).caller, connection: handle });
-    const rooms = new UploadRooms(socket, ctx, handle, options.onError);
-    socket.on(WebSocketEvents.JOIN_UPLOAD_ROOM, (...args: unknown[]) => void rooms.join(...withAck(args)));
-    socket.on(WebSocketEvents.LEAVE_UPLOAD_ROOM, (...args: unknown[]) => rooms.leave(...withAck(args)));
-    socket.on(WebSocketEvents.PING, (...args: unknown[]) => {
-      const pong: Pong = { event: WebSocketEvents.PONG, serverTime: Date.now() };
-      socket.emit(WebSocketEvents.PONG, pong);
-      withAck(args)[1]?.(pong);
-    });
-    socket.once('disconnect', () => rooms.leaveAll());
+    const ctx = createApiContext(services, { caller: data.caller, connection: handle });
+    data.rooms = new UploadRooms(socket, ctx, handle, options.onError);
+    socket.on(WebSocketEvents.JOIN_UPLOAD_ROOM, join);
+    socket.on(WebSocketEvents.LEAVE_UPLOAD_ROOM, leave);
+    socket.on(WebSocketEvents.PING, ping);
+    socket.on('disconnect', leaveAll);
   });
+}
+
+function join(this: Socket, ...args: unknown[]): void {
+  void roomsOf(this).join(...withAck(args));
+}
+
+function leave(this: Socket, ...args: unknown[]): void {
+  roomsOf(this).leave(...withAck(args));
+}
+
+function ping(this: Socket, ...args: unknown[]): void {
+  const pong: Pong = { event: WebSocketEvents.PONG, serverTime: Date.now() };
+  this.emit(WebSocketEvents.PONG, pong);
+  withAck(args)[1]?.(pong);
+}
+
+function leaveAll(this: Socket): void {
+  roomsOf(this).leaveAll();
 }
