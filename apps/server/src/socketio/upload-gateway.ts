@@ -26,6 +26,12 @@ function handshakeError(code: 'UNAUTHORIZED' | 'INTERNAL_SERVER_ERROR', message:
   return Object.assign(new Error(message), { data: { code } });
 }
 
+/** Who a handshake comes from, by the server's `identify` (a host's hook may answer late, or throw, even at once). */
+async function callerOf(services: ServerServices, socket: Socket): Promise<Caller> {
+  const { token } = socket.handshake.auth as { token?: unknown };
+  return services.identify(socket.request, { token: typeof token === 'string' ? token : undefined });
+}
+
 /** A socket's rooms; its listeners are shared by every socket, which Socket.IO calls with the socket as `this`. */
 function roomsOf(socket: Socket): UploadRooms {
   return (socket.data as GatewaySocketData).rooms;
@@ -49,11 +55,11 @@ function withAck(args: unknown[]): [data: unknown, ack: Acknowledge | undefined]
 export function serveUploadGateway(namespace: Namespace, options: UploadGatewayOptions): void {
   const { services } = options;
   namespace.use((socket, next) => {
-    const { token } = socket.handshake.auth as { token?: unknown };
-    Promise.resolve(services.identify(socket.request, { token: typeof token === 'string' ? token : undefined })).then(
+    callerOf(services, socket).then(
       (caller) => {
-        if (caller.sessionId === null)
+        if (caller.sessionId === null) {
           return next(handshakeError('UNAUTHORIZED', 'No session: send the session cookie or auth.token'));
+        }
         (socket.data as GatewaySocketData).caller = caller;
         next();
       },

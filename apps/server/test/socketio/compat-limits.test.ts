@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { UploadProgress } from '@jobstream/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
+import { createLogger } from '../../src/index';
 import { parseMetrics, progressOf, resultOf, scrapeMetrics, startJob, startTestServer } from '../fixtures';
 import { startObservedServer } from '../observed-server';
 import { connectGateway, disconnected, receive, startPausableProxy } from './gateway-client';
@@ -50,6 +51,30 @@ describe('Socket.IO compatibility path: who may connect', () => {
         data: { code: 'UNAUTHORIZED' },
       });
     }
+  });
+
+  it('answers a failing identify hook with an internal error, and logs it; the server carries on', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('debug', (line) => void lines.push(line));
+    await using server = await startTestServer(QUICK_SHUTDOWN, {
+      logger,
+      auth: {
+        identify: (req) => {
+          if (req.headers['x-fail'] === 'at once') throw new Error('directory down');
+          return Promise.reject(new Error('directory down'));
+        },
+      },
+    });
+    for (const headers of [{ 'x-fail': 'at once' }, { 'x-fail': 'later' }]) {
+      await expect(connectGateway(server.url, { token: 'x', headers })).rejects.toMatchObject({
+        message: 'Internal server error',
+        data: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+    }
+    expect(lines.filter((line) => line.includes('"procedure failed"') && line.includes('directory down'))).toHaveLength(
+      2,
+    );
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
   it('lets browsers in from ALLOWED_ORIGINS only, over long-polling and WebSocket', async () => {
