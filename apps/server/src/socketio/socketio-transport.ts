@@ -42,7 +42,7 @@ export interface SocketIoTransport {
   queuedBytes(): number;
   /** Closes every connection after what is queued for it; cuts any still open after `timeoutMs`. */
   close(timeoutMs: number): Promise<void>;
-  /** Cuts every connection at once, as a network fault would. */
+  /** Closes every connection at once, dropping what is queued for it (the clients see a transport close). */
   drop(): void;
 }
 
@@ -84,8 +84,8 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
   const open = new Map<EngineSocket, OpenConnection>();
 
   // Listeners shared by every connection (Engine.IO calls them with the connection as `this`), so that a
-  // connection costs no closures of its own.
-  /** 'packet' comes before Socket.IO reads a message ('data'); a discarding close removes its reader at once. */
+  // connection costs no closures of its own. 'packet' comes before Socket.IO reads a message ('data'), and a
+  // discarding close removes Socket.IO's reader at once: the message past the limit is never read.
   function onPacket(this: EngineSocket, packet: { type: string }): void {
     if (packet.type === 'message' && !open.get(this)?.allow()) this.close(true);
   }
@@ -119,9 +119,9 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
       if (opensSession(req)) {
         const wait = options.admitRequest(req, res);
         if (wait > 0) return rejectRequest(req, res, 429, `Too many requests from this address: retry in ${wait} s`);
-        const max = limits.maxConnectionsPerAddress;
         if (addresses.full(options.clientAddress(req))) {
-          return rejectRequest(req, res, 429, `At most ${max} Socket.IO connections per client address`);
+          const message = `At most ${limits.maxConnectionsPerAddress} Socket.IO connections per client address`;
+          return rejectRequest(req, res, 429, message);
         }
       }
       engine.handleRequest(req, res);

@@ -97,10 +97,9 @@ export class UploadRooms {
 
   /** Joins a job's room: the job's current state arrives at once, then every event, ending with the terminal one. */
   async join(data: unknown, ack: Ack | undefined): Promise<void> {
-    let jobId: string | undefined;
     let member: RoomMember | undefined;
     try {
-      jobId = jobIdOf(data);
+      const jobId = jobIdOf(data);
       const room = uploadRoom(jobId);
       if (this.members.has(room)) {
         ack?.({ ok: true, room });
@@ -110,8 +109,9 @@ export class UploadRooms {
       this.members.set(room, member);
       const subscription = await new ProgressStream(this.ctx, { jobId }).open(member);
       member.subscription = subscription;
+      // Left while the subscription opened (a leave, or the socket went): it ends now.
       if (member.left) subscription.close();
-      else ack?.({ ok: true, room });
+      ack?.({ ok: true, room });
     } catch (cause) {
       if (member) this.ended(member);
       const error = this.refusal(cause);
