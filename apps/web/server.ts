@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import next from 'next';
-import { isApiPath, pathnameOf, TRPC_WS_PATH } from './server/api-routes';
+import { isApiPath, isApiUpgradePath, pathnameOf } from './server/api-routes';
 import { proxyHttp } from './server/proxy-http';
 import { proxyUpgrade } from './server/proxy-upgrade';
 import { loadWebConfig } from './server/web-config';
@@ -25,7 +25,7 @@ const server = createServer((req, res) => {
 });
 
 server.on('upgrade', (req, socket, head) => {
-  if (pathnameOf(req.url) === TRPC_WS_PATH) {
+  if (isApiUpgradePath(pathnameOf(req.url))) {
     proxyUpgrade(config.apiUrl, req, socket, head);
     return;
   }
@@ -35,7 +35,7 @@ server.on('upgrade', (req, socket, head) => {
 server.listen(config.port, config.host, () => {
   const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host;
   console.log(`jobstream web${config.dev ? ' (dev)' : ''} ready: open http://${shown}:${config.port}`);
-  console.log(`proxying /trpc and /uploads to ${config.apiUrl.origin}`);
+  console.log(`proxying /trpc, /uploads and /socket.io to ${config.apiUrl.origin}`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

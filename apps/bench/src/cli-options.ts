@@ -19,7 +19,7 @@ export interface CliOptions {
 }
 
 /** Usage text, shown with option errors. */
-const USAGE = `Usage: bench [--quick] [--servers=raw-ws,socketio,plain-trpc,jobstream] [--scenarios=S1,S1-latency,S2,S3,S4] [--out=file.json] [--profile]`;
+const USAGE = `Usage: bench [--quick] [--servers=${SERVER_KINDS.join(',')}] [--scenarios=S1,S1-latency,S2,S3,S4] [--out=file.json] [--profile]`;
 
 function list(value: string | undefined): string[] | undefined {
   return value

@@ -2,7 +2,7 @@ import type { LoadReport } from './protocol';
 import type { ServerKind } from './server-kinds';
 import type { Sizes } from './sizes';
 
-/** The scenarios that compare the four servers. */
+/** The scenarios that compare the servers. */
 export type ServerScenarioId = 'S1' | 'S1-latency' | 'S2' | 'S3';
 
 /** Whether a scenario delivered what it had to. */

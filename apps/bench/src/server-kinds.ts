@@ -1,5 +1,5 @@
-/** The four servers compared, in table order; the first two are the anchors. */
-export const SERVER_KINDS = ['raw-ws', 'socketio', 'plain-trpc', 'jobstream'] as const;
+/** The servers compared, in table order; the first two are the anchors. */
+export const SERVER_KINDS = ['raw-ws', 'socketio', 'plain-trpc', 'jobstream', 'jobstream-socketio'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 /** The anchors that every row is compared with. */
@@ -14,6 +14,7 @@ export const PROTOCOL_OF: Record<ServerKind, ClientProtocol> = {
   socketio: 'socketio',
   'plain-trpc': 'trpc',
   jobstream: 'trpc',
+  'jobstream-socketio': 'socketio',
 };
 
 /** Printed names. */
@@ -22,6 +23,7 @@ export const LABEL_OF: Record<ServerKind, string> = {
   socketio: 'Socket.IO 4.8',
   'plain-trpc': 'plain tRPC 11',
   jobstream: 'jobstream',
+  'jobstream-socketio': 'jobstream Socket.IO compat',
 };
 
 /** True for a valid server kind name. */

@@ -1,5 +1,5 @@
 import type { BenchResults, ImportRow, ImportVariant, ServerRow, ServerScenarioId } from './results';
-import type { ServerKind } from './server-kinds';
+import { LABEL_OF, type ServerKind } from './server-kinds';
 
 /** Collections that stop the server for longer than this count as latency spikes. */
 export const GC_SPIKE_MS = 2;
@@ -22,17 +22,19 @@ function metric(r: ServerRow | undefined, key: string): number | undefined {
 
 function compare(options: {
   name: string;
+  /** The server compared with Socket.IO (default jobstream). */
+  server?: ServerKind;
   ours: number | undefined;
   theirs: number | undefined;
   better: 'lower' | 'higher';
   format: (value: number) => string;
 }): TargetResult {
-  const { name, ours, theirs, better, format } = options;
+  const { name, server = 'jobstream', ours, theirs, better, format } = options;
   if (ours === undefined || theirs === undefined) {
     return { name, status: 'not measured', detail: 'a row is missing or failed its delivery check' };
   }
   const met = better === 'lower' ? ours <= theirs : ours >= theirs;
-  const detail = `jobstream ${format(ours)} vs Socket.IO ${format(theirs)} (${(ours / theirs).toFixed(2)}x)`;
+  const detail = `${LABEL_OF[server]} ${format(ours)} vs Socket.IO ${format(theirs)} (${(ours / theirs).toFixed(2)}x)`;
   return { name, status: met ? 'met' : 'not met', detail };
 }
 
@@ -136,6 +138,23 @@ export function evaluateTargets(results: BenchResults): TargetResult[] {
     compare({
       name: "S3 memory per idle subscriber <= Socket.IO's",
       ours: metric(row(results, 'S3', 'jobstream'), 'bytesPerSubscriber'),
+      theirs: metric(row(results, 'S3', 'socketio'), 'bytesPerSubscriber'),
+      better: 'lower',
+      format: (v) => `${(v / 1024).toFixed(1)} KB`,
+    }),
+    // The compatibility path does less than a room broadcast (each subscriber is already a subscription of the log).
+    compare({
+      name: "S1 Socket.IO compat path CPU per delivered message <= Socket.IO's",
+      server: 'jobstream-socketio',
+      ours: metric(row(results, 'S1', 'jobstream-socketio'), 'cpuMicrosPerMsg'),
+      theirs: metric(row(results, 'S1', 'socketio'), 'cpuMicrosPerMsg'),
+      better: 'lower',
+      format: (v) => `${v.toFixed(1)} us`,
+    }),
+    compare({
+      name: "S3 Socket.IO compat path memory per idle subscriber <= Socket.IO's",
+      server: 'jobstream-socketio',
+      ours: metric(row(results, 'S3', 'jobstream-socketio'), 'bytesPerSubscriber'),
       theirs: metric(row(results, 'S3', 'socketio'), 'bytesPerSubscriber'),
       better: 'lower',
       format: (v) => `${(v / 1024).toFixed(1)} KB`,

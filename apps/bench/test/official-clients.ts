@@ -1,5 +1,11 @@
 import type { AppRouter } from '@jobstream/api';
-import { type JobStreamEvent, type UploadProgress, type UploadResult, WebSocketEvents } from '@jobstream/contracts';
+import {
+  type JobStreamEvent,
+  UPLOAD_GATEWAY_NAMESPACE,
+  type UploadProgress,
+  type UploadResult,
+  WebSocketEvents,
+} from '@jobstream/contracts';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { io } from 'socket.io-client';
 import superjson from 'superjson';
@@ -14,9 +20,14 @@ export interface Followed {
   close(): Promise<void>;
 }
 
-/** Follows a job with socket.io-client, as the old gateway's browsers did. */
+/** Follows a job with socket.io-client, as the old gateway's browsers did (the endpoint's `connectionParams` as `auth`). */
 export function followWithSocketIoClient(endpoint: Endpoint, jobId: string): Followed {
-  const socket = io(endpoint.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  const socket = io(`${endpoint.url}${UPLOAD_GATEWAY_NAMESPACE}`, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    ...(endpoint.connectionParams ? { auth: endpoint.connectionParams } : {}),
+  });
   const events: JobStreamEvent[] = [];
   socket.on(WebSocketEvents.UPLOAD_PROGRESS, (payload: UploadProgress) =>
     events.push({ event: WebSocketEvents.UPLOAD_PROGRESS, payload }),
@@ -25,7 +36,7 @@ export function followWithSocketIoClient(endpoint: Endpoint, jobId: string): Fol
     events.push({ event: WebSocketEvents.UPLOAD_COMPLETED, payload }),
   );
   const ready = new Promise<void>((resolve) =>
-    socket.on('connect', () => socket.emit(WebSocketEvents.JOIN_UPLOAD_ROOM, jobId, () => resolve())),
+    socket.on('connect', () => socket.emit(WebSocketEvents.JOIN_UPLOAD_ROOM, { jobId }, () => resolve())),
   );
   return { events, ready, close: async () => void socket.disconnect() };
 }

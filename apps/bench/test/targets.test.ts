@@ -45,3 +45,30 @@ describe('the S1-latency target', () => {
     expect(latencyVerdict([{ ...quiet, p99Ms: 2 }])?.status).toBe('not met');
   });
 });
+
+describe('the Socket.IO compatibility path’s targets', () => {
+  function s1Row(server: ServerKind, cpuMicrosPerMsg: number): ServerRow {
+    return { scenario: 'S1', server, metrics: { cpuMicrosPerMsg }, check: { ok: true, problems: [] } };
+  }
+
+  function compatVerdict(compat: number) {
+    const results: BenchResults = {
+      mode: 'quick',
+      sizes: FULL,
+      startedAt: '2026-11-28T00:00:00.000Z',
+      elapsedMs: 0,
+      machine: { node: 'v20', cpus: 2, cpuModel: 'test', loadAverageAtStart: 0, loadAverageAtEnd: 0 },
+      servers: [s1Row('socketio', 20), s1Row('jobstream-socketio', compat)],
+    };
+    return evaluateTargets(results).find((target) => target.name.startsWith('S1 Socket.IO compat path'));
+  }
+
+  it('compares the compatibility path’s CPU per message with Socket.IO’s own', () => {
+    expect(compatVerdict(15)).toEqual({
+      name: "S1 Socket.IO compat path CPU per delivered message <= Socket.IO's",
+      status: 'met',
+      detail: 'jobstream Socket.IO compat 15.0 us vs Socket.IO 20.0 us (0.75x)',
+    });
+    expect(compatVerdict(21)?.status).toBe('not met');
+  });
+});

@@ -19,7 +19,18 @@ const CASES: Array<{
 }> = [
   { name: 'Socket.IO', start: startSocketIoServer, light: subscribeSocketIo, official: followWithSocketIoClient },
   { name: 'plain tRPC', start: startPlainTrpcServer, light: subscribeTrpc, official: followWithTrpcClient },
-  { name: 'jobstream', start: startJobstreamServer, light: subscribeTrpc, official: followWithTrpcClient },
+  {
+    name: 'jobstream',
+    start: () => startJobstreamServer('trpc'),
+    light: subscribeTrpc,
+    official: followWithTrpcClient,
+  },
+  {
+    name: 'jobstream Socket.IO compat',
+    start: () => startJobstreamServer('socketio'),
+    light: subscribeSocketIo,
+    official: followWithSocketIoClient,
+  },
 ];
 
 describe('the load generator’s wire clients receive what the official clients receive', () => {

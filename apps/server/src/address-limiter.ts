@@ -12,6 +12,11 @@ export class AddressLimiter {
     return true;
   }
 
+  /** True when `address` has all its slots taken. */
+  full(address: string): boolean {
+    return (this.open.get(address) ?? 0) >= this.max;
+  }
+
   /** Gives a slot back. */
   release(address: string): void {
     const count = (this.open.get(address) ?? 1) - 1;

@@ -18,6 +18,7 @@ import { pathOf, rejectRequest, sendJson } from './http/respond';
 import { createLogger, type Logger } from './logger';
 import { renderMetrics } from './metrics';
 import { createServices, type ServerServices } from './services';
+import { createSocketIoTransport, SOCKETIO_PATH } from './socketio/socketio-transport';
 import { UploadAdmission } from './uploads/upload-admission';
 import { handleErrorsDownload, handleUpload, isErrorsDownload } from './uploads/upload-routes';
 import { createWsTransport, isProtocolError, type ProcedureError } from './ws/ws-transport';
@@ -68,7 +69,10 @@ function tooManyRequests(message: string): TRPCError {
   return new TRPCError({ code: 'TOO_MANY_REQUESTS', message });
 }
 
-/** Starts the API server: tRPC over HTTP and WebSocket at `/trpc`, uploads, `/healthz`, `/metrics`. */
+/**
+ * Starts the API server: tRPC over HTTP and WebSocket at `/trpc`, uploads, `/healthz`, `/metrics`, and (unless
+ * `SOCKETIO_COMPAT=0`) the old upload gateway's Socket.IO protocol at `/socket.io/`.
+ */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
@@ -174,6 +178,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
   });
 
+  const socketIo = config.SOCKETIO_COMPAT
+    ? createSocketIoTransport({
+        services,
+        clientAddress: addressOf,
+        admitRequest: (req, res) => admitRequest(req, res, 1),
+        connection: connectionLimits,
+        limits: {
+          maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES,
+          maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
+          maxMessagesPerSecond: config.MAX_MESSAGES_PER_SECOND,
+        },
+        onError: logProcedureError,
+      })
+    : undefined;
+
   const admission = new UploadAdmission({
     maxPerAddress: config.MAX_UPLOADS_PER_ADDRESS,
     maxSpoolBytes: config.MAX_SPOOL_BYTES,
@@ -184,6 +203,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       wsBufferedBytes: ws.bufferedBytes(),
       uploadsReceiving: admission.receiving,
       spoolBytes: admission.spooledBytes,
+      socketioConnections: socketIo?.connections() ?? 0,
+      socketioQueuedBytes: socketIo?.queuedBytes() ?? 0,
     });
   /** `POST /uploads`, after `auth.canUpload` (if any) agrees; the caller is identified once for both. */
   const uploadIfAllowed = async (req: IncomingMessage, res: ServerResponse) => {
@@ -223,6 +244,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (wait > 0) throttled.set(req, wait);
       return trpcHttp(req, res);
     }
+    if (socketIo && path === SOCKETIO_PATH) return socketIo.handleRequest(req, res);
     const isUpload = path === '/uploads' && req.method === 'POST';
     const isDownload = isErrorsDownload(path) && req.method === 'GET';
     if (!isUpload && !isDownload) return sendJson(res, 404, { error: 'Not found' });
@@ -255,6 +277,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
     }
     if (pathOf(req) === TRPC_PATH) return ws.handleUpgrade(req, socket, head);
+    if (socketIo && pathOf(req) === SOCKETIO_PATH) return socketIo.handleUpgrade(req, socket, head);
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
@@ -278,9 +301,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       // that left resume from) and sent to the streams still open (SSE, WebSocket clients that stayed).
       await services.imports.close();
       // SSE responses end cleanly after their terminal event (the server is closing, so Node then closes their
-      // connections); WebSocket clients still here get 1012 after what is queued for them.
+      // connections); WebSocket clients still here get 1012 after what is queued for them, Socket.IO clients a
+      // close after theirs (they reconnect by themselves).
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, drainMs).unref());
-      await Promise.all([ws.close(drainMs), Promise.race([closed, deadline])]);
+      await Promise.all([ws.close(drainMs), socketIo?.close(drainMs), Promise.race([closed, deadline])]);
       server.closeAllConnections();
       await closed;
       await services.close();
@@ -291,6 +315,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
   const dropConnections = () => {
     for (const client of ws.wss.clients) client.terminate();
+    socketIo?.drop();
     server.closeAllConnections();
   };
   return { url, port, hub, services, shutdown, dropConnections, metrics, [Symbol.asyncDispose]: shutdown };

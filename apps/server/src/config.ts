@@ -6,6 +6,7 @@ import { trustedProxySubnets } from './http/client-address';
 const port = z.coerce.number().int().min(0).max(65535);
 const positive = z.coerce.number().int().positive();
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const onOff = z.enum(['1', '0', 'true', 'false']).transform((value) => value === '1' || value === 'true');
 const proxies = z.string().transform((value, ctx) => {
   const subnets = trustedProxySubnets(value);
   if (subnets) return subnets;
@@ -99,6 +100,8 @@ export const ConfigSchema = z
       .default(10 * 60_000),
     /** On SIGTERM, how long to wait for WebSocket clients to leave, then for open streams to take the jobs' final events. */
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().nonnegative().default(5_000),
+    /** Serve the old upload gateway's Socket.IO protocol at `/socket.io/` (namespace `/file-upload`); `0` turns it off. */
+    SOCKETIO_COMPAT: onOff.default(true),
   })
   .transform((config) => {
     const dataDir = resolve(config.DATA_DIR);

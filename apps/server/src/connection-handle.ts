@@ -13,7 +13,7 @@ export interface ConnectionLimits {
 const POLL_MS = 10;
 
 /** Counts a connection's subscription slots; the transports add how they wait for their send buffer. */
-abstract class SlotCountingHandle implements ConnectionHandle {
+export abstract class SlotCountingHandle implements ConnectionHandle {
   readonly maxSubscriptions: number;
   private open = 0;
 

@@ -9,6 +9,10 @@ export interface TransportMetrics {
   uploadsReceiving: number;
   /** Bytes of spooled uploads on disk, received or being received, until their import ends. */
   spoolBytes: number;
+  /** Open Socket.IO connections (the compatibility path). */
+  socketioConnections: number;
+  /** Bytes of events queued for Socket.IO connections and not yet written out, summed over connections. */
+  socketioQueuedBytes: number;
 }
 
 /** Renders the metrics in Prometheus text format. */
@@ -21,6 +25,13 @@ export function renderMetrics(progress: ProgressMetrics, transport: TransportMet
     ['jobstream_ws_buffered_bytes', 'gauge', 'Bytes queued in WebSocket send buffers.', transport.wsBufferedBytes],
     ['jobstream_uploads_receiving', 'gauge', 'Upload bodies being received.', transport.uploadsReceiving],
     ['jobstream_spool_bytes', 'gauge', 'Bytes of spooled uploads not yet imported.', transport.spoolBytes],
+    ['jobstream_socketio_connections', 'gauge', 'Open Socket.IO connections.', transport.socketioConnections],
+    [
+      'jobstream_socketio_queued_bytes',
+      'gauge',
+      'Bytes of events queued for Socket.IO connections.',
+      transport.socketioQueuedBytes,
+    ],
     ['jobstream_events_emitted_total', 'counter', 'Events recorded by the room registry.', progress.eventsEmitted],
     ['jobstream_events_delivered_total', 'counter', 'Events handed to subscribers.', progress.eventsDelivered],
     [

@@ -1,8 +1,11 @@
-/** Paths served by the API server rather than Next: tRPC over HTTP, and CSV uploads and downloads. */
-const API_PREFIXES = ['/trpc', '/uploads'] as const;
+/**
+ * Paths served by the API server rather than Next: tRPC over HTTP, CSV uploads and downloads, and the old upload
+ * gateway's Socket.IO protocol (long-polling).
+ */
+const API_PREFIXES = ['/trpc', '/uploads', '/socket.io'] as const;
 
-/** The WebSocket endpoint of the API server. */
-export const TRPC_WS_PATH = '/trpc';
+/** The WebSocket endpoints of the API server: tRPC, and Socket.IO's (the compatibility path). */
+const API_WS_PATHS: readonly string[] = ['/trpc', '/socket.io/'];
 
 /** The path of a request URL, without its query. */
 export function pathnameOf(url: string | undefined): string {
@@ -12,4 +15,9 @@ export function pathnameOf(url: string | undefined): string {
 /** True when an HTTP request for `pathname` goes to the API server. */
 export function isApiPath(pathname: string): boolean {
   return API_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
+}
+
+/** True when a WebSocket upgrade for `pathname` goes to the API server; any other goes to Next (its dev reloads). */
+export function isApiUpgradePath(pathname: string): boolean {
+  return API_WS_PATHS.includes(pathname);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isApiPath, pathnameOf } from '../server/api-routes';
+import { isApiPath, isApiUpgradePath, pathnameOf } from '../server/api-routes';
 
 describe('api routes', () => {
   it('sends tRPC and uploads to the API server, everything else to Next', () => {
@@ -11,6 +11,15 @@ describe('api routes', () => {
     expect(isApiPath('/jobs/abc')).toBe(false);
     expect(isApiPath('/trpcx')).toBe(false);
     expect(isApiPath('/_next/static/chunk.js')).toBe(false);
+    expect(isApiPath('/socket.io/')).toBe(true);
+    expect(isApiPath('/socket.iox')).toBe(false);
+  });
+
+  it('sends the tRPC and Socket.IO WebSocket upgrades to the API server, any other to Next', () => {
+    expect(isApiUpgradePath('/trpc')).toBe(true);
+    expect(isApiUpgradePath('/socket.io/')).toBe(true);
+    expect(isApiUpgradePath('/_next/webpack-hmr')).toBe(false);
+    expect(isApiUpgradePath('/trpc/upload.onProgress')).toBe(false);
   });
 
   it('takes the path of a request URL without its query', () => {

@@ -25,6 +25,9 @@ export const WebSocketRooms = {
 } as const;
 export type WebSocketRooms = (typeof WebSocketRooms)[keyof typeof WebSocketRooms];
 
+/** The Socket.IO namespace of the old upload gateway, which the server's compatibility path serves. */
+export const UPLOAD_GATEWAY_NAMESPACE = '/file-upload';
+
 /** The room name of one job, as the old gateway named it. */
 export function uploadRoom(jobId: string): `upload:${string}` {
   return `${WebSocketRooms.UPLOAD}:${jobId}`;

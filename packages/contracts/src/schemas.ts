@@ -60,6 +60,10 @@ export const OnProgressInputSchema = z.object({
 });
 export type OnProgressInput = z.infer<typeof OnProgressInputSchema>;
 
+/** What the old gateway's `join-upload-room` and `leave-upload-room` carry: the job whose room to join or leave. */
+export const UploadRoomInputSchema = z.object({ jobId: JobId });
+export type UploadRoomInput = z.infer<typeof UploadRoomInputSchema>;
+
 /** Answer of `upload.ping`. */
 export const PongSchema = z.object({
   event: z.literal(WebSocketEvents.PONG),

@@ -3,9 +3,11 @@ import {
   isTerminalStatus,
   JobEventSchema,
   OnProgressInputSchema,
+  UPLOAD_GATEWAY_NAMESPACE,
   UploadFailureSchema,
   UploadProgressSchema,
   UploadResultSchema,
+  UploadRoomInputSchema,
   UploadStatus,
   uploadRoom,
   WebSocketEvents,
@@ -33,6 +35,7 @@ describe('enums', () => {
     });
     expect(WebSocketRooms).toEqual({ UPLOAD: 'upload' });
     expect(uploadRoom(jobId)).toBe(`upload:${jobId}`);
+    expect(UPLOAD_GATEWAY_NAMESPACE).toBe('/file-upload');
     expect(isTerminalStatus('completed') && isTerminalStatus('failed')).toBe(true);
     expect(isTerminalStatus('processing')).toBe(false);
   });
@@ -50,6 +53,8 @@ describe('schemas', () => {
     const bad = OnProgressInputSchema.safeParse({ jobId: 'nope' });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.message).toBe('jobId must be a UUID');
+    expect(UploadRoomInputSchema.parse({ jobId })).toEqual({ jobId });
+    expect(UploadRoomInputSchema.safeParse(jobId).success).toBe(false);
   });
 
   it('tag events by name, each with its own payload', () => {

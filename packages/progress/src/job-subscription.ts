@@ -61,6 +61,9 @@ export class JobSubscription {
   private queued = false;
   /** Its place in the room's waiters while it waits for the next event: one object for its whole life. */
   private readonly waiter: Waiter;
+  /** Queues a flush for the end of the task (the waiter's wake-up), and runs the queued flush. */
+  private readonly queueFlush: () => void;
+  private readonly queuedFlush: () => void;
 
   constructor(
     private readonly log: JobEventLog,
@@ -68,7 +71,10 @@ export class JobSubscription {
     private readonly delivery: DeliveryMetrics,
     private readonly options: JobSubscriptionOptions = {},
   ) {
-    // Methods bound once, not arrows per wake: the subscription allocates nothing per event it waits for.
+    // Methods bound once, not arrows per wake: the subscription allocates nothing per event it waits for. Bound
+    // rather than arrow-function fields, which tsx's keepNames gives a name property each (256 bytes apiece).
+    this.queueFlush = this.wake.bind(this);
+    this.queuedFlush = this.runQueued.bind(this);
     this.waiter = new Waiter(this.queueFlush);
     delivery.subscriptionsActive++;
   }
@@ -127,16 +133,16 @@ export class JobSubscription {
     return true;
   }
 
-  private readonly queueFlush = (): void => {
+  private wake(): void {
     if (this.queued) return;
     this.queued = true;
     flushes.add(this.queuedFlush);
-  };
+  }
 
-  private readonly queuedFlush = (): void => {
+  private runQueued(): void {
     this.queued = false;
     this.flush();
-  };
+  }
 
   /**
    * Sends the subscriber's next event (or conflated batch) while its connection can take it, then waits: for the

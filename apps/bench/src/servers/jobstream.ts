@@ -11,10 +11,11 @@ const MAX_CONNECTIONS = 100_000;
 
 /**
  * This project's server: `startApiServer` with its progress hub, its database in a temporary folder, default limits
- * but connections per address. Every job belongs to one session whose token the subscribers send as
- * `connectionParams`; events go through `hub.emitter`.
+ * but connections per address. Every job belongs to one session whose token the subscribers send (as tRPC
+ * `connectionParams`, or as Socket.IO's `auth`); events go through `hub.emitter`. Its subscribers speak tRPC at
+ * `/trpc`, or, for `socketio`, the old gateway's Socket.IO protocol at the compatibility path.
  */
-export async function startJobstreamServer(): Promise<BenchServer> {
+export async function startJobstreamServer(protocol: 'trpc' | 'socketio' = 'trpc'): Promise<BenchServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jobstream-bench-'));
   const hub = createProgressHub();
   const config = ConfigSchema.parse({
@@ -27,7 +28,10 @@ export async function startJobstreamServer(): Promise<BenchServer> {
   const { token, sessionId } = await server.services.sessions.create();
   const { emitter } = hub;
   return {
-    endpoint: { url: `${server.url.replace('http', 'ws')}/trpc`, connectionParams: { token } },
+    endpoint: {
+      url: protocol === 'trpc' ? `${server.url.replace('http', 'ws')}/trpc` : server.url,
+      connectionParams: { token },
+    },
     createJob: async (jobId) => {
       await server.services.jobs.create({ jobId, owner: sessionId, templateName: 'users', message: '' });
       emitter.emitProgress(jobId, startedPayload(jobId));

@@ -9,7 +9,8 @@ const STARTERS: Record<ServerKind, () => Promise<BenchServer>> = {
   'raw-ws': startRawWsServer,
   socketio: startSocketIoServer,
   'plain-trpc': startPlainTrpcServer,
-  jobstream: startJobstreamServer,
+  jobstream: () => startJobstreamServer('trpc'),
+  'jobstream-socketio': () => startJobstreamServer('socketio'),
 };
 
 /** Starts the server of the given kind on a free loopback port. */

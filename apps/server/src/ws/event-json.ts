@@ -1,4 +1,4 @@
-import type { JobStreamEvent, UploadProgress } from '@jobstream/contracts';
+import type { JobEvent, JobStreamEvent, UploadProgress } from '@jobstream/contracts';
 
 /** `JSON.stringify(payload)` for a progress payload as the emitter stores it: the schema's keys, in its order. */
 function progressJson(p: UploadProgress): string {
@@ -21,4 +21,9 @@ export function eventJson(data: JobStreamEvent): string {
   if (data.snapshot) json += ',"snapshot":true';
   if (data.missed) json += ',"missed":true';
   return `${json}}`;
+}
+
+/** `JSON.stringify(data.payload)` for a delivered event, byte for byte, with the same shortcut for progress payloads. */
+export function payloadJson(data: JobEvent): string {
+  return data.event === 'upload-progress' ? progressJson(data.payload) : JSON.stringify(data.payload);
 }

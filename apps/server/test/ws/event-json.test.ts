@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkUploadProgress, type JobStreamEvent, UploadProgressSchema } from '@jobstream/contracts';
 import { describe, expect, it } from 'vitest';
-import { eventJson } from '../../src/ws/event-json';
+import { eventJson, payloadJson } from '../../src/ws/event-json';
 import { mulberry32, SEED } from '../fuzz-seed';
 
 const STRINGS = [
@@ -36,6 +36,7 @@ describe('eventJson', () => {
       const flags = pick([{}, { snapshot: true }, { snapshot: true, missed: true }]);
       const data = { event: 'upload-progress', payload, ...flags } as JobStreamEvent;
       expect(eventJson(data)).toBe(JSON.stringify(data));
+      expect(payloadJson(data)).toBe(JSON.stringify(data.payload));
     }
   });
 
@@ -46,6 +47,7 @@ describe('eventJson', () => {
       snapshot: true,
     } as JobStreamEvent;
     expect(eventJson(data)).toBe(JSON.stringify(data));
+    expect(payloadJson(data)).toBe(JSON.stringify(data.payload));
   });
 });
 
