@@ -27,6 +27,7 @@ export default defineConfig({
             'test/{imports,ownership,restart,graceful-restart,delivery,resume-edges,sessions,errors-download}.test.ts',
             'test/{subscription,auth-hook,host-auth,leaks,limits,health,postgres-faults}.test.ts',
             'test/socketio/compat.test.ts',
+            'test/retention.test.ts',
           ],
         },
       },

@@ -98,6 +98,10 @@ export const ConfigSchema = z
       .int()
       .nonnegative()
       .default(10 * 60_000),
+    /** Age in days past which ended jobs (with their rejected rows), unused sessions and stale spooled uploads are removed; 0 keeps them. */
+    JOB_RETENTION_DAYS: z.coerce.number().nonnegative().default(30),
+    /** Time between retention sweeps, in ms; the first runs at start. */
+    RETENTION_SWEEP_MS: positive.default(60 * 60_000),
     /** On SIGTERM, how long to wait for WebSocket clients to leave, then for open streams to take the jobs' final events. */
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().nonnegative().default(5_000),
     /** Serve the old upload gateway's Socket.IO protocol at `/socket.io/` (namespace `/file-upload`); `0` turns it off. */

@@ -6,6 +6,7 @@ import { openStore, type Store } from '@jobstream/storage';
 import type { Config } from './config';
 import { type IdentifyCaller, sessionIdentity } from './http/identify';
 import type { Logger } from './logger';
+import { RetentionSweeper } from './retention';
 import { removeOrphanedUploads } from './uploads/spool-dir';
 
 /** The process's services, plus what only the server itself needs. */
@@ -57,6 +58,18 @@ export async function createServices(options: {
   const spoolDir = join(config.DATA_DIR, 'spool');
   const orphans = removeOrphanedUploads(spoolDir);
   if (orphans > 0) logger.warn('deleted uploads a previous process left spooled', { count: orphans });
+  const retention =
+    config.JOB_RETENTION_DAYS > 0
+      ? new RetentionSweeper({
+          store,
+          imports,
+          spoolDir,
+          maxAgeMs: config.JOB_RETENTION_DAYS * 24 * 60 * 60_000,
+          intervalMs: config.RETENTION_SWEEP_MS,
+          logger,
+        })
+      : undefined;
+  retention?.start();
   return {
     store,
     jobs,
@@ -70,6 +83,7 @@ export async function createServices(options: {
     uploadLimits: { maxUploadBytes: config.MAX_UPLOAD_BYTES, maxRows: config.MAX_ROWS },
     spoolDir,
     async close() {
+      await retention?.close();
       await imports.close();
       await store[Symbol.asyncDispose]();
     },

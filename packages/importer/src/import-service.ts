@@ -165,6 +165,11 @@ export class ImportService {
     return true;
   }
 
+  /** True while the job runs here (from `start` until its end is reported). */
+  isRunning(jobId: string): boolean {
+    return this.running.has(jobId);
+  }
+
   /** Resolves when the job (if running) has ended. */
   async settled(jobId: string): Promise<void> {
     await this.running.get(jobId)?.done;

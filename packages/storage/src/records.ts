@@ -105,6 +105,7 @@ export interface WriteResult {
 
 /** What a retention sweep removed. */
 export interface SweepResult {
+  rowErrors: number;
   jobs: number;
   sessions: number;
 }

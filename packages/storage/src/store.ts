@@ -66,8 +66,12 @@ export interface Store extends AsyncDisposable {
   openImport(jobId: string, table: EntityTable): Promise<ImportWriter>;
   /** Resolves when the store can write now; rejects with why not (readiness). */
   probe(): Promise<void>;
-  /** Removes sessions older than `before` and jobs (with their rejected rows) that ended before it; never a running job. */
-  sweep(before: Date): Promise<SweepResult>;
+  /**
+   * Removes at most `limit` each of: rejected rows of jobs that ended before `before`, then those jobs (once their
+   * rejected rows are gone), then sessions created before it that own no job. Never a running job. Bounded so no
+   * call holds the store for long: call again while any count equals `limit`.
+   */
+  sweep(before: Date, limit: number): Promise<SweepResult>;
 }
 
 /** The store cannot be reached or refused to answer (PostgreSQL down, say): the operation did not happen. */

@@ -348,20 +348,24 @@ export function describeStore(name: string, make: () => Promise<StoreUnderTest>)
       await store.jobs.create({ jobId: oldEnded, owner: 'x', templateName: 'people', message: '' });
       await store.jobs.create({ jobId: oldRunning, owner: keptSession.sessionId, templateName: 'people', message: '' });
       const writer = await store.openImport(oldEnded, USERS);
-      await writer.write({ rows: [], rejected: [{ row: 1, message: 'bad', cells: [] }], positions: POSITIONS });
+      const rejected = [1, 2, 3].map((row) => ({ row, message: 'bad', cells: [] }));
+      await writer.write({ rows: [], rejected, positions: POSITIONS });
       await writer.close();
       await store.jobs.finish(oldEnded, update({ status: 'failed', lastEventId: 'e:3' }));
       clock.now = 5_000;
       await store.jobs.create({ jobId: recentEnded, owner: 'x', templateName: 'people', message: '' });
       await store.jobs.finish(recentEnded, update({ status: 'completed', lastEventId: 'e:3' }));
-      expect(await store.sweep(new Date(4_000))).toEqual({ jobs: 1, sessions: 1 });
+      // At most `limit` of each per call: the job goes once its rejected rows have.
+      expect(await store.sweep(new Date(4_000), 2)).toEqual({ rowErrors: 2, jobs: 0, sessions: 1 });
+      expect(await store.jobs.get(oldEnded)).toBeDefined();
+      expect(await store.sweep(new Date(4_000), 2)).toEqual({ rowErrors: 1, jobs: 1, sessions: 0 });
       expect(await store.jobs.get(oldEnded)).toBeUndefined();
       expect(await all(store.jobs.rowErrors(oldEnded))).toEqual([]);
       expect(await store.jobs.get(oldRunning)).toBeDefined();
       expect(await store.jobs.get(recentEnded)).toBeDefined();
       expect(await store.sessions.resolve(oldSession.token)).toBeUndefined();
       expect(await store.sessions.resolve(keptSession.token)).toBe(keptSession.sessionId);
-      expect(await store.sweep(new Date(4_000))).toEqual({ jobs: 0, sessions: 0 });
+      expect(await store.sweep(new Date(4_000), 2)).toEqual({ rowErrors: 0, jobs: 0, sessions: 0 });
     });
 
     it('answers a readiness probe', async () => {

@@ -2,7 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The name the upload route gives a spooled file: `<job UUID>.csv`. */
-const SPOOLED_UPLOAD = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.csv$/;
+export const SPOOLED_UPLOAD = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.csv$/;
 
 /** The spooled file of the upload of job `jobId` in `spoolDir`. */
 export function spoolFile(spoolDir: string, jobId: string): string {

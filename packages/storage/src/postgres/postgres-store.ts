@@ -60,17 +60,28 @@ export class PostgresStore implements Store {
     );
   }
 
-  async sweep(before: Date): Promise<SweepResult> {
+  async sweep(before: Date, limit: number): Promise<SweepResult> {
+    const values = [before.getTime(), limit];
     return this.pool.transaction(async (client) => {
+      const rowErrors = await client.query(
+        `DELETE FROM job_row_errors WHERE id IN (
+           SELECT e.id FROM job_row_errors e JOIN jobs j ON j.id = e.job_id
+           WHERE j.finished_at < $1 AND j.status NOT IN ('started', 'processing') LIMIT $2)`,
+        values,
+      );
       const jobs = await client.query(
-        `DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < $1 AND status NOT IN ('started', 'processing')`,
-        [before.getTime()],
+        `DELETE FROM jobs WHERE id IN (
+           SELECT id FROM jobs WHERE finished_at < $1 AND status NOT IN ('started', 'processing')
+           AND NOT EXISTS (SELECT 1 FROM job_row_errors e WHERE e.job_id = jobs.id) LIMIT $2)`,
+        values,
       );
       const sessions = await client.query(
-        'DELETE FROM sessions WHERE created_at < $1 AND id NOT IN (SELECT owner FROM jobs)',
-        [before.getTime()],
+        `DELETE FROM sessions WHERE id IN (
+           SELECT id FROM sessions WHERE created_at < $1
+           AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.owner = sessions.id) LIMIT $2)`,
+        values,
       );
-      return { jobs: jobs.rowCount ?? 0, sessions: sessions.rowCount ?? 0 };
+      return { rowErrors: rowErrors.rowCount ?? 0, jobs: jobs.rowCount ?? 0, sessions: sessions.rowCount ?? 0 };
     });
   }
 

@@ -26,10 +26,21 @@ export class SqliteStore implements Store {
       probe: db.prepare(
         'INSERT INTO store_probe (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
       ),
-      sweepJobs: db.prepare(
-        `DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? AND status NOT IN ('started', 'processing')`,
+      sweepRowErrors: db.prepare(
+        `DELETE FROM job_row_errors WHERE rowid IN (
+           SELECT e.rowid FROM job_row_errors e JOIN jobs j ON j.id = e.job_id
+           WHERE j.finished_at < ? AND j.status NOT IN ('started', 'processing') LIMIT ?)`,
       ),
-      sweepSessions: db.prepare('DELETE FROM sessions WHERE created_at < ? AND id NOT IN (SELECT owner FROM jobs)'),
+      sweepJobs: db.prepare(
+        `DELETE FROM jobs WHERE id IN (
+           SELECT id FROM jobs WHERE finished_at < ? AND status NOT IN ('started', 'processing')
+           AND NOT EXISTS (SELECT 1 FROM job_row_errors e WHERE e.job_id = jobs.id) LIMIT ?)`,
+      ),
+      sweepSessions: db.prepare(
+        `DELETE FROM sessions WHERE id IN (
+           SELECT id FROM sessions WHERE created_at < ?
+           AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.owner = sessions.id) LIMIT ?)`,
+      ),
     };
   }
 
@@ -46,12 +57,13 @@ export class SqliteStore implements Store {
     this.statements.probe.run(Date.now());
   }
 
-  async sweep(before: Date): Promise<SweepResult> {
-    return this.db.transaction(() => {
-      const jobs = this.statements.sweepJobs.run(before.getTime()).changes;
-      const sessions = this.statements.sweepSessions.run(before.getTime()).changes;
-      return { jobs, sessions };
-    })();
+  async sweep(before: Date, limit: number): Promise<SweepResult> {
+    const cutoff = before.getTime();
+    return this.db.transaction(() => ({
+      rowErrors: this.statements.sweepRowErrors.run(cutoff, limit).changes,
+      jobs: this.statements.sweepJobs.run(cutoff, limit).changes,
+      sessions: this.statements.sweepSessions.run(cutoff, limit).changes,
+    }))();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
