@@ -120,7 +120,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     const { emitter } = server.hub;
     const jobId = await startJob(server, client.token);
     for (let p = 1; p <= 50; p++) emitter.emitProgress(jobId, progressOf(jobId, p));
-    const got = follow(client, jobId, eventId(server, jobId, 2));
+    const got = follow(client, jobId, await eventId(server, jobId, 2));
     await vi.waitFor(() => expect(got.data).toHaveLength(1));
     expect(got.data[0]).toMatchObject({ snapshot: true, missed: true, payload: { progress: 50 } });
     expect(seqs(got.ids)).toEqual(['51']);
@@ -135,7 +135,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     const { emitter } = server.hub;
     const jobId = await startJob(server, client.token);
     for (let p = 1; p <= 10; p++) emitter.emitProgress(jobId, progressOf(jobId, p));
-    const got = follow(client, jobId, eventId(server, jobId, 4));
+    const got = follow(client, jobId, await eventId(server, jobId, 4));
     await vi.waitFor(() => expect(seqs(got.ids)).toEqual(['5', '6', '7', '8', '9', '10', '11']));
     expect(got.data.map((d) => d.payload.progress)).toEqual([4, 5, 6, 7, 8, 9, 10]);
     expect(got.data.some((d) => d.snapshot)).toBe(false);
@@ -155,13 +155,13 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     expect(seqs(late.ids)).toEqual(['5']);
     expect(late.data).toEqual([{ event: 'upload-completed', snapshot: true, payload: resultOf(jobId) }]);
 
-    const resumed = await followFrom(client, jobId, eventId(server, jobId, 2));
+    const resumed = await followFrom(client, jobId, await eventId(server, jobId, 2));
     expect(seqs(resumed.ids)).toEqual(['3', '4', '5']);
     expect(resumed.data.map((d) => d.event)).toEqual(['upload-progress', 'upload-progress', 'upload-completed']);
     expect(resumed.data.some((d) => d.snapshot)).toBe(false);
 
     // Resuming from the terminal event itself: nothing is left to send, and the stream ends at once.
-    const finished = await followFrom(client, jobId, eventId(server, jobId, 5));
+    const finished = await followFrom(client, jobId, await eventId(server, jobId, 5));
     expect(finished).toMatchObject({ ids: [], errors: [], done: true });
 
     // Served from the room, which retention keeps in memory.

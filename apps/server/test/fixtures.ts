@@ -313,8 +313,8 @@ export function seqs(ids: readonly (string | undefined)[]): string[] {
 }
 
 /** The id of event number `seq` of a job the server's log holds: `<its epoch>:<seq>`. */
-export function eventId(server: Pick<ApiServer, 'hub'>, jobId: string, seq: number | string): string {
-  const epoch = parseEventId(server.hub.log.latest(jobId)?.id)?.epoch;
+export async function eventId(server: Pick<ApiServer, 'hub'>, jobId: string, seq: number | string): Promise<string> {
+  const epoch = parseEventId((await server.hub.log.latest(jobId))?.id)?.epoch;
   if (!epoch) throw new Error(`the log holds no job ${jobId}`);
   return `${epoch}:${seq}`;
 }

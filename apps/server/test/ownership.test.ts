@@ -242,7 +242,10 @@ describe('job ownership', () => {
       server.dropConnections();
       await vi.waitFor(() => expect(got.errors).toHaveLength(1), { timeout: 5_000 });
       expect(shapeOf(got.errors[0], jobId)).toMatchObject({ message: 'No job <id>', data: { code: 'NOT_FOUND' } });
-      expect(auditor.wire.subscriptions.map((s) => s.lastEventId)).toEqual([undefined, eventId(server, jobId, 3)]);
+      expect(auditor.wire.subscriptions.map((s) => s.lastEventId)).toEqual([
+        undefined,
+        await eventId(server, jobId, 3),
+      ]);
       expect(auditor.wire.subscriptions[1]?.connection).toBeGreaterThan(auditor.wire.subscriptions[0]?.connection ?? 0);
       expect(checkedJobs.slice(checked)).toEqual([jobId]);
 

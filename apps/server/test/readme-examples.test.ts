@@ -51,13 +51,13 @@ async function watchJob(apiUrl: string, jobId: string, token: string): Promise<U
 // README: "Reporting progress from server code"
 async function resizeVideo(emitter: ProgressEmitter, jobId: string, frames: number): Promise<void> {
   const job = { jobId, templateName: 'video-resize' };
-  emitter.emitProgress(jobId, { ...job, status: UploadStatus.STARTED, progress: 0, message: 'Queued' });
+  await emitter.emitProgress(jobId, { ...job, status: UploadStatus.STARTED, progress: 0, message: 'Queued' });
   try {
     for (let frame = 1; frame <= frames; frame++) {
       await new Promise((resolve) => setImmediate(resolve)); // the real work
       const progress = Math.floor((frame / frames) * 100);
       const message = `Frame ${frame} of ${frames}`;
-      emitter.emitProgress(jobId, {
+      await emitter.emitProgress(jobId, {
         ...job,
         status: UploadStatus.PROCESSING,
         progress,
@@ -66,7 +66,7 @@ async function resizeVideo(emitter: ProgressEmitter, jobId: string, frames: numb
         total: frames,
       });
     }
-    emitter.emitCompletion(jobId, {
+    await emitter.emitCompletion(jobId, {
       ...job,
       status: UploadStatus.COMPLETED,
       processed: frames,
@@ -78,7 +78,7 @@ async function resizeVideo(emitter: ProgressEmitter, jobId: string, frames: numb
       durationMs: 0,
     });
   } catch (error) {
-    emitter.emitError(jobId, error instanceof Error ? error.message : 'Resize failed');
+    await emitter.emitError(jobId, error instanceof Error ? error.message : 'Resize failed');
   }
 }
 

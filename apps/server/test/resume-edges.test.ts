@@ -54,7 +54,7 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     // An in-process member keeps the ended room in memory (retention 0) until it leaves.
     const holder = jobEvents(server.hub, jobId);
     await holder.next();
-    const terminalId = emitter.emitCompletion(jobId, resultOf(jobId));
+    const terminalId = await emitter.emitCompletion(jobId, resultOf(jobId));
     expect(seqs([terminalId])).toEqual(['5']);
     await server.services.jobs.finish(jobId, {
       status: 'completed',
@@ -64,14 +64,14 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
       total: 100,
       lastEventId: terminalId,
     });
-    expect(server.hub.log.latest(jobId)?.event).toBe('upload-completed');
+    expect((await server.hub.log.latest(jobId))?.event).toBe('upload-completed');
 
-    for (const lastEventId of [terminalId, eventId(server, jobId, 9)]) {
+    for (const lastEventId of [terminalId, await eventId(server, jobId, 9)]) {
       const resumed = follow(client, jobId, lastEventId);
       await vi.waitFor(() => expect(resumed.done).toBe(true));
       expect(resumed).toMatchObject({ ids: [], data: [], errors: [] });
     }
-    expect(server.hub.log.latest(jobId)).toBeDefined();
+    expect(await server.hub.log.latest(jobId)).toBeDefined();
     await holder.return();
     await expectIdle(server, 0);
 
@@ -94,23 +94,23 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     const foreign = follow(client, jobId, 'Elsewhere:4');
     await vi.waitFor(() => expect(foreign.data).toHaveLength(1));
     expect(foreign.data[0]).toMatchObject({ snapshot: true, missed: true, payload: { progress: 5 } });
-    expect(foreign.ids).toEqual([eventId(server, jobId, 6)]);
+    expect(foreign.ids).toEqual([await eventId(server, jobId, 6)]);
     emitter.emitProgress(jobId, progressOf(jobId, 6));
     await vi.waitFor(() => expect(seqs(foreign.ids)).toEqual(['6', '7']));
     foreign.unsubscribe();
 
     // The job's history starts again (its room was released and it is started anew): an id of the first history
     // is never taken for a position in the second, though both have a sequence number 2.
-    const oldId = eventId(server, jobId, 2);
+    const oldId = await eventId(server, jobId, 2);
     emitter.emitCompletion(jobId, resultOf(jobId));
     await expectIdle(server, 0);
     emitter.emitProgress(jobId, progressOf(jobId, 0, 'started'));
     emitter.emitProgress(jobId, progressOf(jobId, 50));
-    expect(eventId(server, jobId, 2)).not.toBe(oldId);
+    expect(await eventId(server, jobId, 2)).not.toBe(oldId);
     const resumed = follow(client, jobId, oldId);
     await vi.waitFor(() => expect(resumed.data).toHaveLength(1));
     expect(resumed.data[0]).toMatchObject({ snapshot: true, missed: true, payload: { progress: 50 } });
-    expect(resumed.ids).toEqual([eventId(server, jobId, 2)]);
+    expect(resumed.ids).toEqual([await eventId(server, jobId, 2)]);
     resumed.unsubscribe();
   });
 
@@ -137,7 +137,7 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     const { emitter } = server.hub;
     const jobId = await startJob(server, client.token);
     for (let step = 1; step <= 600; step++) emitter.emitProgress(jobId, largeProgress(jobId, step, 600)); // 2..601
-    const got = follow(client, jobId, eventId(server, jobId, 101));
+    const got = follow(client, jobId, await eventId(server, jobId, 101));
     await vi.waitFor(() => expect(got.ids).toHaveLength(500), { timeout: 15_000 });
     emitter.emitCompletion(jobId, resultOf(jobId)); // 602
     await vi.waitFor(() => expect(got.done).toBe(true));
@@ -162,7 +162,7 @@ describe('bounded memory for a stalled WebSocket reader', () => {
       JSON.stringify({
         id: 1,
         method: 'subscription',
-        params: { path: 'upload.onProgress', input: { json: { jobId } }, lastEventId: eventId(server, jobId, 1) },
+        params: { path: 'upload.onProgress', input: { json: { jobId } }, lastEventId: await eventId(server, jobId, 1) },
       }),
     );
     slow.socket.pause(); // about 15 MB to replay; the reader takes none of it for now
@@ -229,9 +229,9 @@ describe('after an ended job’s room is released', () => {
     await expectIdle(server, 0);
 
     const { emitter } = server.hub;
-    expect(server.hub.log.latest(jobId)).toBeUndefined();
-    expect(() => emitter.emitProgress(jobId, progressOf(jobId, 50))).toThrow(JobLifecycleError);
-    expect(() => emitter.emitError(jobId, 'late')).toThrow(`job ${jobId}: job was never started`);
+    expect(await server.hub.log.latest(jobId)).toBeUndefined();
+    await expect(emitter.emitProgress(jobId, progressOf(jobId, 50))).rejects.toThrow(JobLifecycleError);
+    await expect(emitter.emitError(jobId, 'late')).rejects.toThrow(`job ${jobId}: job was never started`);
 
     const late = await followToEnd(client, jobId);
     expect(late.ids).toEqual([terminalId]);
@@ -247,7 +247,7 @@ describe('raw SSE', () => {
     const jobId = await startJob(server, token);
     for (let p = 1; p <= 9; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..10
     emitter.emitCompletion(jobId, resultOf(jobId)); // 11
-    await using sse = await openRawSse(server.url, token, jobId, { 'last-event-id': eventId(server, jobId, 6) });
+    await using sse = await openRawSse(server.url, token, jobId, { 'last-event-id': await eventId(server, jobId, 6) });
     await vi.waitFor(() => expect(sse.ended()).toBe(true));
     const events = sse.messages;
     const data = events.filter((e) => e.id !== undefined);

@@ -55,19 +55,20 @@ describe('followJob against the real API server', () => {
     const follow = followJob(clients.trpcClient, jobId, handlers);
     await vi.waitFor(() => expect(seen.events).toHaveLength(1));
     expect(seen.events[0]).toMatchObject({
-      id: `${epochOf(server, jobId)}:1`,
+      id: `${await epochOf(server, jobId)}:1`,
       data: { event: 'upload-progress', snapshot: true },
     });
 
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 40, [A]));
     completeJob(server, jobId, [A, B]);
     await vi.waitFor(() => expect(seen.completed).toBeDefined());
-    expect(seen.events.map((event) => event.id)).toEqual([1, 2, 3].map((seq) => `${epochOf(server, jobId)}:${seq}`));
+    const epoch = await epochOf(server, jobId);
+    expect(seen.events.map((event) => event.id)).toEqual([1, 2, 3].map((seq) => `${epoch}:${seq}`));
     expect(follow.state).toMatchObject({
       status: 'completed',
       progress: 100,
       errors: [A, B],
-      lastEventId: `${epochOf(server, jobId)}:3`,
+      lastEventId: `${await epochOf(server, jobId)}:3`,
     });
     expect(follow.state.result).toMatchObject({ inserted: 998, failed: 2 });
     expect(seen.completed).toBe(follow.state);
@@ -96,9 +97,8 @@ describe('followJob against the real API server', () => {
     await vi.waitFor(() => expect(seen.completed).toBeDefined());
     tracker.stop();
 
-    expect(seen.events.map((event) => event.id)).toEqual(
-      [1, 2, 3, 4, 5].map((seq) => `${epochOf(server, jobId)}:${seq}`),
-    );
+    const epoch = await epochOf(server, jobId);
+    expect(seen.events.map((event) => event.id)).toEqual([1, 2, 3, 4, 5].map((seq) => `${epoch}:${seq}`));
     expect(seen.events.filter((event) => event.data.snapshot)).toHaveLength(1);
     expect(statuses).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
   });

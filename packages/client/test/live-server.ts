@@ -74,8 +74,8 @@ export function completeJob(server: ApiServer, jobId: string, errors: string[] =
 }
 
 /** The epoch of a job's history in the server's log: its event ids are `<epoch>:<seq>`. */
-export function epochOf(server: ApiServer, jobId: string): string {
-  const id = server.hub.log.latest(jobId)?.id;
+export async function epochOf(server: ApiServer, jobId: string): Promise<string> {
+  const id = (await server.hub.log.latest(jobId))?.id;
   if (!id) throw new Error(`the log holds no job ${jobId}`);
   return id.slice(0, id.indexOf(':'));
 }

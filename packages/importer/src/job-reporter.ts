@@ -32,7 +32,7 @@ export class JobReporter {
   /** The job was accepted: `total` rows are expected. */
   async started(total: number): Promise<void> {
     const message = `Queued ${total} rows`;
-    const lastEventId = this.emitter.emitProgress(this.job.jobId, {
+    const lastEventId = await this.emitter.emitProgress(this.job.jobId, {
       jobId: this.job.jobId,
       templateName: this.job.templateName,
       status: UploadStatus.STARTED,
@@ -55,7 +55,7 @@ export class JobReporter {
   async progress(counts: Readonly<ImportCounts>): Promise<void> {
     const message = `Processing ${counts.processed} of ${counts.total} rows`;
     const progress = percent(counts);
-    const lastEventId = this.emitter.emitProgress(this.job.jobId, {
+    const lastEventId = await this.emitter.emitProgress(this.job.jobId, {
       jobId: this.job.jobId,
       templateName: this.job.templateName,
       status: UploadStatus.PROCESSING,
@@ -72,7 +72,7 @@ export class JobReporter {
   async completed(counts: Readonly<ImportCounts>, record: RecordEnd = (write) => write()): Promise<void> {
     const message = `Imported ${counts.inserted + counts.updated} of ${counts.processed} rows`;
     const durationMs = Date.now() - this.job.startedAt;
-    const lastEventId = this.emitter.emitCompletion(this.job.jobId, {
+    const lastEventId = await this.emitter.emitCompletion(this.job.jobId, {
       jobId: this.job.jobId,
       templateName: this.job.templateName,
       status: UploadStatus.COMPLETED,
@@ -102,7 +102,7 @@ export class JobReporter {
    */
   async failed(message: string, counts: Readonly<ImportCounts>, record: RecordEnd = (write) => write()): Promise<void> {
     const errors = counts.errors.length > 0 ? { errors: counts.errors } : {};
-    const lastEventId = this.emitter.emitError(this.job.jobId, message, errors);
+    const lastEventId = await this.emitter.emitError(this.job.jobId, message, errors);
     const progress = percent(counts);
     await record(() =>
       this.jobs.finish(this.job.jobId, { ...counts, status: 'failed', progress, message, lastEventId }),

@@ -88,7 +88,7 @@ describe('ImportService', () => {
       fileBytes: 9_876,
     });
     expect(await env.jobs.get(jobId)).toMatchObject({ fileName: 'team.csv', fileBytes: 9_876 });
-    const first = env.hub.log.latest(jobId);
+    const first = await env.hub.log.latest(jobId);
     expect(first?.payload).toMatchObject({ status: 'started', progress: 0, message: 'Queued 301 rows', total: 301 });
     const events = await collect(env.hub, jobId);
     await env.imports.settled(jobId);
@@ -138,11 +138,11 @@ describe('ImportService', () => {
       message:
         "Header does not match template 'users' (expected email,name,role): missing columns: name, role; unknown columns: fullname",
     });
-    expect(env.hub.log.latest(jobId)).toMatchObject({
+    expect(await env.hub.log.latest(jobId)).toMatchObject({
       event: 'upload-error',
       payload: { status: 'failed', message: stored?.message },
     });
-    expect(stored?.lastEventId).toBe(env.hub.log.latest(jobId)?.id);
+    expect(stored?.lastEventId).toBe((await env.hub.log.latest(jobId))?.id);
     await vi.waitFor(() => expect(existsSync(file)).toBe(false));
   });
 
@@ -166,7 +166,7 @@ describe('ImportService', () => {
       failed: 0,
     });
     expect(await userCount(env)).toBe(100);
-    expect(env.hub.log.latest(jobId)?.event).toBe('upload-error');
+    expect((await env.hub.log.latest(jobId))?.event).toBe('upload-error');
     expect(env.imports.cancel(jobId)).toBe(false);
     expect(env.imports.cancel(randomUUID())).toBe(false);
   });
@@ -218,7 +218,7 @@ describe('ImportService', () => {
     await hold.reached;
     await env.imports.close();
     expect(await env.jobs.get(jobId)).toMatchObject({ status: 'failed', message: INTERRUPTED_MESSAGE, processed: 100 });
-    expect(env.hub.log.latest(jobId)?.event).toBe('upload-error');
+    expect((await env.hub.log.latest(jobId))?.event).toBe('upload-error');
     await env[Symbol.asyncDispose]();
   });
 
@@ -271,7 +271,7 @@ describe('ImportService', () => {
       reading.next();
       hold.release();
       await env.imports.settled(jobId);
-      expect(env.hub.log.latest(jobId)).toMatchObject({
+      expect(await env.hub.log.latest(jobId)).toMatchObject({
         event: 'upload-error',
         payload: { status: 'failed', message: 'Import failed unexpectedly' },
       });
@@ -314,8 +314,8 @@ describe('ImportService', () => {
         await cluster.halt();
         hold.release();
         // Subscribers hear the failure while the database is still down; the store records it when it is back.
-        await vi.waitFor(() =>
-          expect(env.hub.log.latest(jobId)).toMatchObject({
+        await vi.waitFor(async () =>
+          expect(await env.hub.log.latest(jobId)).toMatchObject({
             event: 'upload-error',
             payload: { status: 'failed', message: STORE_UNAVAILABLE_MESSAGE },
           }),
@@ -327,7 +327,7 @@ describe('ImportService', () => {
           message: STORE_UNAVAILABLE_MESSAGE,
           processed: 100,
           inserted: 100,
-          lastEventId: env.hub.log.latest(jobId)?.id,
+          lastEventId: (await env.hub.log.latest(jobId))?.id,
         });
         expect(await userCount(env)).toBe(100);
         expect(unexpected).toEqual([]);

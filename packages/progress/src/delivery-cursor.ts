@@ -46,8 +46,10 @@ const EMPTY: Batch = { events: [], snapshot: false, missed: false, conflated: 0 
 export class DeliveryCursor {
   /** The terminal event has been taken, or was already behind the subscriber: the subscription is over. */
   done = false;
-  /** The sequence number of the last event taken, in the room's epoch; undefined until the first take of a new subscriber. */
+  /** The sequence number of the last event taken, in `epoch`; undefined until the first take of a new subscriber. */
   private seq: number | undefined;
+  /** The room's epoch when the cursor last looked: a room that restarted in another one makes `seq` meaningless. */
+  private epoch: string;
   /** Resuming: the first take fixes `exactUntil`. */
   private resuming: boolean;
   /** Events up to this sequence number (a resume's replay) are sent exactly, however long the subscriber waits. */
@@ -68,6 +70,7 @@ export class DeliveryCursor {
     const position = parseEventId(options.lastEventId);
     const resumable = position !== undefined && position.epoch === room.epoch;
     this.seq = resumable ? position.seq : undefined;
+    this.epoch = room.epoch;
     this.resuming = resumable;
     this.missedOnResume = options.lastEventId != null && !resumable;
     this.conflate = options.conflate ?? true;
@@ -75,7 +78,7 @@ export class DeliveryCursor {
 
   /** The subscriber has every event the room holds (or its stream is over): wait for the next append. */
   get caughtUp(): boolean {
-    return this.done || this.seq === this.room.seq;
+    return this.done || (this.seq === this.room.seq && this.epoch === this.room.epoch);
   }
 
   /**
@@ -97,11 +100,23 @@ export class DeliveryCursor {
   take(): readonly DeliveredEvent[] {
     if (this.done) return NOTHING;
     const { room } = this;
+    if (this.epoch !== room.epoch) this.restartedIn(room.epoch);
     if (!this.resuming && this.seq === room.seq - 1) {
       // Up to date but for the newest event, which the history always holds: no gap, nothing to conflate.
       return this.takeOne(room.latest as StoredEvent);
     }
     return this.catchUp();
+  }
+
+  /** The room restarted in a new epoch: the subscriber's position is lost, so it gets the current state, flagged missed. */
+  private restartedIn(epoch: string): void {
+    this.epoch = epoch;
+    this.seq = undefined;
+    this.resuming = false;
+    this.missedOnResume = true;
+    this.exactUntil = 0;
+    this.behindFrom = 0;
+    this.behindUntil = 0;
   }
 
   /** Advances past `event` alone, the next one in order. */

@@ -1,8 +1,8 @@
 import type { JobEvent } from '@jobstream/contracts';
 import { newEpoch } from './event-id';
-import type { JobEventLog } from './job-event-log';
+import type { JobEventLog, NextEvent } from './job-event-log';
 import { type HistoryLimits, JobRoom } from './job-room';
-import { validateTransition } from './lifecycle';
+import { resolveNext, validateTransition } from './lifecycle';
 import type { LogMetrics } from './metrics';
 import { RetentionQueue } from './retention-queue';
 import { createStoredEvent, type StoredEvent } from './stored-event';
@@ -24,8 +24,8 @@ export const LOG_DEFAULTS = {
 
 /**
  * The event log of one process, the default: each job's room lives in memory from its `started` event until its
- * retention has passed after its end and nobody reads it. Appending is a synchronous call that wakes the job's
- * subscribers before it returns. A job's history begins with a new epoch at its `started` event; a job whose room
+ * retention has passed after its end and nobody reads it. `append` records the event and wakes the job's
+ * subscribers before it returns its (already settled) promise. A job's history begins with a new epoch at its `started` event; a job whose room
  * has been released is forgotten (its terminal event is the store's to serve), and an event for it must be a new
  * `started`, beginning a new epoch.
  */
@@ -46,9 +46,9 @@ export class InMemoryJobEventLog implements JobEventLog {
     this.now = options.now ?? Date.now;
   }
 
-  append(jobId: string, next: JobEvent): string {
+  async append(jobId: string, next: JobEvent | NextEvent): Promise<string> {
     let room = this.rooms.get(jobId);
-    const event = validateTransition(jobId, room?.latest, next);
+    const event = validateTransition(jobId, room?.latest, resolveNext(jobId, room?.latest, next));
     if (!room) {
       room = new JobRoom(jobId, newEpoch(), this.limits, this.now);
       this.rooms.set(jobId, room);
@@ -60,7 +60,7 @@ export class InMemoryJobEventLog implements JobEventLog {
     return stored.id;
   }
 
-  latest(jobId: string): StoredEvent | undefined {
+  async latest(jobId: string): Promise<StoredEvent | undefined> {
     return this.rooms.get(jobId)?.latest;
   }
 

@@ -2,11 +2,11 @@ export { conflate } from './conflate';
 export { asSnapshot, type CursorOptions, type DeliveryCounters, DeliveryCursor } from './delivery-cursor';
 export { type EventPosition, eventIdAfter, formatEventId, newEpoch, parseEventId } from './event-id';
 export { InMemoryJobEventLog, type InMemoryLogOptions, LOG_DEFAULTS } from './in-memory-log';
-export type { JobEventLog } from './job-event-log';
+export type { JobEventLog, NextEvent } from './job-event-log';
 export { type JobEventsOptions, jobEvents, UnknownJobError } from './job-events';
 export { type HistoryLimits, JobRoom } from './job-room';
 export { JobSubscription, type JobSubscriptionOptions, type SubscriptionSink } from './job-subscription';
-export { JobLifecycleError, validateTransition } from './lifecycle';
+export { JobLifecycleError, resolveNext, validateTransition } from './lifecycle';
 export {
   createDeliveryMetrics,
   type DeliveryMetrics,

@@ -28,18 +28,36 @@ export class JobRoom {
   endedAt: number | undefined;
   /** The job ended and its retention has passed: the room goes as soon as no one is in it. */
   expired = false;
-  private readonly history: EventRing;
+  private history: EventRing;
   private readonly waiters = new WaiterList();
 
   constructor(
     readonly jobId: string,
-    /** The epoch of this history: every event id in the room carries it. */
-    readonly epoch: string,
+    private currentEpoch: string,
     private readonly limits: HistoryLimits,
     /** The clock event times are on, for the age limit. */
     private readonly now: () => number = Date.now,
   ) {
     this.history = new EventRing(limits.maxEvents);
+  }
+
+  /** The epoch of this history: every event id in the room carries it. */
+  get epoch(): string {
+    return this.currentEpoch;
+  }
+
+  /**
+   * Starts the room over in a new epoch, for a log that lost the job's history and now holds a new one: state and
+   * history are cleared, the new history's events follow through `append`, and each subscriber, at its next take,
+   * receives the current state flagged as standing for missed events.
+   */
+  restart(epoch: string): void {
+    this.currentEpoch = epoch;
+    this.seq = 0;
+    this.latest = undefined;
+    this.lastProgress = undefined;
+    this.endedAt = undefined;
+    this.history = new EventRing(this.limits.maxEvents);
   }
 
   /** Number of pending waits, for leak checks. */

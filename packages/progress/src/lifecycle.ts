@@ -7,6 +7,7 @@ import {
   UploadStatus,
 } from '@jobstream/contracts';
 import type { z } from 'zod';
+import type { NextEvent } from './job-event-log';
 import type { StoredEvent } from './stored-event';
 
 /** Thrown when server code emits something a job's lifecycle does not allow, or an invalid payload. */
@@ -75,4 +76,11 @@ export function validateTransition(jobId: string, latest: StoredEvent | undefine
   const payload = parse(jobId, UploadFailureSchema, next.payload);
   assertSameJob(jobId, payload);
   return { event: next.event, payload };
+}
+
+/** The event an append records: `next` itself, or the one it makes from the job's current state. */
+export function resolveNext(jobId: string, latest: StoredEvent | undefined, next: JobEvent | NextEvent): JobEvent {
+  if (typeof next !== 'function') return next;
+  if (!latest) throw new JobLifecycleError(jobId, 'job was never started');
+  return next(latest);
 }

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   createDeliveryMetrics,
   createProgressHub,
+  createStoredEvent,
   DeliveryCursor,
   type JobEventsOptions,
   jobEvents,
@@ -165,5 +166,44 @@ describe('the age bound of the history', () => {
     });
     await newest.return();
     expect(hub.metrics()).toMatchObject({ subscriptionsActive: 0, listenersActive: 0 });
+  });
+});
+
+describe('a room that restarts in a new epoch (its log lost the history)', () => {
+  it('gives a subscriber the new current state flagged missed, then the new history’s events, never an old id again', async () => {
+    using hub = createProgressHub();
+    const jobId = startJob(hub, 3);
+    const stream = open(hub, jobId);
+    expect((await stream.next()).value?.data).toMatchObject({ snapshot: true, payload: { progress: 2 } });
+    const room = logOf(hub).get(jobId);
+    if (!room) throw new Error('no room');
+    const oldEpoch = room.epoch;
+    room.restart('newEpoch');
+    const at = Date.now();
+    room.append(createStoredEvent({ event: 'upload-progress', payload: progressOf(jobId, 2) }, 'newEpoch', 1, at));
+    room.append(createStoredEvent({ event: 'upload-progress', payload: progressOf(jobId, 3) }, 'newEpoch', 2, at));
+    const restarted = (await stream.next()).value;
+    expect(restarted?.id).toBe('newEpoch:2');
+    expect(restarted?.data).toMatchObject({ snapshot: true, missed: true, payload: { progress: 3 } });
+    room.append(createStoredEvent({ event: 'upload-completed', payload: resultOf(jobId) }, 'newEpoch', 3, at));
+    const rest = await drain(stream);
+    expect(rest).toMatchObject([{ id: '3', event: 'upload-completed' }]);
+    expect(rest[0]).not.toHaveProperty('snapshot');
+    expect(oldEpoch).not.toBe('newEpoch');
+  });
+
+  it('answers a resume from the old epoch with the current state flagged missed', async () => {
+    using hub = createProgressHub();
+    const jobId = startJob(hub, 4);
+    const oldId = idOf(hub, jobId, '3');
+    const room = logOf(hub).get(jobId);
+    room?.restart('secondEp');
+    room?.append(createStoredEvent({ event: 'upload-progress', payload: progressOf(jobId, 5) }, 'secondEp', 1, 0));
+    const stream = jobEvents(hub, jobId, { lastEventId: oldId });
+    expect((await stream.next()).value).toMatchObject({
+      id: 'secondEp:1',
+      data: { snapshot: true, missed: true, payload: { progress: 5 } },
+    });
+    await stream.return();
   });
 });

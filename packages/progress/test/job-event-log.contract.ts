@@ -22,11 +22,11 @@ export function describeJobEventLog(name: string, make: () => Promise<LogUnderTe
       const { log } = subject;
       const a = randomUUID();
       const b = randomUUID();
-      const ids = [log.append(a, { event: 'upload-progress', payload: progressOf(a, 0, 'started') })];
-      ids.push(log.append(a, { event: 'upload-progress', payload: progressOf(a, 10) }));
-      expect(log.latest(a)?.id).toBe(ids[1]);
-      ids.push(log.append(a, { event: 'upload-completed', payload: resultOf(a) }));
-      const other = log.append(b, { event: 'upload-progress', payload: progressOf(b, 0, 'started') });
+      const ids = [await log.append(a, { event: 'upload-progress', payload: progressOf(a, 0, 'started') })];
+      ids.push(await log.append(a, { event: 'upload-progress', payload: progressOf(a, 10) }));
+      expect((await log.latest(a))?.id).toBe(ids[1]);
+      ids.push(await log.append(a, { event: 'upload-completed', payload: resultOf(a) }));
+      const other = await log.append(b, { event: 'upload-progress', payload: progressOf(b, 0, 'started') });
       const positions = ids.map(parseEventId);
       expect(positions.map((p) => p?.seq)).toEqual([1, 2, 3]);
       expect(new Set(positions.map((p) => p?.epoch)).size).toBe(1);
@@ -38,33 +38,53 @@ export function describeJobEventLog(name: string, make: () => Promise<LogUnderTe
       const { log } = subject;
       const jobId = randomUUID();
       const refused = (event: Parameters<JobEventLog['append']>[1]) =>
-        expect(() => log.append(jobId, event)).toThrow(JobLifecycleError);
-      refused({ event: 'upload-progress', payload: progressOf(jobId, 5) });
-      refused({ event: 'upload-completed', payload: resultOf(jobId) });
-      expect(log.latest(jobId)).toBeUndefined();
-      log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 0, 'started') });
-      log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 50) });
-      refused({ event: 'upload-progress', payload: progressOf(jobId, 40) });
-      refused({ event: 'upload-progress', payload: progressOf(jobId, 60, 'started') });
+        expect(log.append(jobId, event)).rejects.toThrow(JobLifecycleError);
+      await refused({ event: 'upload-progress', payload: progressOf(jobId, 5) });
+      await refused({ event: 'upload-completed', payload: resultOf(jobId) });
+      expect(await log.latest(jobId)).toBeUndefined();
+      await log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 0, 'started') });
+      await log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 50) });
+      await refused({ event: 'upload-progress', payload: progressOf(jobId, 40) });
+      await refused({ event: 'upload-progress', payload: progressOf(jobId, 60, 'started') });
       const room = await log.open(jobId); // holds the ended job, so the refusal is about its end
-      const end = log.append(jobId, { event: 'upload-completed', payload: resultOf(jobId) });
+      const end = await log.append(jobId, { event: 'upload-completed', payload: resultOf(jobId) });
       expect(parseEventId(end)?.seq).toBe(3);
-      refused({ event: 'upload-progress', payload: progressOf(jobId, 100) });
-      expect(log.latest(jobId)?.id).toBe(end);
+      await refused({ event: 'upload-progress', payload: progressOf(jobId, 100) });
+      expect((await log.latest(jobId))?.id).toBe(end);
       if (room) log.close(room);
+    });
+
+    it('records one job’s appends in the order they were called, without awaiting each, the one made from its state too', async () => {
+      await using subject = await make();
+      const { log } = subject;
+      const jobId = randomUUID();
+      const appends = [log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 0, 'started') })];
+      await appends[0];
+      const room = await log.open(jobId);
+      for (let p = 1; p <= 30; p++)
+        appends.push(log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, p) }));
+      const failed = log.append(jobId, (latest) => ({
+        event: 'upload-error',
+        payload: { jobId, templateName: latest.payload.templateName, status: 'failed', message: 'Disk full' },
+      }));
+      appends.push(failed);
+      const ids = await Promise.all(appends);
+      await expect.poll(() => room?.latest?.payload).toMatchObject({ templateName: 'users', message: 'Disk full' });
+      if (room) log.close(room);
+      expect(ids.map((id) => parseEventId(id)?.seq)).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
     });
 
     it('opens a job’s room with its current state, then delivers every appended event to it and wakes its waiters', async () => {
       await using subject = await make();
       const { log } = subject;
       const jobId = randomUUID();
-      const first = log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 0, 'started') });
+      const first = await log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 0, 'started') });
       const room = await log.open(jobId);
       if (!room) throw new Error('no room');
       expect(room.latest?.id).toBe(first);
       let woken = 0;
       room.addWaiter(new Waiter(() => woken++));
-      const second = log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 30) });
+      const second = await log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 30) });
       await expect.poll(() => room.latest?.id).toBe(second);
       expect(woken).toBe(1);
       expect(room.eventsAfter(parseEventId(first)?.seq ?? 0)?.map((e) => e.id)).toEqual([second]);
@@ -76,8 +96,9 @@ export function describeJobEventLog(name: string, make: () => Promise<LogUnderTe
       await using subject = await make();
       const { log } = subject;
       const jobId = randomUUID();
-      log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 0, 'started') });
-      for (let p = 1; p <= 20; p++) log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, p) });
+      await log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 0, 'started') });
+      for (let p = 1; p <= 20; p++)
+        await log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, p) });
       const room = await log.open(jobId);
       if (!room) throw new Error('no room');
       expect(room.eventsAfter(20)?.map((e) => e.seq)).toEqual([21]);
@@ -92,13 +113,15 @@ export function describeJobEventLog(name: string, make: () => Promise<LogUnderTe
       await using subject = await make();
       const { log } = subject;
       const jobId = randomUUID();
-      log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 0, 'started') });
+      await log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 0, 'started') });
       const room = await log.open(jobId);
       if (!room) throw new Error('no room');
-      log.append(jobId, { event: 'upload-completed', payload: resultOf(jobId) });
-      expect((await log.open(jobId))?.ended).toBe(true);
+      await log.append(jobId, { event: 'upload-completed', payload: resultOf(jobId) });
+      await expect.poll(() => room.ended).toBe(true);
+      const again = await log.open(jobId);
+      expect(again?.ended).toBe(true);
       log.close(room);
-      log.close(room);
+      if (again) log.close(again);
       await expect.poll(async () => log.open(jobId)).toBeUndefined();
       expect(log.metrics()).toMatchObject({ roomsActive: 0, listenersActive: 0 });
     });

@@ -70,8 +70,8 @@ function progress(jobId: string, percent: number, errors: string[] = []): Upload
 
 /** Records a job owned by `token`'s session and reports it started. */
 /** The id of event number `seq` of a job in the server's log: `<its epoch>:<seq>`. */
-function eventId(jobId: string, seq: number): string {
-  const id = server.hub.log.latest(jobId)?.id ?? '';
+async function eventId(jobId: string, seq: number): Promise<string> {
+  const id = (await server.hub.log.latest(jobId))?.id ?? '';
   return `${id.slice(0, id.indexOf(':'))}:${seq}`;
 }
 
@@ -129,7 +129,8 @@ describe('useJobProgress against the real API server', () => {
     const { result } = renderHook(() => useJobProgress(jobId), { wrapper });
     await waitFor(() => expect(result.current.status).toBe('started'));
     server.hub.emitter.emitProgress(jobId, progress(jobId, 10, [A]));
-    await waitFor(() => expect(result.current.lastEventId).toBe(eventId(jobId, 2)));
+    const second = await eventId(jobId, 2);
+    await waitFor(() => expect(result.current.lastEventId).toBe(second));
     const snapshotsBefore = server.hub.metrics().snapshotsSent;
 
     server.dropConnections();
@@ -142,7 +143,7 @@ describe('useJobProgress against the real API server', () => {
 
     await waitFor(() => expect(result.current.status).toBe('completed'));
     expect(result.current.errors).toEqual([A, B, C]);
-    expect(result.current.lastEventId).toBe(eventId(jobId, 5));
+    expect(result.current.lastEventId).toBe(await eventId(jobId, 5));
     // Resumed exactly after event 2: the server replayed history instead of sending a snapshot.
     expect(server.hub.metrics().snapshotsSent).toBe(snapshotsBefore);
   });

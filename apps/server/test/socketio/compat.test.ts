@@ -129,7 +129,7 @@ describe('Socket.IO compatibility path', () => {
     const { body } = await upload(server, { token, body: usersCsv(1_500) });
     const jobId = body.jobId as string;
     await vi.waitFor(async () => expect((await server.services.jobs.get(jobId))?.status).toBe('completed'));
-    await vi.waitFor(() => expect(server.hub.log.latest(jobId)).toBeUndefined());
+    await vi.waitFor(async () => expect(await server.hub.log.latest(jobId)).toBeUndefined());
 
     await using client = await connectGateway(server.url, { token });
     client.socket.emit('join-upload-room', { jobId });

@@ -53,9 +53,9 @@ beforeAll(async () => {
   token = (await server.services.sessions.create()).token;
   const { emitter } = server.hub;
   const ended = await startJob(server, token);
-  const endedIds = [server.hub.log.latest(ended)?.id as string];
-  for (let p = 1; p <= 3; p++) endedIds.push(emitter.emitProgress(ended, progressOf(ended, p * 25)));
-  endedIds.push(emitter.emitCompletion(ended, resultOf(ended)));
+  const endedIds = [(await server.hub.log.latest(ended))?.id as string];
+  for (let p = 1; p <= 3; p++) endedIds.push(await emitter.emitProgress(ended, progressOf(ended, p * 25)));
+  endedIds.push(await emitter.emitCompletion(ended, resultOf(ended)));
   const running = await startJob(server, token);
   emitter.emitProgress(running, progressOf(running, 10));
   const foreign = await startJob(server, (await server.services.sessions.create()).token);
