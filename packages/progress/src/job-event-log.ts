@@ -9,7 +9,7 @@ import type { StoredEvent } from './stored-event';
  * process (the job's current state, a bounded history, the subscribers waiting on it) that subscribers read
  * synchronously; where the events live beyond the process (nowhere, or a shared store) is the implementation's.
  *
- * The contract every implementation keeps (`packages/progress/test/job-event-log.contract.ts` checks it):
+ * The contract every implementation keeps (`describeJobEventLog` in `@jobstream/progress/testing` checks it):
  * - **Ids.** `append` gives each event the id `<epoch>:<seq>`: `seq` increases by one per event of a job, and
  *   `epoch` names the job's history. A history that starts from nothing (a job's first event, or a job whose
  *   earlier history the log has lost) gets a new epoch, so an id is never given twice and a position from a lost

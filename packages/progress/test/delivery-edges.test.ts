@@ -11,9 +11,9 @@ import {
   type ProgressHub,
   type PulledEvents,
 } from '../src/index';
+import { progressOf, resultOf } from '../src/testing/payloads';
 import { gate } from './connection-gate';
 import { idOf, logOf, seqOf } from './event-ids';
-import { progressOf, resultOf } from './payloads';
 
 type Stream = PulledEvents;
 /** A delivered event as one flat object, its id as its sequence number (one job's ids share an epoch). */

@@ -1,5 +1,5 @@
 import { InMemoryJobEventLog } from '../src/index';
-import { CONTRACT_LIMITS, describeJobEventLog } from './job-event-log.contract';
+import { CONTRACT_LIMITS, describeJobEventLog } from '../src/testing/index';
 
 describeJobEventLog('InMemoryJobEventLog', async () => {
   const log = new InMemoryJobEventLog(CONTRACT_LIMITS);

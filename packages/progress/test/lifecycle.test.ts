@@ -9,8 +9,8 @@ import {
   type StoredEvent,
   validateTransition,
 } from '../src/index';
+import { progressOf, resultOf } from '../src/testing/payloads';
 import { logOf, seqOf } from './event-ids';
-import { progressOf, resultOf } from './payloads';
 
 /** Runs `fn`, expecting a JobLifecycleError for `jobId`; returns its message. */
 async function lifecycleError(jobId: string, fn: () => unknown): Promise<string> {

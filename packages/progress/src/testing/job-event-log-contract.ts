@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type JobEventLog, JobLifecycleError, parseEventId, Waiter } from '../src/index';
+import { type JobEventLog, JobLifecycleError, parseEventId, Waiter } from '../index';
 import { progressOf, resultOf } from './payloads';
 
 /** A log under test, with what the suite may do to it. */

@@ -1,0 +1,94 @@
+import type { JobKeys } from './job-keys';
+import type { RedisConnection } from './redis-connection';
+
+/**
+ * Appends events to a job's stream if the caller's view of the job is current, in one atomic step:
+ * - the meta hash's epoch and seq must equal the caller's expected ones (else `conflict`, with the actual ones: a
+ *   stale or duplicated writer is refused);
+ * - no meta hash and an expected seq of 0 starts a history in the caller's new epoch; no meta hash while the
+ *   caller expected events answers `lost` (Redis lost the job: the caller starts a new epoch);
+ * - each event is added as entry `<seq>-0`, the stream trimmed to the ring size, and published as
+ *   `<epoch>:<seq> <field>`; both keys expire after the running TTL, or the retention once the job has ended.
+ *
+ * KEYS: stream, meta. ARGV: expected epoch, expected seq, new epoch, ring size, running TTL ms, ended TTL ms,
+ * channel, 1 if the last event is terminal, then the events' fields.
+ */
+const SCRIPT = `
+local epoch = redis.call('HGET', KEYS[2], 'epoch')
+local seq = tonumber(redis.call('HGET', KEYS[2], 'seq') or '0')
+if epoch then
+  if epoch ~= ARGV[1] or seq ~= tonumber(ARGV[2]) then return {'conflict', epoch, seq} end
+elseif tonumber(ARGV[2]) ~= 0 then
+  return {'lost', '', 0}
+else
+  epoch = ARGV[3]
+  redis.call('DEL', KEYS[1])
+end
+for i = 9, #ARGV do
+  seq = seq + 1
+  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], seq .. '-0', 'e', ARGV[i])
+  redis.call('PUBLISH', ARGV[7], epoch .. ':' .. seq .. ' ' .. ARGV[i])
+end
+redis.call('HSET', KEYS[2], 'epoch', epoch, 'seq', seq)
+local ttl = ARGV[6]
+if ARGV[8] ~= '1' then ttl = ARGV[5] end
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('PEXPIRE', KEYS[2], ttl)
+return {'ok', epoch, seq}
+`;
+
+/** What an append script call did. */
+export type AppendOutcome =
+  | { status: 'ok'; epoch: string; seq: number }
+  | { status: 'conflict'; epoch: string; seq: number }
+  | { status: 'lost' };
+
+/** One call of the append script. */
+export interface AppendCall {
+  keys: JobKeys;
+  /** The epoch and seq the caller believes are the job's newest ('' and 0: the job has no history). */
+  expectedEpoch: string;
+  expectedSeq: number;
+  /** The epoch a new history gets. */
+  newEpoch: string;
+  maxEvents: number;
+  runningTtlMs: number;
+  endedTtlMs: number;
+  ended: boolean;
+  fields: readonly string[];
+}
+
+/** Runs the append script (by its SHA once Redis has it, loading it when Redis answers NOSCRIPT). */
+export class AppendScript {
+  private sha: string | undefined;
+
+  constructor(private readonly client: RedisConnection) {}
+
+  async run(call: AppendCall): Promise<AppendOutcome> {
+    const keys = [call.keys.events, call.keys.meta];
+    const args = [
+      call.expectedEpoch,
+      String(call.expectedSeq),
+      call.newEpoch,
+      String(call.maxEvents),
+      String(call.runningTtlMs),
+      String(call.endedTtlMs),
+      call.keys.channel,
+      call.ended ? '1' : '0',
+      ...call.fields,
+    ];
+    let reply: unknown;
+    try {
+      this.sha ??= await this.client.scriptLoad(SCRIPT);
+      reply = await this.client.evalSha(this.sha, { keys, arguments: args });
+    } catch (error) {
+      if (!String(error).includes('NOSCRIPT')) throw error;
+      // Redis restarted and lost its script cache.
+      this.sha = await this.client.scriptLoad(SCRIPT);
+      reply = await this.client.evalSha(this.sha, { keys, arguments: args });
+    }
+    const [status, epoch, seq] = reply as [string, string, number];
+    if (status === 'lost') return { status };
+    return { status: status as 'ok' | 'conflict', epoch, seq: Number(seq) };
+  }
+}
