@@ -1,8 +1,14 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eventIdAfter, type ProgressEmitter } from '@jobstream/progress';
+import { EventLogUnavailableError, eventIdAfter, type ProgressEmitter } from '@jobstream/progress';
 import { type Store, StoreBusyError, StoreUnavailableError } from '@jobstream/storage';
 import { scanCsvFile } from './csv/scan-csv';
+import {
+  type ImportCoordinator,
+  type ImportLease,
+  type ImportSlot,
+  LocalImportCoordinator,
+} from './import-coordinator';
 import { ImportFailure } from './import-failure';
 import { JobReporter } from './job-reporter';
 import type { ImportLimits } from './limits';
@@ -20,13 +26,15 @@ export interface ImportServiceOptions {
   limits?: Partial<ImportLimits>;
   /** Imports one session may have at once, counting uploads still being received (default 3). */
   maxRunningPerOwner?: number;
+  /** Who runs which import across instances (default: this process alone, `LocalImportCoordinator`). */
+  coordinator?: ImportCoordinator;
   /** Called when an import ends unexpectedly (a bug, not bad input). */
   onUnexpectedError?: (jobId: string, error: unknown) => void;
   /** Awaited after each committed batch of every import (default: none); see `ImportService.afterBatch`. */
   afterBatch?: AfterBatchHook;
   /**
-   * How long to wait between attempts to record a job's end while the store is unavailable (default 1,000 ms;
-   * attempts go on until one succeeds or the service closes).
+   * How long to wait between attempts to report a job's end while the store or the event log is unavailable
+   * (default 1,000 ms; attempts go on until one succeeds or the service closes).
    */
   retryEndMs?: number;
 }
@@ -46,12 +54,6 @@ export interface StartImport {
   fileBytes?: number;
 }
 
-/** One of an owner's import slots: held from the start of an upload until its import ends. */
-export interface ImportSlot {
-  /** Gives the slot back (once; later calls do nothing). */
-  release(): void;
-}
-
 /** Thrown by `reserve` and `start` when the owner already has as many imports as allowed. */
 export class TooManyImportsError extends Error {
   override readonly name = 'TooManyImportsError';
@@ -63,14 +65,17 @@ export const CANCELLED_MESSAGE = 'Cancelled';
 export const INTERRUPTED_MESSAGE = 'Interrupted by server restart';
 /** The message of a job that failed because the store could not be reached. */
 export const STORE_UNAVAILABLE_MESSAGE = 'Import failed: the database was unavailable';
+/** The message of a job whose instance stopped while running it, reported by another instance. */
+export const INSTANCE_LOST_MESSAGE = 'Interrupted: the server running it stopped';
 
 const SHUTDOWN = Symbol('shutdown');
+/** The job was taken over by another instance, which reports its end. */
+const LEASE_LOST = Symbol('lease lost');
 
 /** Runs imports in the background, reporting each through the emitter, and cancels them on request. */
 export class ImportService {
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
-  /** Slots held per owner: uploads being received and imports running. */
-  private readonly slots = new Map<string, number>();
+  private readonly coordinator: ImportCoordinator;
   private readonly maxRunningPerOwner: number;
   /** Aborted by `close`: ends the retries of job ends the store could not record. */
   private readonly closing = new AbortController();
@@ -84,9 +89,11 @@ export class ImportService {
   constructor(private readonly options: ImportServiceOptions) {
     this.maxRunningPerOwner = options.maxRunningPerOwner ?? 3;
     this.afterBatch = options.afterBatch;
+    this.coordinator = options.coordinator ?? new LocalImportCoordinator();
+    this.coordinator.onCancelRequest((jobId) => this.running.get(jobId)?.abort.abort());
   }
 
-  /** Marks jobs left running by a previous process as failed; call once at start-up. */
+  /** Marks jobs left running by a previous process as failed; call once at start-up of a single instance. */
   failInterrupted(): Promise<number> {
     return this.options.store.jobs.failInterrupted(INTERRUPTED_MESSAGE, eventIdAfter);
   }
@@ -95,22 +102,10 @@ export class ImportService {
    * Takes one of `owner`'s import slots, for an upload about to be received; throws `TooManyImportsError` when the
    * owner already holds as many. The slot passes to the import `start` begins, and is given back when it ends.
    */
-  reserve(owner: string): ImportSlot {
-    const taken = this.slots.get(owner) ?? 0;
-    if (taken >= this.maxRunningPerOwner) {
-      throw new TooManyImportsError(`At most ${this.maxRunningPerOwner} imports may run at once per session`);
-    }
-    this.slots.set(owner, taken + 1);
-    let held = true;
-    return {
-      release: () => {
-        if (!held) return;
-        held = false;
-        const left = (this.slots.get(owner) ?? 1) - 1;
-        if (left > 0) this.slots.set(owner, left);
-        else this.slots.delete(owner);
-      },
-    };
+  async reserve(owner: string): Promise<ImportSlot> {
+    const slot = await this.coordinator.reserve(owner, this.maxRunningPerOwner);
+    if (slot) return slot;
+    throw new TooManyImportsError(`At most ${this.maxRunningPerOwner} imports may run at once per session`);
   }
 
   /**
@@ -118,17 +113,20 @@ export class ImportService {
    * `RejectedFileError`, recording no job, for a blank file or one that is not UTF-8 text.
    */
   async start(request: StartImport): Promise<void> {
-    const slot = request.slot ?? this.reserve(request.owner);
+    const slot = request.slot ?? (await this.reserve(request.owner));
     const abort = new AbortController();
     const entry = { abort, done: Promise.resolve() };
     this.running.set(request.jobId, entry);
     const { store, emitter } = this.options;
     let reporter: JobReporter;
     let estimatedRows: number;
+    let lease: ImportLease | undefined;
     try {
       const scan = await scanCsvFile(request.file);
       if (scan.blank) throw new RejectedFileError('The file is empty');
       estimatedRows = scan.dataRows;
+      // Claimed before the job is recorded: a job recorded as running always has a claim, or had one that lapsed.
+      lease = await this.coordinator.lease(request.jobId, () => abort.abort(LEASE_LOST));
       await store.jobs.create({
         jobId: request.jobId,
         owner: request.owner,
@@ -146,21 +144,27 @@ export class ImportService {
     } catch (error) {
       this.running.delete(request.jobId);
       slot.release();
+      await lease?.release();
       await rm(request.file, { force: true });
       throw error;
     }
+    const held = lease;
     // `process` reports every way an import can end and never rejects, so nothing here can go unhandled.
-    entry.done = this.process(request, reporter, estimatedRows, abort.signal).finally(() => {
+    entry.done = this.process(request, reporter, estimatedRows, abort.signal).finally(async () => {
       this.running.delete(request.jobId);
       slot.release();
-      return rm(request.file, { force: true });
+      await held.release().catch(() => {});
+      await rm(request.file, { force: true });
     });
   }
 
-  /** Stops a running job; it ends failed with `Cancelled`. False when it is not running here. */
-  cancel(jobId: string): boolean {
+  /**
+   * Stops a running job, here or (through the coordinator) on the instance running it; it ends failed with
+   * `Cancelled`. False when no instance runs it.
+   */
+  async cancel(jobId: string): Promise<boolean> {
     const job = this.running.get(jobId);
-    if (!job) return false;
+    if (!job) return this.coordinator.requestCancel(jobId);
     job.abort.abort();
     return true;
   }
@@ -184,6 +188,7 @@ export class ImportService {
     const all = [...this.running.values()];
     for (const job of all) job.abort.abort(SHUTDOWN);
     await Promise.all(all.map((job) => job.done));
+    await this.coordinator.close();
   }
 
   private async process(
@@ -200,7 +205,7 @@ export class ImportService {
       failed: 0,
       errors: [],
     };
-    const record = (write: () => Promise<void>) => this.untilRecorded(write);
+    const record = <T>(write: () => Promise<T>) => this.untilRecorded(write);
     let end: () => Promise<void>;
     try {
       const counts = await runImport({
@@ -219,6 +224,8 @@ export class ImportService {
       });
       end = () => reporter.completed(counts, record);
     } catch (error) {
+      // Another instance took the job over (this one was presumed dead) and has reported its end.
+      if (signal.reason === LEASE_LOST) return;
       let failure: string;
       if (signal.aborted) failure = signal.reason === SHUTDOWN ? INTERRUPTED_MESSAGE : CANCELLED_MESSAGE;
       else if (error instanceof ImportFailure) failure = error.message;
@@ -239,13 +246,14 @@ export class ImportService {
   }
 
   /** Runs `write` until it succeeds, waiting `retryEndMs` after each outage; gives up (rethrows) once closing. */
-  private async untilRecorded(write: () => Promise<void>): Promise<void> {
+  private async untilRecorded<T>(write: () => Promise<T>): Promise<T> {
     const pause = this.options.retryEndMs ?? 1000;
     for (;;) {
       try {
         return await write();
       } catch (error) {
-        if (!isStoreOutage(error) || this.closing.signal.aborted) throw error;
+        const outage = isStoreOutage(error) || error instanceof EventLogUnavailableError;
+        if (!outage || this.closing.signal.aborted) throw error;
         await sleep(pause, undefined, { signal: this.closing.signal }).catch(() => undefined);
       }
     }

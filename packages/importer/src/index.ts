@@ -6,13 +6,19 @@ export {
 } from './csv/csv-parser';
 export { csvRecordBatches } from './csv/csv-records';
 export { type CsvScan, estimateDataRows, scanCsvFile } from './csv/scan-csv';
+export {
+  type ImportCoordinator,
+  type ImportLease,
+  type ImportSlot,
+  LocalImportCoordinator,
+} from './import-coordinator';
 export { ImportFailure } from './import-failure';
 export {
   type AfterBatchHook,
   CANCELLED_MESSAGE,
   ImportService,
   type ImportServiceOptions,
-  type ImportSlot,
+  INSTANCE_LOST_MESSAGE,
   INTERRUPTED_MESSAGE,
   STORE_UNAVAILABLE_MESSAGE,
   type StartImport,

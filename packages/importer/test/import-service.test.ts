@@ -154,7 +154,7 @@ describe('ImportService', () => {
     const jobId = randomUUID();
     await env.imports.start({ jobId, owner: 'me', template: usersTemplate, file: await env.file(usersCsv(250)) });
     await hold.reached;
-    expect(env.imports.cancel(jobId)).toBe(true);
+    expect(await env.imports.cancel(jobId)).toBe(true);
     await env.imports.settled(jobId);
     const stored = await env.jobs.get(jobId);
     expect(stored).toMatchObject({
@@ -167,8 +167,8 @@ describe('ImportService', () => {
     });
     expect(await userCount(env)).toBe(100);
     expect((await env.hub.log.latest(jobId))?.event).toBe('upload-error');
-    expect(env.imports.cancel(jobId)).toBe(false);
-    expect(env.imports.cancel(randomUUID())).toBe(false);
+    expect(await env.imports.cancel(jobId)).toBe(false);
+    expect(await env.imports.cancel(randomUUID())).toBe(false);
   });
 
   it('stores the committed counts of a job that fails mid-file, not the rows of the discarded batch', async () => {
@@ -237,7 +237,7 @@ describe('ImportService', () => {
       expect(existsSync(file)).toBe(false);
     }
     expect(await env.jobs.listByOwner('me', 10)).toEqual([]);
-    expect(() => env.imports.reserve('me').release()).not.toThrow();
+    (await env.imports.reserve('me')).release();
   });
 
   it('fails the job at the first row over the column limit, as the parser reads it', async () => {
@@ -277,7 +277,7 @@ describe('ImportService', () => {
       });
       expect(unexpected.map(String)).toEqual([expect.stringContaining('busy'), expect.stringContaining('busy')]);
       reading.return?.();
-      expect(() => env.imports.reserve('me').release()).not.toThrow();
+      (await env.imports.reserve('me')).release();
       const next = randomUUID();
       env.imports.afterBatch = undefined;
       await env.imports.start({
@@ -366,17 +366,17 @@ describe('ImportService', () => {
       await env.imports.start({ jobId, owner, template: usersTemplate, file: await env.file(usersCsv(25)) });
     }
     expect(await running(env, owner)).toBe(2);
-    expect(() => env.imports.reserve(owner)).toThrow(TooManyImportsError);
+    await expect(env.imports.reserve(owner)).rejects.toThrow(TooManyImportsError);
     const file = await env.file(usersCsv(1));
     const third = env.imports.start({ jobId: randomUUID(), owner, template: usersTemplate, file });
     await expect(third).rejects.toThrow('At most 2 imports may run at once per session');
-    expect(() => env.imports.reserve('someone-else').release()).not.toThrow();
+    (await env.imports.reserve('someone-else')).release();
     expect(await env.jobs.listByOwner(owner, 10)).toHaveLength(2);
 
     hold.release();
     await Promise.all(ids.map((jobId) => env.imports.settled(jobId)));
     expect(await running(env, owner)).toBe(0);
-    expect(() => env.imports.reserve(owner).release()).not.toThrow();
+    (await env.imports.reserve(owner)).release();
   });
 
   it('enforces the per-owner limit when starts race', async () => {

@@ -2,7 +2,7 @@ export { conflate } from './conflate';
 export { asSnapshot, type CursorOptions, type DeliveryCounters, DeliveryCursor } from './delivery-cursor';
 export { type EventPosition, eventIdAfter, formatEventId, newEpoch, parseEventId } from './event-id';
 export { InMemoryJobEventLog, type InMemoryLogOptions, LOG_DEFAULTS } from './in-memory-log';
-export type { JobEventLog, NextEvent } from './job-event-log';
+export { EventLogUnavailableError, type JobEventLog, type NextEvent } from './job-event-log';
 export { type JobEventsOptions, jobEvents, UnknownJobError } from './job-events';
 export { type HistoryLimits, JobRoom } from './job-room';
 export { JobSubscription, type JobSubscriptionOptions, type SubscriptionSink } from './job-subscription';

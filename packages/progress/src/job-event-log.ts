@@ -15,7 +15,8 @@ import type { StoredEvent } from './stored-event';
  *   earlier history the log has lost) gets a new epoch, so an id is never given twice and a position from a lost
  *   history is never read as one in the current history.
  * - **Appending.** `append` resolves with the event's id once the event is recorded, and rejects when it is not
- *   (the event is refused, or the log cannot be reached): an emit never fails silently. A process's appends to one
+ *   (`JobLifecycleError` for an event refused, `EventLogUnavailableError` when the log cannot be reached): an emit
+ *   never fails silently, and nothing waits without bound for a log that is away. A process's appends to one
  *   job are recorded in the order they were called, awaited or not.
  * - **Lifecycle.** `started` first and only first, then any number of `processing` events whose `progress` never
  *   decreases, then one terminal event (`upload-completed` or `upload-error`), after which nothing is accepted.
@@ -23,10 +24,16 @@ import type { StoredEvent } from './stored-event';
  *   of must be its `started`.
  * - **Reading.** `open` resolves with the job's room once it holds the job's current state and its history (the
  *   newest events, bounded by count and age); from then on every appended event reaches the room, in order, and
- *   wakes the room's waiters, until `close`. Each `open` that returns a room is closed exactly once.
+ *   wakes the room's waiters, until `close`. Each `open` that returns a room is closed exactly once. `open` rejects
+ *   with `EventLogUnavailableError` when the log cannot be reached.
  * - **Retention.** A job's room stays readable after its terminal event for the configured retention; after that
  *   the log may forget the job (`open` resolves undefined), and its terminal event is the store's to serve.
  */
+/** The log could not be reached (a shared log's server is away): the event was not recorded; try again later. */
+export class EventLogUnavailableError extends Error {
+  override readonly name = 'EventLogUnavailableError';
+}
+
 /**
  * A job's next event, made from its current state when the log records it (in call order with the job's other
  * appends): how `emitError` fills in the template name without reading the state first.

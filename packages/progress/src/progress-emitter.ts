@@ -1,5 +1,6 @@
 import type { UploadProgress, UploadResult } from '@jobstream/contracts';
 import type { JobEventLog } from './job-event-log';
+import type { StoredEvent } from './stored-event';
 
 /** Options of `emitError`. */
 export interface EmitErrorOptions {
@@ -23,6 +24,11 @@ export class ProgressEmitter {
   /** Reports that a job completed, with its final counts; ends the job's stream. Returns the event id. */
   emitCompletion(jobId: string, result: UploadResult): Promise<string> {
     return this.log.append(jobId, { event: 'upload-completed', payload: result });
+  }
+
+  /** The job's newest event, as the log holds it. */
+  latest(jobId: string): Promise<StoredEvent | undefined> {
+    return this.log.latest(jobId);
   }
 
   /** Reports that a job failed; ends the job's stream. Returns the event id. */

@@ -1,9 +1,11 @@
 import type { JobEvent } from '@jobstream/contracts';
 import {
   createStoredEvent,
+  EventLogUnavailableError,
   type HistoryLimits,
   isTerminalEvent,
   type JobEventLog,
+  JobLifecycleError,
   JobRoom,
   LOG_DEFAULTS,
   type LogMetrics,
@@ -13,6 +15,7 @@ import {
   type StoredEvent,
   validateTransition,
 } from '@jobstream/progress';
+import { ErrorReply } from '@redis/client';
 import { AppendScript } from './append-script';
 import { decodeEvent, encodeEvent, type Notification, parseNotification, seqOfEntry } from './event-codec';
 import { type JobKeys, jobKeys } from './job-keys';
@@ -129,7 +132,8 @@ export class RedisJobEventLog implements JobEventLog {
 
   append(jobId: string, next: JobEvent | NextEvent): Promise<string> {
     const previous = this.queues.get(jobId);
-    const appended = previous ? previous.then(() => this.appendNow(jobId, next)) : this.appendNow(jobId, next);
+    const run = () => this.appendNow(jobId, next).catch(asLogError);
+    const appended = previous ? previous.then(run) : run();
     const settled = appended.catch(() => {});
     this.queues.set(jobId, settled);
     void settled.then(() => {
@@ -140,7 +144,7 @@ export class RedisJobEventLog implements JobEventLog {
 
   async latest(jobId: string): Promise<StoredEvent | undefined> {
     const known = this.written(jobId) ?? this.rooms.get(jobId)?.room.latest;
-    return known ?? (await this.readState(jobKeys(this.prefix, jobId)))?.latest;
+    return known ?? (await this.readState(jobKeys(this.prefix, jobId)).catch(asLogError))?.latest;
   }
 
   async open(jobId: string): Promise<JobRoom | undefined> {
@@ -150,7 +154,7 @@ export class RedisJobEventLog implements JobEventLog {
       await watched.ready;
     } catch (error) {
       this.close(watched.room);
-      throw error;
+      asLogError(error);
     }
     if (watched.room.latest) return watched.room;
     this.close(watched.room);
@@ -377,4 +381,14 @@ export class RedisJobEventLog implements JobEventLog {
       if (seq > room.seq) room.append(decodeEvent(entry.message.e as string, epoch, seq));
     }
   }
+}
+
+/**
+ * Rethrows an error of a Redis call as the log's: Redis answering with an error is a bug and passes unchanged, as
+ * does a refused event; anything else (no connection, a timeout) is `EventLogUnavailableError`.
+ */
+function asLogError(error: unknown): never {
+  if (error instanceof JobLifecycleError || error instanceof ErrorReply) throw error;
+  const reason = error instanceof Error ? error.message : String(error);
+  throw new EventLogUnavailableError(`The event log (Redis) is unavailable: ${reason}`, { cause: error });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   createDeliveryMetrics,
   type DeliveredEvent,
+  EventLogUnavailableError,
   JobLifecycleError,
   jobEvents,
   parseEventId,
@@ -100,7 +101,7 @@ describe('RedisJobEventLog across instances', () => {
     await expect.poll(() => reader.log.subscriptions).toBe(1);
 
     await redis.halt();
-    await expect(writer.log.append(jobId, progress(jobId, 20))).rejects.toThrow();
+    await expect(writer.log.append(jobId, progress(jobId, 20))).rejects.toThrow(EventLogUnavailableError);
     await redis.start();
     // Redis lost the job: the writer's next event starts a new epoch after the newest event it knows.
     const next = await expect

@@ -45,7 +45,7 @@ export async function handleUpload(
     const name = new URL(req.url ?? '/', 'http://localhost').searchParams.get('template') ?? '';
     const template = services.templates.get(name);
     if (!template) throw new UploadError(400, `Unknown template '${name.slice(0, 100)}'`);
-    const slot = services.imports.reserve(caller.sessionId);
+    const slot = await services.imports.reserve(caller.sessionId);
     let admitted: AdmittedUpload;
     try {
       admitted = context.admission.admit(context.address);

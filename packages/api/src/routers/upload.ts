@@ -37,7 +37,7 @@ export const uploadRouter = (procedure: BaseProcedure) =>
     /** Stops one of the caller's running jobs; it ends failed with `Cancelled`. Committed rows stay. */
     cancel: procedure.input(JobInput).mutation(async ({ ctx, input }) => {
       await authorizedJob(ctx, input.jobId);
-      return { cancelled: ctx.imports.cancel(input.jobId) };
+      return { cancelled: await ctx.imports.cancel(input.jobId) };
     }),
 
     /**
