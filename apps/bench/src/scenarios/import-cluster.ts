@@ -24,13 +24,19 @@ export class ImportCluster implements AsyncDisposable {
     return createSchema(this.cluster.url);
   }
 
+  /** True once the cluster is stopping or stopped (disposed, or a signal came): it takes no more runs. */
+  get stopped(): boolean {
+    return this.stopping !== undefined;
+  }
+
   private stop(): Promise<void> {
     this.stopping ??= this.cluster.stop();
     return this.stopping;
   }
 
+  /** Stops the cluster; a signal that comes meanwhile waits for that stop, then ends the process. */
   async [Symbol.asyncDispose](): Promise<void> {
-    this.signals[Symbol.dispose]();
     await this.stop();
+    this.signals[Symbol.dispose]();
   }
 }
