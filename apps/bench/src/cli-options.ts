@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ServerScenarioId } from './results';
+import type { ImportStore, ServerScenarioId } from './results';
 import { SERVER_SCENARIOS } from './run-server-scenarios';
 import { isServerKind, SERVER_KINDS, type ServerKind } from './server-kinds';
 import { FULL, QUICK, type Sizes } from './sizes';
@@ -12,14 +12,19 @@ export interface CliOptions {
   scenarios: ServerScenarioId[];
   /** Run S4. */
   imports: boolean;
+  /** The stores S4 imports into. */
+  stores: ImportStore[];
   /** Results file; default bench-results/<mode>-<time>.json. */
   out?: string;
   /** Write a CPU profile of every server process into bench-results/profiles/. */
   profile: boolean;
 }
 
+/** The stores S4 imports into, in run order. */
+const IMPORT_STORES: readonly ImportStore[] = ['sqlite', 'postgres'];
+
 /** Usage text, shown with option errors. */
-const USAGE = `Usage: bench [--quick] [--servers=${SERVER_KINDS.join(',')}] [--scenarios=S1,S1-latency,S2,S3,S4] [--out=file.json] [--profile]`;
+const USAGE = `Usage: bench [--quick] [--servers=${SERVER_KINDS.join(',')}] [--scenarios=S1,S1-latency,S2,S3,S4] [--stores=${IMPORT_STORES.join(',')}] [--out=file.json] [--profile]`;
 
 function list(value: string | undefined): string[] | undefined {
   return value
@@ -36,6 +41,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       quick: { type: 'boolean', default: false },
       servers: { type: 'string' },
       scenarios: { type: 'string' },
+      stores: { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'boolean', default: false },
     },
@@ -48,12 +54,16 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     (name) => name !== 'S4' && !SERVER_SCENARIOS.includes(name as ServerScenarioId),
   );
   if (unknownScenario) throw new Error(`unknown scenario "${unknownScenario}"\n${USAGE}`);
+  const stores = list(values.stores) ?? [...IMPORT_STORES];
+  const unknownStore = stores.find((name) => !IMPORT_STORES.includes(name as ImportStore));
+  if (unknownStore) throw new Error(`unknown store "${unknownStore}"\n${USAGE}`);
   return {
     mode: values.quick ? 'quick' : 'full',
     sizes: values.quick ? QUICK : FULL,
     servers: SERVER_KINDS.filter((kind) => servers.includes(kind)),
     scenarios: SERVER_SCENARIOS.filter((id) => scenarios.includes(id)),
     imports: scenarios.includes('S4'),
+    stores: IMPORT_STORES.filter((store) => stores.includes(store)),
     profile: values.profile,
     ...(values.out ? { out: values.out } : {}),
   };

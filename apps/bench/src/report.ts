@@ -1,4 +1,4 @@
-import type { BenchResults, ImportRow, ServerRow, ServerScenarioId } from './results';
+import type { BenchResults, ImportRow, ImportStore, ImportVariant, ServerRow, ServerScenarioId } from './results';
 import { ANCHORS, LABEL_OF, SERVER_KINDS } from './server-kinds';
 import type { Sizes } from './sizes';
 import { evaluateTargets } from './targets';
@@ -121,10 +121,25 @@ function spread(runs: readonly ImportRow[]): string {
   return `${formatNumber(Math.min(...seconds), 2)}-${formatNumber(Math.max(...seconds), 2)}`;
 }
 
+const STORE_LABEL: Record<ImportStore, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+/** What each store's `bare-loop` anchor is. */
+const ANCHOR_LABEL: Record<ImportStore, string> = { sqlite: 'bare loop', postgres: 'bare COPY loop' };
+const IMPORT_VARIANTS: readonly ImportVariant[] = ['bare-loop', 'engine-progress-off', 'engine-progress-on'];
+
+/** The stores with runs, in run order. */
+function storesOf(runs: readonly ImportRow[]): ImportStore[] {
+  return [...new Set(runs.map((r) => r.store))];
+}
+
+/** Each run's rows/s against its store's fastest passing anchor run. */
+function ofBareLoop(runs: readonly ImportRow[], best: ImportRow): string {
+  const bare = fastestRun(runs.filter((r) => r.store === best.store && r.variant === 'bare-loop'));
+  return formatRatio(bare?.check.ok ? best.rowsPerSec / bare.rowsPerSec : undefined);
+}
+
 function importTable(runs: readonly ImportRow[], sizes: Sizes): string {
-  const variants = [...new Set(runs.map((r) => r.variant))];
-  const bare = fastestRun(runs.filter((r) => r.variant === 'bare-loop'));
   const columns: TextColumn[] = [
+    { header: 'store', align: 'left' },
     { header: 'variant', align: 'left' },
     { header: 'rows', align: 'right' },
     { header: 'runs', align: 'right' },
@@ -137,28 +152,57 @@ function importTable(runs: readonly ImportRow[], sizes: Sizes): string {
     { header: 'reporting % of run', align: 'right' },
     { header: 'check', align: 'left' },
   ];
-  const body = variants.flatMap((variant) => {
-    const ofVariant = runs.filter((r) => r.variant === variant);
-    const best = fastestRun(ofVariant);
-    if (!best) return [];
-    return [
-      [
-        variant,
-        formatNumber(best.rows),
-        String(ofVariant.length),
-        formatNumber(best.elapsedMs / 1000, 2),
-        spread(ofVariant),
-        formatNumber(best.rowsPerSec),
-        formatRatio(bare?.check.ok ? best.rowsPerSec / bare.rowsPerSec : undefined),
-        formatNumber(best.rowsPerCpuSec),
-        best.events === undefined ? '' : formatNumber(best.events),
-        best.reportingMs === undefined ? '' : formatNumber((100 * best.reportingMs) / best.elapsedMs, 2),
-        checkCell(ofVariant.every((r) => r.check.ok)),
-      ],
-    ];
+  const body = storesOf(runs).flatMap((store) =>
+    IMPORT_VARIANTS.flatMap((variant) => {
+      const ofVariant = runs.filter((r) => r.store === store && r.variant === variant);
+      const best = fastestRun(ofVariant);
+      if (!best) return [];
+      return [
+        [
+          STORE_LABEL[store],
+          variant,
+          formatNumber(best.rows),
+          String(ofVariant.length),
+          formatNumber(best.elapsedMs / 1000, 2),
+          spread(ofVariant),
+          formatNumber(best.rowsPerSec),
+          ofBareLoop(runs, best),
+          formatNumber(best.rowsPerCpuSec),
+          best.events === undefined ? '' : formatNumber(best.events),
+          best.reportingMs === undefined ? '' : formatNumber((100 * best.reportingMs) / best.elapsedMs, 2),
+          checkCell(ofVariant.every((r) => r.check.ok)),
+        ],
+      ];
+    }),
+  );
+  const notes = runs.flatMap((r) => r.check.problems.map((p) => `  FAIL ${STORE_LABEL[r.store]} ${r.variant}: ${p}`));
+  const title =
+    `S4 import: ${n(sizes.s4.rows)}-row users CSV, fastest of the runs (engine = count rows + runImport; ` +
+    'bare loop = csv-parse into better-sqlite3 for SQLite, into pg with COPY for PostgreSQL; rows/CPU-s counts the import process only)';
+  return [title, renderTextTable(columns, body), ...notes].join('\n');
+}
+
+/** Each variant's fastest rows/s in every store requested, side by side, each against that store's anchor. */
+function importStoresTable(results: BenchResults): string {
+  const runs = results.imports ?? [];
+  const notMeasured = results.importsNotMeasured ?? [];
+  const stores = [...storesOf(runs), ...notMeasured.map((m) => m.store)];
+  const columns: TextColumn[] = [{ header: 'variant', align: 'left' }];
+  for (const store of stores) {
+    columns.push({ header: `${STORE_LABEL[store]} rows/s`, align: 'right' });
+    columns.push({ header: `x ${ANCHOR_LABEL[store]}`, align: 'right' });
+  }
+  const body = IMPORT_VARIANTS.map((variant) => {
+    const cells: string[] = [variant];
+    for (const store of stores) {
+      const best = fastestRun(runs.filter((r) => r.store === store && r.variant === variant));
+      if (!best) cells.push(notMeasured.some((m) => m.store === store) ? 'not measured' : 'n/a', '');
+      else cells.push(best.check.ok ? formatNumber(best.rowsPerSec) : 'FAIL', ofBareLoop(runs, best));
+    }
+    return cells;
   });
-  const notes = runs.flatMap((r) => r.check.problems.map((p) => `  FAIL ${r.variant}: ${p}`));
-  const title = `S4 import: ${n(sizes.s4.rows)}-row users CSV into SQLite, fastest of the runs (engine = count rows + runImport)`;
+  const notes = notMeasured.map((m) => `  ${STORE_LABEL[m.store]} not measured: ${m.reason}`);
+  const title = "S4 rows/s by store, side by side (fastest run of each variant; x = / that store's bare loop)";
   return [title, renderTextTable(columns, body), ...notes].join('\n');
 }
 
@@ -184,7 +228,8 @@ export function renderReport(results: BenchResults): string {
     const rows = results.servers.filter((r) => r.scenario === scenario);
     if (rows.length > 0) sections.push(serverTable(scenario, rows, results.sizes));
   }
-  if (results.imports) sections.push(importTable(results.imports, results.sizes));
+  if (results.imports && results.imports.length > 0) sections.push(importTable(results.imports, results.sizes));
+  if (results.imports || results.importsNotMeasured) sections.push(importStoresTable(results));
   const targets = evaluateTargets(results).map((t) => `  [${t.status.toUpperCase()}] ${t.name}: ${t.detail}`);
   sections.push(['Targets for jobstream', ...targets].join('\n'));
   return `${sections.join('\n\n')}\n`;

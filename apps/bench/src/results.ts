@@ -25,11 +25,18 @@ export interface ServerRow {
   runs?: Record<string, number>[];
 }
 
-/** The S4 import variants. */
+/**
+ * The S4 import variants. `bare-loop` is each store's anchor: csv-parse into better-sqlite3 for SQLite, into `pg`
+ * with COPY for PostgreSQL.
+ */
 export type ImportVariant = 'bare-loop' | 'engine-progress-off' | 'engine-progress-on';
+
+/** The stores S4 imports into. */
+export type ImportStore = 'sqlite' | 'postgres';
 
 /** One S4 run. */
 export interface ImportRow {
+  store: ImportStore;
   variant: ImportVariant;
   rows: number;
   elapsedMs: number;
@@ -53,4 +60,6 @@ export interface BenchResults {
   machine: { node: string; cpus: number; cpuModel: string; loadAverageAtStart: number; loadAverageAtEnd: number };
   servers: ServerRow[];
   imports?: ImportRow[];
+  /** Stores S4 was asked for but could not import into (PostgreSQL not installed, say), with the reason. */
+  importsNotMeasured?: { store: ImportStore; reason: string }[];
 }

@@ -1,12 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startLoadGenerator } from '../src/load/load-generator';
-import type { ServerRow } from '../src/results';
+import { renderReport } from '../src/report';
+import type { BenchResults, ServerRow } from '../src/results';
 import { runS1Latency } from '../src/scenarios/s1-latency';
 import { runS1Throughput } from '../src/scenarios/s1-throughput';
 import { runS2Fanout } from '../src/scenarios/s2-fanout';
 import { runS3Memory } from '../src/scenarios/s3-memory';
 import { runS4Import } from '../src/scenarios/s4-import';
 import { SERVER_KINDS } from '../src/server-kinds';
+import { QUICK } from '../src/sizes';
 
 function expectDelivered(row: ServerRow, subscribers: number) {
   expect(row.check.problems).toEqual([]);
@@ -52,13 +57,65 @@ describe.concurrent('every scenario, tiny, against every server', () => {
 });
 
 describe('S4 import', () => {
-  it('imports every row with the bare loop and with the engine, progress off and on', async () => {
-    const runs = await runS4Import({ sizes: { rows: 500, repeats: 1 }, log: () => {} });
-    expect(runs.map((r) => r.variant)).toEqual(['bare-loop', 'engine-progress-off', 'engine-progress-on']);
-    for (const run of runs) {
+  const signalListeners = () => process.listenerCount('SIGINT') + process.listenerCount('SIGTERM');
+
+  it('imports every row into SQLite and PostgreSQL with the bare loops and the engine, progress off and on', async () => {
+    const listenersBefore = signalListeners();
+    const { imports, importsNotMeasured } = await runS4Import({
+      sizes: { rows: 500, repeats: 1 },
+      stores: ['sqlite', 'postgres'],
+      log: () => {},
+    });
+    expect(importsNotMeasured).toEqual([]);
+    expect(imports.map((r) => `${r.store} ${r.variant}`)).toEqual([
+      'sqlite bare-loop',
+      'sqlite engine-progress-off',
+      'sqlite engine-progress-on',
+      'postgres bare-loop',
+      'postgres engine-progress-off',
+      'postgres engine-progress-on',
+    ]);
+    for (const run of imports) {
       expect(run.check.problems).toEqual([]);
       expect(run.rows).toBe(500);
     }
-    expect(runs[2]?.events).toBeGreaterThanOrEqual(2);
+    for (const store of ['sqlite', 'postgres']) {
+      const on = imports.find((r) => r.store === store && r.variant === 'engine-progress-on');
+      expect(on?.events).toBeGreaterThanOrEqual(2);
+    }
+    // The cluster is stopped and its signal handlers are gone once the scenario returns.
+    expect(signalListeners()).toBe(listenersBefore);
+  });
+
+  it('reports PostgreSQL as not measured, with the reason, when no cluster can start', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'jobstream-bench-no-postgres-'));
+    const saved = process.env.POSTGRES_BIN;
+    process.env.POSTGRES_BIN = empty;
+    try {
+      const s4 = await runS4Import({ sizes: { rows: 50, repeats: 1 }, stores: ['postgres'], log: () => {} });
+      expect(s4.imports).toEqual([]);
+      expect(s4.importsNotMeasured).toEqual([
+        { store: 'postgres', reason: expect.stringMatching(/^no PostgreSQL cluster: .*initdb/) },
+      ]);
+      const report = renderReport({ ...emptyResults(), ...s4 });
+      expect(report).toMatch(/engine-progress-on\s+not measured/);
+      expect(report).toContain('PostgreSQL not measured: no PostgreSQL cluster');
+      expect(report).toContain('[NOT MEASURED] S4 PostgreSQL full import (progress on) >= 70% of the bare COPY loop');
+    } finally {
+      if (saved === undefined) delete process.env.POSTGRES_BIN;
+      else process.env.POSTGRES_BIN = saved;
+      await rm(empty, { recursive: true, force: true });
+    }
   });
 });
+
+function emptyResults(): BenchResults {
+  return {
+    mode: 'quick',
+    sizes: QUICK,
+    startedAt: new Date().toISOString(),
+    elapsedMs: 0,
+    machine: { node: process.version, cpus: 2, cpuModel: 'test', loadAverageAtStart: 0, loadAverageAtEnd: 0 },
+    servers: [],
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BenchResults, ServerRow } from '../src/results';
+import type { BenchResults, ImportRow, ImportStore, ImportVariant, ServerRow } from '../src/results';
 import type { ServerKind } from '../src/server-kinds';
 import { FULL } from '../src/sizes';
 import { evaluateTargets } from '../src/targets';
@@ -70,5 +70,52 @@ describe('the Socket.IO compatibility path’s targets', () => {
       detail: 'jobstream Socket.IO compat 15.0 us vs Socket.IO 20.0 us (0.75x)',
     });
     expect(compatVerdict(21)?.status).toBe('not met');
+  });
+});
+
+describe('the S4 targets, per store', () => {
+  function importRun(store: ImportStore, variant: ImportVariant, rowsPerSec: number): ImportRow {
+    const elapsedMs = 1_000_000 / (rowsPerSec / 1000);
+    const check = { ok: true, problems: [] };
+    return { store, variant, rows: 1_000_000, elapsedMs, rowsPerSec, rowsPerCpuSec: rowsPerSec, check };
+  }
+
+  function importVerdicts(imports: ImportRow[], importsNotMeasured: BenchResults['importsNotMeasured'] = []) {
+    const results: BenchResults = {
+      mode: 'full',
+      sizes: FULL,
+      startedAt: '2026-11-28T00:00:00.000Z',
+      elapsedMs: 0,
+      machine: { node: 'v20', cpus: 2, cpuModel: 'test', loadAverageAtStart: 0, loadAverageAtEnd: 0 },
+      servers: [],
+      imports,
+      importsNotMeasured,
+    };
+    const verdicts = evaluateTargets(results);
+    return {
+      sqlite: verdicts.find((t) => t.name === 'S4 full import (progress on) >= 70% of the bare loop'),
+      postgres: verdicts.find((t) => t.name.startsWith('S4 PostgreSQL full import')),
+    };
+  }
+
+  it('judges each store against its own bare loop', () => {
+    const { sqlite, postgres } = importVerdicts([
+      importRun('sqlite', 'bare-loop', 200_000),
+      importRun('sqlite', 'engine-progress-on', 150_000),
+      importRun('postgres', 'bare-loop', 100_000),
+      importRun('postgres', 'engine-progress-on', 65_000),
+    ]);
+    expect(sqlite).toMatchObject({ status: 'met', detail: '75% (150000 vs 200000 rows/s)' });
+    expect(postgres).toMatchObject({ status: 'not met', detail: '65% (65000 vs 100000 rows/s)' });
+  });
+
+  it('says why PostgreSQL was not measured', () => {
+    const reason = 'no PostgreSQL cluster: PostgreSQL is not installed';
+    const { sqlite, postgres } = importVerdicts(
+      [importRun('sqlite', 'bare-loop', 200_000), importRun('sqlite', 'engine-progress-on', 150_000)],
+      [{ store: 'postgres', reason }],
+    );
+    expect(sqlite?.status).toBe('met');
+    expect(postgres).toMatchObject({ status: 'not measured', detail: reason });
   });
 });

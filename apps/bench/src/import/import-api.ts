@@ -1,5 +1,8 @@
 import type { ImportVariant } from '../results';
 
+/** The database one run writes: a fresh SQLite file the import process makes, or a fresh PostgreSQL schema's URL. */
+export type ImportDatabase = { store: 'sqlite' } | { store: 'postgres'; url: string };
+
 /** What an import process reports for one run. */
 export interface ImportRun {
   elapsedMs: number;
@@ -15,5 +18,10 @@ export interface ImportRun {
 
 /** Methods of an import process. */
 export type ImportApi = {
-  run: (params: { variant: ImportVariant; file: string; expectedRows: number }) => Promise<ImportRun>;
+  run: (params: {
+    variant: ImportVariant;
+    database: ImportDatabase;
+    file: string;
+    expectedRows: number;
+  }) => Promise<ImportRun>;
 };

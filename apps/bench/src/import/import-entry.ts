@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { JobStreamEvent } from '@jobstream/contracts';
 import { parentChannel, RpcPeer } from '../ipc/rpc';
 import type { Notices } from '../protocol';
+import { runBareCopyLoop } from './bare-copy-loop';
 import { runBareLoop } from './bare-loop';
 import { runEngineImport } from './engine-import';
 import type { ImportApi } from './import-api';
@@ -17,7 +18,7 @@ function completionProblem(last: JobStreamEvent | undefined, expectedRows: numbe
 }
 
 const api: ImportApi = {
-  run: async ({ variant, file, expectedRows }) => {
+  run: async ({ variant, database, file, expectedRows }) => {
     const dir = await mkdtemp(join(tmpdir(), 'jobstream-bench-import-'));
     const dbPath = join(dir, 'import.db');
     try {
@@ -29,12 +30,17 @@ const api: ImportApi = {
       };
       const problems: string[] = [];
       if (variant === 'bare-loop') {
-        const rows = await runBareLoop({ file, dbPath });
+        const rows =
+          database.store === 'postgres'
+            ? await runBareCopyLoop({ file, databaseUrl: database.url })
+            : await runBareLoop({ file, dbPath });
         if (rows !== expectedRows) problems.push(`${rows} of ${expectedRows} rows written`);
         return { ...measure(), rows, problems };
       }
       const progress = variant === 'engine-progress-on';
-      const outcome = await runEngineImport({ file, store: { databasePath: dbPath }, progress });
+      const store =
+        database.store === 'postgres' ? { databaseUrl: database.url, databasePath: dbPath } : { databasePath: dbPath };
+      const outcome = await runEngineImport({ file, store, progress });
       const time = measure();
       if (outcome.rows !== expectedRows) problems.push(`${outcome.rows} of ${expectedRows} rows written`);
       if (outcome.failed > 0) problems.push(`${outcome.failed} rows rejected`);
