@@ -79,11 +79,16 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const data = join(dir, 'data');
   const user = runAs();
   const initdb = ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'];
-  execFileSync(join(bin, 'initdb'), initdb, { stdio: 'ignore', ...user });
+  try {
+    execFileSync(join(bin, 'initdb'), initdb, { stdio: 'ignore', ...user });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const port = await freePort();
   const url = `postgres://postgres@127.0.0.1:${port}/jobstream`;
   let output = '';
-  let server: ChildProcess;
+  let server: ChildProcess | undefined;
   const launch = async () => {
     const args = [
       '-D',
@@ -110,20 +115,27 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     await waitUntilReady(url, server, () => output);
   };
   const halt = async () => {
-    if (server.exitCode !== null || server.signalCode !== null) return;
+    if (!server || server.exitCode !== null || server.signalCode !== null) return;
     const exited = once(server, 'exit');
     server.kill('SIGINT');
     await exited;
   };
-  await launch();
-  const admin = new pg.Client({ connectionString: url.replace(/\/jobstream$/, '/postgres') });
-  await admin.connect();
-  await admin.query('CREATE DATABASE jobstream');
-  await admin.end();
+  try {
+    await launch();
+    const admin = new pg.Client({ connectionString: url.replace(/\/jobstream$/, '/postgres') });
+    await admin.connect();
+    await admin.query('CREATE DATABASE jobstream');
+    await admin.end();
+  } catch (error) {
+    // A server that did not come up is stopped, and nothing is left behind.
+    server?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url,
     get process() {
-      return server;
+      return server as ChildProcess;
     },
     halt,
     start: launch,
