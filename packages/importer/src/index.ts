@@ -13,6 +13,7 @@ export {
   LocalImportCoordinator,
 } from './import-coordinator';
 export { ImportFailure } from './import-failure';
+export { ImportReaper, type ImportReaperOptions } from './import-reaper';
 export {
   type AfterBatchHook,
   CANCELLED_MESSAGE,

@@ -1,5 +1,6 @@
 import type { JobKeys } from './job-keys';
 import type { RedisConnection } from './redis-connection';
+import { RedisScript } from './redis-script';
 
 /**
  * Appends events to a job's stream if the caller's view of the job is current, in one atomic step:
@@ -58,11 +59,13 @@ export interface AppendCall {
   fields: readonly string[];
 }
 
-/** Runs the append script (by its SHA once Redis has it, loading it when Redis answers NOSCRIPT). */
+/** Runs the append script. */
 export class AppendScript {
-  private sha: string | undefined;
+  private readonly script: RedisScript;
 
-  constructor(private readonly client: RedisConnection) {}
+  constructor(client: RedisConnection) {
+    this.script = new RedisScript(client, SCRIPT);
+  }
 
   async run(call: AppendCall): Promise<AppendOutcome> {
     const keys = [call.keys.events, call.keys.meta];
@@ -77,17 +80,7 @@ export class AppendScript {
       call.ended ? '1' : '0',
       ...call.fields,
     ];
-    let reply: unknown;
-    try {
-      this.sha ??= await this.client.scriptLoad(SCRIPT);
-      reply = await this.client.evalSha(this.sha, { keys, arguments: args });
-    } catch (error) {
-      if (!String(error).includes('NOSCRIPT')) throw error;
-      // Redis restarted and lost its script cache.
-      this.sha = await this.client.scriptLoad(SCRIPT);
-      reply = await this.client.evalSha(this.sha, { keys, arguments: args });
-    }
-    const [status, epoch, seq] = reply as [string, string, number];
+    const [status, epoch, seq] = (await this.script.run(keys, args)) as [string, string, number];
     if (status === 'lost') return { status };
     return { status: status as 'ok' | 'conflict', epoch, seq: Number(seq) };
   }

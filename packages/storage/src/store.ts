@@ -22,6 +22,8 @@ export interface JobRepository {
   get(jobId: string): Promise<JobRecord | undefined>;
   /** An owner's most recent jobs, newest first. */
   listByOwner(owner: string, limit: number): Promise<JobRecord[]>;
+  /** Jobs recorded as running (`started` or `processing`), oldest first, at most `limit`. */
+  listRunning(limit: number): Promise<JobRecord[]>;
   /**
    * Marks every job still running as failed, with `message` and the event id `nextEventId` gives after its last
    * one; called at start-up of a single instance, when no job can be running. Returns how many.

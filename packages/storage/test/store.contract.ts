@@ -156,6 +156,23 @@ export function describeStore(name: string, make: () => Promise<StoreUnderTest>)
       expect(await store.jobs.listByOwner('nobody', 10)).toEqual([]);
     });
 
+    it('lists the jobs recorded as running, oldest first, limited', async () => {
+      await using subject = await make();
+      const { store, clock } = subject;
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        clock.now = 100 + i;
+        const jobId = randomUUID();
+        ids.push(jobId);
+        await store.jobs.create({ jobId, owner: 'me', templateName: 'users', message: '' });
+      }
+      await store.jobs.recordProgress(ids[1] as string, update());
+      await store.jobs.finish(ids[2] as string, update({ status: 'completed', lastEventId: 'e:9' }));
+      const running = [ids[0], ids[1], ids[3]];
+      expect((await store.jobs.listRunning(10)).map((j) => j.jobId)).toEqual(running);
+      expect((await store.jobs.listRunning(2)).map((j) => j.jobId)).toEqual(running.slice(0, 2));
+    });
+
     it('fails the jobs left running, giving each the id after its last', async () => {
       await using subject = await make();
       const { store, clock } = subject;

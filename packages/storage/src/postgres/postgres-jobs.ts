@@ -69,6 +69,14 @@ export class PostgresJobs implements JobRepository {
     return rows.map(toJobRecord);
   }
 
+  async listRunning(limit: number): Promise<JobRecord[]> {
+    const { rows } = await this.pool.query<JobRow>(
+      `SELECT * FROM jobs WHERE status IN ('started', 'processing') ORDER BY created_at, number LIMIT $1`,
+      [limit],
+    );
+    return rows.map(toJobRecord);
+  }
+
   async failInterrupted(message: string, nextEventId: (lastEventId: string | null) => string): Promise<number> {
     const now = this.now();
     return this.pool.transaction(async (client) => {

@@ -33,6 +33,9 @@ export class SqliteJobs implements JobRepository {
       list: db.prepare<[string, number], JobRow>(
         'SELECT * FROM jobs WHERE owner = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
       ),
+      listRunning: db.prepare<[number], JobRow>(
+        `SELECT * FROM jobs WHERE status IN ('started', 'processing') ORDER BY created_at, rowid LIMIT ?`,
+      ),
       running: db.prepare<[], { id: string; last_event_id: string | null }>(
         `SELECT id, last_event_id FROM jobs WHERE status IN ('started', 'processing')`,
       ),
@@ -78,6 +81,10 @@ export class SqliteJobs implements JobRepository {
 
   async listByOwner(owner: string, limit: number): Promise<JobRecord[]> {
     return this.statements.list.all(owner, limit).map(toJobRecord);
+  }
+
+  async listRunning(limit: number): Promise<JobRecord[]> {
+    return this.statements.listRunning.all(limit).map(toJobRecord);
   }
 
   async failInterrupted(message: string, nextEventId: (lastEventId: string | null) => string): Promise<number> {
