@@ -3,7 +3,7 @@ import { forwardedHeaders } from './forwarded-headers';
 import { endToEndRawHeaders } from './hop-by-hop';
 
 /** What a client is told when the API server cannot be reached: words for the person using it. */
-export const UNREACHABLE = 'jobstream is not answering right now. Try again in a moment.';
+const UNREACHABLE = 'jobstream is not answering right now. Try again in a moment.';
 
 /** Sends one HTTP request on to `target` (streaming both bodies) and its response back, Set-Cookie included. */
 export function proxyHttp(target: URL, req: IncomingMessage, res: ServerResponse): void {

@@ -60,13 +60,6 @@ export const OnProgressInputSchema = z.object({
 });
 export type OnProgressInput = z.infer<typeof OnProgressInputSchema>;
 
-/** Answer of `upload.ping`. */
-export const PongSchema = z.object({
-  event: z.literal(WebSocketEvents.PONG),
-  serverTime: z.number(),
-});
-export type Pong = z.infer<typeof PongSchema>;
-
 /** What a subscriber receives: a job event, flagged when it is the job's current state rather than a replayed event. */
 export type JobStreamEvent = JobEvent & {
   /** Present on the job's current state: sent first to a new subscriber, and in place of events a resuming subscriber can no longer get. */
