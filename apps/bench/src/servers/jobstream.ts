@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProgressHub } from '@jobstream/progress';
 import { ConfigSchema, startApiServer } from '@jobstream/server';
 import { startedPayload } from '../wire';
 import type { BenchServer } from './bench-server';
@@ -10,22 +9,22 @@ import type { BenchServer } from './bench-server';
 const MAX_CONNECTIONS = 100_000;
 
 /**
- * This project's server: `startApiServer` with its progress hub, its database in a temporary folder, default limits
- * but connections per address. Every job belongs to one session whose token the subscribers send as
- * `connectionParams`; events go through `hub.emitter`.
+ * This project's server as built (`apps/server/dist`, what `pnpm start` runs; `pnpm bench` builds it first):
+ * `startApiServer` with its database in a temporary folder, default limits but connections per address. Every job
+ * belongs to one session whose token the subscribers send as `connectionParams`; events go through the server's
+ * own `hub.emitter`.
  */
 export async function startJobstreamServer(): Promise<BenchServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jobstream-bench-'));
-  const hub = createProgressHub();
   const config = ConfigSchema.parse({
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDir,
     MAX_CONNECTIONS_PER_ADDRESS: String(MAX_CONNECTIONS),
   });
-  const server = await startApiServer({ config, hub });
+  const server = await startApiServer({ config });
   const { token, sessionId } = server.services.sessions.create();
-  const { emitter } = hub;
+  const { emitter } = server.hub;
   return {
     endpoint: { url: `${server.url.replace('http', 'ws')}/trpc`, connectionParams: { token } },
     createJob: (jobId) => {

@@ -1,14 +1,17 @@
 import { createServer } from 'node:http';
+import { resolve } from 'node:path';
 import next from 'next';
-import { isApiPath, pathnameOf, TRPC_WS_PATH } from './server/api-routes';
-import { proxyHttp } from './server/proxy-http';
-import { proxyUpgrade } from './server/proxy-upgrade';
-import { loadWebConfig } from './server/web-config';
+import { isApiPath, pathnameOf, TRPC_WS_PATH } from './api-routes';
+import { proxyHttp } from './proxy-http';
+import { proxyUpgrade } from './proxy-upgrade';
+import { loadWebConfig } from './web-config';
 
 const config = loadWebConfig(process.env, process.argv.slice(2));
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
-const app = next({ dev: config.dev, dir: import.meta.dirname, hostname: config.host, port: config.port });
+// The app's folder: this file's parent whether it runs as source (server/) or built (dist/).
+const dir = resolve(import.meta.dirname, '..');
+const app = next({ dev: config.dev, dir, hostname: config.host, port: config.port });
 const handle = app.getRequestHandler();
 await app.prepare();
 const handleNextUpgrade = app.getUpgradeHandler();
