@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type ApiContext, type AppRouter, appRouter, createApiContext } from '@jobstream/api';
 import type { ImportTemplate } from '@jobstream/importer';
+import { createLogger, type Logger, REQUEST_ID_HEADER } from '@jobstream/logger';
 import { createProgressHub, type ProgressHub } from '@jobstream/progress';
 import { probeWritable } from '@jobstream/storage';
 import { TRPCError } from '@trpc/server';
@@ -14,8 +15,8 @@ import { resolveAuth, type ServerAuth } from './http/auth';
 import { clientAddress, proxyTrust } from './http/client-address';
 import { sessionCookie } from './http/cookies';
 import { applyCors, originAllowed } from './http/origin';
+import { RequestLogs } from './http/request-logs';
 import { pathOf, rejectRequest, sendJson } from './http/respond';
-import { createLogger, type Logger } from './logger';
 import { renderMetrics } from './metrics';
 import { createServices, type ServerServices } from './services';
 import { UploadAdmission } from './uploads/upload-admission';
@@ -71,7 +72,7 @@ function tooManyRequests(message: string): TRPCError {
 /** Starts the API server: tRPC over HTTP and WebSocket at `/trpc`, uploads, `/healthz`, `/metrics`. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config } = options;
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const hub =
     options.hub ??
     createProgressHub({
@@ -91,6 +92,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const trusted = proxyTrust(config.TRUST_PROXY);
   const addressOf = (req: IncomingMessage) => clientAddress(req, trusted);
+  const requestLogs = new RequestLogs(logger, trusted);
   const requestRate = new AddressRate(config.MAX_HTTP_REQUESTS_PER_SECOND, config.MAX_HTTP_REQUESTS_PER_SECOND);
   const sessionRate = new AddressRate(config.MAX_SESSIONS_PER_MINUTE / 60, config.MAX_SESSIONS_PER_MINUTE);
   const streams = new AddressLimiter(config.MAX_CONNECTIONS_PER_ADDRESS);
@@ -112,14 +114,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 
   const logProcedureError = ({ error, path, req }: ProcedureError) => {
+    const log = requestLogs.of(req);
     const address = req && addressOf(req);
     const { cause } = error;
     if (isProtocolError(cause)) {
-      logger.warn('client protocol error', { address, error: cause.message });
+      log.warn({ address, error: cause.message }, 'client protocol error');
     } else if (error.code === 'INTERNAL_SERVER_ERROR') {
-      logger.error('procedure failed', { path, address, error: error.message });
+      log.error({ path, address, error: error.message, err: cause }, 'procedure failed');
     } else {
-      logger.debug('client error', { path, address, code: error.code, error: error.message });
+      log.debug({ path, address, code: error.code, error: error.message }, 'client error');
     }
   };
   const connectionLimits = {
@@ -200,7 +203,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     try {
       probeWritable(services.db);
     } catch (error) {
-      logger.warn('not ready: the store cannot write', { error: String(error) });
+      logger.warn({ error: String(error) }, 'not ready: the store cannot write');
       return [503, { ready: false, reason: 'the store cannot write' }];
     }
     return [200, { ready: true }];
@@ -229,20 +232,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   const server = createServer((req, res) => {
     const address = addressOf(req);
+    const { reqId, log } = requestLogs.open(req);
+    res.setHeader(REQUEST_ID_HEADER, reqId);
     res.once('finish', () =>
-      logger.debug('request', { method: req.method, path: pathOf(req), status: res.statusCode, address }),
+      log.debug({ method: req.method, path: pathOf(req), status: res.statusCode, address }, 'request'),
     );
     if (!originAllowed(req.headers.origin, config.ALLOWED_ORIGINS)) {
       return sendJson(res, 403, { error: 'Origin not allowed' });
     }
     if (applyCors(req, res)) return;
     route(req, res, pathOf(req)).catch((error: unknown) => {
-      logger.error('request failed', { path: pathOf(req), error: String(error) });
+      log.error({ path: pathOf(req), err: error }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' });
       else res.destroy();
     });
   });
   server.on('upgrade', (req, socket, head) => {
+    const { log } = requestLogs.open(req);
+    log.debug({ path: pathOf(req), address: addressOf(req) }, 'upgrade');
+    socket.once('close', () => log.debug('connection closed'));
     if (!originAllowed(req.headers.origin, config.ALLOWED_ORIGINS)) {
       return socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
     }
@@ -256,7 +264,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;
-  logger.info('listening', { url });
+  logger.info({ url }, 'listening');
 
   const shutdown = () => {
     closing ??= (async () => {

@@ -27,6 +27,8 @@ export const ConfigSchema = z
     HOST: z.string().default('127.0.0.1'),
     PORT: port.default(3001),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** `json` lines on stderr, or `pretty` (pino-pretty, a dev dependency) for a person reading a terminal. */
+    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
     /** Where the database and uploaded files live. */
     DATA_DIR: z.string().default('data'),
     /** SQLite file; default `<DATA_DIR>/jobstream.db`. */

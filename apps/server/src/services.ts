@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { type ApiServices, type AuthorizeJob, ownerOnly } from '@jobstream/api';
 import { builtInTemplates, ImportService, type ImportTemplate, TemplateRegistry } from '@jobstream/importer';
+import type { Logger } from '@jobstream/logger';
 import type { ProgressHub } from '@jobstream/progress';
 import { type Database, JobStore, openDatabase, SessionStore } from '@jobstream/storage';
 import type { Config } from './config';
 import { type IdentifyCaller, sessionIdentity } from './http/identify';
-import type { Logger } from './logger';
 import { removeOrphanedUploads } from './uploads/spool-dir';
 
 /** The process's services, plus what only the server itself needs. */
@@ -42,14 +42,14 @@ export function createServices(options: {
       progressIntervalMs: config.PROGRESS_INTERVAL_MS,
       rowsPerSecond: config.IMPORT_ROWS_PER_SECOND,
     },
-    onUnexpectedError: (jobId, error) => logger.error('import crashed', { jobId, error: String(error) }),
+    onUnexpectedError: (jobId, error) => logger.error({ jobId, err: error }, 'import crashed'),
   });
   const sessions = new SessionStore(db);
   const interrupted = imports.failInterrupted();
-  if (interrupted > 0) logger.warn('marked interrupted jobs as failed', { count: interrupted });
+  if (interrupted > 0) logger.warn({ count: interrupted }, 'marked interrupted jobs as failed');
   const spoolDir = join(config.DATA_DIR, 'spool');
   const orphans = removeOrphanedUploads(spoolDir);
-  if (orphans > 0) logger.warn('deleted uploads a previous process left spooled', { count: orphans });
+  if (orphans > 0) logger.warn({ count: orphans }, 'deleted uploads a previous process left spooled');
   return {
     db,
     jobs,

@@ -15,7 +15,7 @@ export type ApiChildReport = { type: 'listening' } | { type: 'done'; id: number 
  * machine is.
  */
 const config = loadConfig();
-const logger = createLogger(config.LOG_LEVEL);
+const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 const server = await startApiServer({ config, logger });
 
 let holdAt: number | undefined;
