@@ -17,7 +17,8 @@ import { sessionCookie } from './http/cookies';
 import { applyCors, originAllowed } from './http/origin';
 import { RequestLogs } from './http/request-logs';
 import { pathOf, rejectRequest, sendJson } from './http/respond';
-import { renderMetrics } from './metrics';
+import { METRICS_PATH, type MetricsListener, metricsHandler, startMetricsListener } from './metrics/metrics-endpoint';
+import { ServerMetrics } from './metrics/server-metrics';
 import { createServices, type ServerServices } from './services';
 import { UploadAdmission } from './uploads/upload-admission';
 import { handleErrorsDownload, handleUpload, isErrorsDownload } from './uploads/upload-routes';
@@ -47,8 +48,10 @@ export interface ApiServer extends AsyncDisposable {
   services: ServerServices;
   /** Stops accepting, tells WebSocket clients to reconnect and lets them leave, ends running imports, closes. */
   shutdown(): Promise<void>;
+  /** Where `/metrics` is served: on the public port, or on its own listener when `METRICS_PORT` is set. */
+  metricsUrl: string;
   /** Current metrics in Prometheus text format, as `/metrics` serves them. */
-  metrics(): string;
+  metrics(): Promise<string>;
   /** Cuts every open connection (WebSocket and HTTP, SSE included) without warning, as a network fault would. */
   dropConnections(): void;
 }
@@ -69,7 +72,7 @@ function tooManyRequests(message: string): TRPCError {
   return new TRPCError({ code: 'TOO_MANY_REQUESTS', message });
 }
 
-/** Starts the API server: tRPC over HTTP and WebSocket at `/trpc`, uploads, `/healthz`, `/metrics`. */
+/** Starts the API server: tRPC over HTTP and WebSocket at `/trpc`, uploads, `/healthz`, `/readyz`, `/metrics`. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
@@ -141,7 +144,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (info.type === 'subscription') holdStream(address, res);
       return createApiContext(services, {
         caller: await services.identify(req, info.connectionParams),
-        connection: new HttpConnectionHandle(res, connectionLimits),
+        connection: new HttpConnectionHandle(res, connectionLimits, metrics.emitLatency),
         setSessionCookie: (token) => res.appendHeader('set-cookie', sessionCookie(token, config.COOKIE_SECURE)),
         admitSession: () => {
           const retryAfter = sessionRate.take(address);
@@ -158,7 +161,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     context: async (req, socket, connectionParams) =>
       createApiContext(services, {
         caller: await services.identify(req, connectionParams),
-        connection: new WsConnectionHandle(socket, connectionLimits),
+        connection: new WsConnectionHandle(socket, connectionLimits, metrics.emitLatency),
         admitSession: () => sessionRate.take(addressOf(req)),
       }),
     clientAddress: addressOf,
@@ -176,16 +179,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     maxPerAddress: config.MAX_UPLOADS_PER_ADDRESS,
     maxSpoolBytes: config.MAX_SPOOL_BYTES,
   });
-  const metrics = () =>
-    renderMetrics(hub.metrics(), {
+  const metrics = new ServerMetrics({
+    progress: () => hub.metrics(),
+    transport: () => ({
       wsConnections: ws.wss.clients.size,
       wsBufferedBytes: ws.bufferedBytes(),
       uploadsReceiving: admission.receiving,
       spoolBytes: admission.spooledBytes,
-    });
+    }),
+  });
+  const serveMetrics = metricsHandler(metrics, config.METRICS_TOKEN);
   /** `POST /uploads`, after `auth.canUpload` (if any) agrees; the caller is identified once for both. */
   const uploadIfAllowed = async (req: IncomingMessage, res: ServerResponse) => {
-    const context = { services, config, admission, address: addressOf(req) };
+    const context = { services, config, admission, metrics, address: addressOf(req) };
     const { canUpload } = auth;
     if (!canUpload) return handleUpload(req, res, context);
     const identified = Promise.resolve(services.identify(req));
@@ -212,10 +218,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const route = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
     if (path === '/readyz') return sendJson(res, ...readiness());
-    if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      return res.end(metrics());
-    }
+    if (path === METRICS_PATH && config.METRICS_PORT === undefined) return serveMetrics(req, res);
     if (path.startsWith(`${TRPC_PATH}/`)) {
       const wait = admitRequest(req, res, trpcCallCount(req, path));
       if (wait > 0) throttled.set(req, wait);
@@ -265,6 +268,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;
   logger.info({ url }, 'listening');
+  const metricsListener: MetricsListener | undefined =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : await startMetricsListener(config.METRICS_HOST, config.METRICS_PORT, serveMetrics, (error) =>
+          logger.error({ err: error }, 'metrics failed'),
+        );
+  if (metricsListener) logger.info({ url: metricsListener.url }, 'metrics listening');
+  const metricsUrl = metricsListener?.url ?? `${url}${METRICS_PATH}`;
 
   const shutdown = () => {
     closing ??= (async () => {
@@ -285,6 +296,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await closed;
       await services.close();
       hub[Symbol.dispose]();
+      await metricsListener?.close();
       logger.info('closed');
     })();
     return closing;
@@ -293,5 +305,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     for (const client of ws.wss.clients) client.terminate();
     server.closeAllConnections();
   };
-  return { url, port, hub, services, shutdown, dropConnections, metrics, [Symbol.asyncDispose]: shutdown };
+  return {
+    url,
+    port,
+    hub,
+    services,
+    shutdown,
+    dropConnections,
+    metricsUrl,
+    metrics: () => metrics.render(),
+    [Symbol.asyncDispose]: shutdown,
+  };
 }

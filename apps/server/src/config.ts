@@ -87,6 +87,12 @@ export const ConfigSchema = z
       .int()
       .nonnegative()
       .default(10 * 60_000),
+    /** Where `/metrics` is served off the public port: its own listener's interface (with `METRICS_PORT`). */
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    /** Port of `/metrics`'s own listener (0 picks a free one); unset serves `/metrics` on the public port. */
+    METRICS_PORT: port.optional(),
+    /** When set, `/metrics` answers 401 unless the request carries `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
     /** On SIGTERM, how long to wait for WebSocket clients to leave, then for open streams to take the jobs' final events. */
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().nonnegative().default(5_000),
   })

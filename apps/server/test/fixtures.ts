@@ -33,8 +33,8 @@ export function parseMetrics(text: string): Record<string, number> {
 }
 
 /** `/metrics` fetched over HTTP and parsed. */
-export async function scrapeMetrics(server: Pick<ApiServer, 'url'>): Promise<Record<string, number>> {
-  const response = await fetch(`${server.url}/metrics`);
+export async function scrapeMetrics(server: Pick<ApiServer, 'metricsUrl'>): Promise<Record<string, number>> {
+  const response = await fetch(server.metricsUrl);
   expect(response.status).toBe(200);
   return parseMetrics(await response.text());
 }
