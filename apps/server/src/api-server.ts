@@ -46,7 +46,10 @@ export interface ApiServer extends AsyncDisposable {
   port: number;
   hub: ProgressHub;
   services: ServerServices;
-  /** Stops accepting, tells WebSocket clients to reconnect and lets them leave, ends running imports, closes. */
+  /**
+   * Answers 503 on `/readyz` at once and keeps serving for `SHUTDOWN_DELAY_MS`, then stops accepting, tells WebSocket
+   * clients to reconnect and lets them leave, ends running imports, closes. Idempotent.
+   */
   shutdown(): Promise<void>;
   /** Where `/metrics` is served: on the public port, or on its own listener when `METRICS_PORT` is set. */
   metricsUrl: string;
@@ -279,6 +282,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   const shutdown = () => {
     closing ??= (async () => {
+      // From here `/readyz` answers 503; the server keeps serving for a while so that a load balancer polling it
+      // stops sending new traffic here before the listener closes.
+      if (config.SHUTDOWN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DELAY_MS));
       const drainMs = config.SHUTDOWN_DRAIN_MS;
       // Stop accepting, and tell WebSocket clients to reconnect (to the next process) right away.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -93,6 +93,8 @@ export const ConfigSchema = z
     METRICS_PORT: port.optional(),
     /** When set, `/metrics` answers 401 unless the request carries `Authorization: Bearer <METRICS_TOKEN>`. */
     METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+    /** On SIGTERM, how long `/readyz` answers 503 while the server still accepts, before it stops listening and drains. */
+    SHUTDOWN_DELAY_MS: z.coerce.number().int().nonnegative().default(0),
     /** On SIGTERM, how long to wait for WebSocket clients to leave, then for open streams to take the jobs' final events. */
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().nonnegative().default(5_000),
   })

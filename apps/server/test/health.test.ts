@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startTestServer } from './fixtures';
+import { connectClient, startTestServer } from './fixtures';
 
 describe('/healthz and /readyz', () => {
   it('/readyz answers 503 while the store cannot write, and 200 again once it can; /healthz stays 200', async () => {
@@ -14,5 +14,20 @@ describe('/healthz and /readyz', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     reading.return?.();
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+
+  it('/readyz answers 503 from the moment shutdown begins, while the server still serves for SHUTDOWN_DELAY_MS', async () => {
+    const server = await startTestServer({ SHUTDOWN_DELAY_MS: '5000' });
+    const stopped = server.shutdown();
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ ready: false, reason: 'shutting down' });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    // Still the whole API, for what a load balancer sends before it notices: a new session, a WebSocket call.
+    const client = connectClient(server);
+    expect(await client.trpc.upload.ping.query()).toMatchObject({ event: 'pong' });
+    await client[Symbol.asyncDispose]();
+    await stopped;
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
   });
 });

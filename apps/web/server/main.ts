@@ -22,7 +22,15 @@ logger.info({ url: `http://${shown}:${server.port}`, api: config.apiUrl.origin, 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'shutting down');
-    setTimeout(() => process.exit(0), 2_000).unref();
-    void server.shutdown().then(() => process.exit(0));
+    server
+      .shutdown()
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   });
 }

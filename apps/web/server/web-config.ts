@@ -14,6 +14,8 @@ export interface WebConfig {
   logLevel: LogLevel;
   /** LOG_FORMAT (default `pretty` with `--dev`, else `json`). */
   logFormat: LogFormat;
+  /** SHUTDOWN_DRAIN_MS: on SIGTERM, how long requests in flight may take to finish before what is open is cut (default 5000). */
+  shutdownDrainMs: number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -25,6 +27,14 @@ function parsePort(value: string | undefined, fallback: number): number {
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`WEB_PORT must be a port number, got "${value}"`);
   return port;
+}
+
+function parseMilliseconds(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new Error(`${name} must be a whole number of milliseconds, got "${value}"`);
+  return ms;
 }
 
 function parseApiUrl(value: string | undefined): URL {
@@ -39,7 +49,7 @@ function parseChoice<T extends string>(name: string, value: string | undefined, 
   throw new Error(`${name} must be one of ${choices.join(', ')}, got "${value}"`);
 }
 
-/** Reads WEB_PORT, HOST, API_URL, LOG_LEVEL and LOG_FORMAT; `--dev` on the command line selects development mode. */
+/** Reads WEB_PORT, HOST, API_URL, LOG_LEVEL, LOG_FORMAT and SHUTDOWN_DRAIN_MS; `--dev` selects development mode. */
 export function loadWebConfig(env: Record<string, string | undefined>, argv: readonly string[]): WebConfig {
   const dev = argv.includes('--dev');
   return {
@@ -49,5 +59,6 @@ export function loadWebConfig(env: Record<string, string | undefined>, argv: rea
     dev,
     logLevel: parseChoice('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info'),
     logFormat: parseChoice('LOG_FORMAT', env.LOG_FORMAT, LOG_FORMATS, dev ? 'pretty' : 'json'),
+    shutdownDrainMs: parseMilliseconds('SHUTDOWN_DRAIN_MS', env.SHUTDOWN_DRAIN_MS, 5_000),
   };
 }

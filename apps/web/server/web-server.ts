@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type Logger, REQUEST_ID_HEADER, requestId } from '@jobstream/logger';
 import { isApiPath, pathnameOf, TRPC_WS_PATH } from './api-routes';
+import { ConnectionDrain } from './drain';
 import { proxyHttp } from './proxy-http';
 import { proxyUpgrade } from './proxy-upgrade';
 import type { WebConfig } from './web-config';
@@ -25,7 +26,10 @@ export interface WebServer {
   /** `http://host:port` it listens on. */
   url: string;
   port: number;
-  /** Stops listening and closes every connection. */
+  /**
+   * Stops accepting and lets the requests in flight finish, then closes; bounded by `SHUTDOWN_DRAIN_MS`, after which
+   * what is still open (streams, WebSocket tunnels) is cut. Idempotent.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -37,6 +41,7 @@ export interface WebServer {
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { config, logger, pages } = options;
   const server = createServer((req, res) => {
+    drain.request(res);
     const reqId = requestId();
     const log = logger.child({ reqId });
     const path = pathnameOf(req.url);
@@ -52,11 +57,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   });
 
+  const drain = new ConnectionDrain(server);
+
   server.on('upgrade', (req, socket, head) => {
     const reqId = requestId();
     const log = logger.child({ reqId });
     const path = pathnameOf(req.url);
     log.debug({ path }, 'upgrade');
+    drain.tunnel(socket);
     socket.once('close', () => log.debug('connection closed'));
     if (path === TRPC_WS_PATH) {
       proxyUpgrade(config.apiUrl, req, socket, head, { requestId: reqId, log });
@@ -70,10 +78,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const shutdown = async () => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+  let closing: Promise<void> | undefined;
+  const shutdown = () => {
+    closing ??= drain.drain(config.shutdownDrainMs).then(() => logger.info('closed'));
+    return closing;
   };
   return { url: `http://${config.host}:${port}`, port, shutdown };
 }

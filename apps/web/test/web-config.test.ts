@@ -29,4 +29,13 @@ describe('loadWebConfig', () => {
     expect(() => loadWebConfig({ LOG_LEVEL: 'verbose' }, [])).toThrow(/LOG_LEVEL must be one of/);
     expect(() => loadWebConfig({ LOG_FORMAT: 'xml' }, [])).toThrow(/LOG_FORMAT/);
   });
+
+  it('drains for 5 s on shutdown unless SHUTDOWN_DRAIN_MS says otherwise', () => {
+    expect(loadWebConfig({}, []).shutdownDrainMs).toBe(5_000);
+    expect(loadWebConfig({ SHUTDOWN_DRAIN_MS: '0' }, []).shutdownDrainMs).toBe(0);
+    expect(loadWebConfig({ SHUTDOWN_DRAIN_MS: '30000' }, []).shutdownDrainMs).toBe(30_000);
+    for (const bad of ['-1', '1.5', 'soon']) {
+      expect(() => loadWebConfig({ SHUTDOWN_DRAIN_MS: bad }, [])).toThrow(/SHUTDOWN_DRAIN_MS/);
+    }
+  });
 });
