@@ -35,6 +35,8 @@ export interface ApiServerOptions {
   templates?: readonly ImportTemplate[];
   /** The API as served (default `appRouter`); `createAppRouter(publicProcedure.use(…))` adds middleware to every procedure. */
   router?: AppRouter;
+  /** Adds `testing` (fault injection) to the server; for tests only. */
+  testing?: boolean;
 }
 
 export type { ServerAuth } from './http/auth';
@@ -55,8 +57,17 @@ export interface ApiServer extends AsyncDisposable {
   metricsUrl: string;
   /** Current metrics in Prometheus text format, as `/metrics` serves them. */
   metrics(): Promise<string>;
+}
+
+/** Fault injection, on a server started with `testing: true` only. */
+export interface ServerTestHooks {
   /** Cuts every open connection (WebSocket and HTTP, SSE included) without warning, as a network fault would. */
   dropConnections(): void;
+}
+
+/** A server started with `testing: true`. */
+export interface TestableApiServer extends ApiServer {
+  testing: ServerTestHooks;
 }
 
 const TRPC_PATH = '/trpc';
@@ -76,7 +87,9 @@ function tooManyRequests(message: string): TRPCError {
 }
 
 /** Starts the API server: tRPC over HTTP and WebSocket at `/trpc`, uploads, `/healthz`, `/readyz`, `/metrics`. */
-export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+export function startApiServer(options: ApiServerOptions & { testing: true }): Promise<TestableApiServer>;
+export function startApiServer(options: ApiServerOptions): Promise<ApiServer>;
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer | TestableApiServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const hub =
@@ -307,19 +320,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     })();
     return closing;
   };
-  const dropConnections = () => {
-    for (const client of ws.wss.clients) client.terminate();
-    server.closeAllConnections();
-  };
-  return {
+  const api: ApiServer = {
     url,
     port,
     hub,
     services,
     shutdown,
-    dropConnections,
     metricsUrl,
     metrics: () => metrics.render(),
     [Symbol.asyncDispose]: shutdown,
   };
+  if (!options.testing) return api;
+  const testing: ServerTestHooks = {
+    dropConnections() {
+      for (const client of ws.wss.clients) client.terminate();
+      server.closeAllConnections();
+    },
+  };
+  return { ...api, testing };
 }

@@ -92,7 +92,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     let progress = 0;
     for (let cut = 0; cut < 4; cut++) {
       await vi.waitFor(() => expect(got.data.at(-1)?.payload.progress).toBe(progress), { timeout: 5_000 });
-      server.dropConnections();
+      server.testing.dropConnections();
       for (let i = 0; i < 5; i++) emitter.emitProgress(jobId, progressOf(jobId, ++progress));
     }
     await vi.waitFor(() => expect(got.data.at(-1)?.payload.progress).toBe(progress), { timeout: 5_000 });

@@ -19,7 +19,13 @@ import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import { expect, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { type ApiServer, type ApiServerOptions, ConfigSchema, startApiServer } from '../src/index';
+import {
+  type ApiServer,
+  type ApiServerOptions,
+  ConfigSchema,
+  startApiServer,
+  type TestableApiServer,
+} from '../src/index';
 
 /** Prometheus text as `/metrics` serves it, parsed to metric name -> value (comment lines skipped). */
 export function parseMetrics(text: string): Record<string, number> {
@@ -77,14 +83,17 @@ export async function tempDir(): Promise<AsyncDisposable & { path: string }> {
   return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** Starts the real server on a free port with its own SQLite file in a temp dir (unless `DATA_DIR` is given), quiet. */
+/**
+ * Starts the real server on a free port with its own SQLite file in a temp dir (unless `DATA_DIR` is given), quiet,
+ * with its test hooks.
+ */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: Omit<ApiServerOptions, 'config'> = {},
-): Promise<ApiServer> {
+  options: Omit<ApiServerOptions, 'config' | 'testing'> = {},
+): Promise<TestableApiServer> {
   const dir = env.DATA_DIR ? undefined : await tempDir();
   const config = ConfigSchema.parse({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dir?.path, ...env });
-  const server = await startApiServer({ config, ...options });
+  const server = await startApiServer({ config, ...options, testing: true });
   const shutdown = async () => {
     await server.shutdown();
     await dir?.[Symbol.asyncDispose]();
