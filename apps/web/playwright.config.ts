@@ -80,6 +80,8 @@ export default defineConfig({
         HOST: '127.0.0.1',
         WEB_PORT: String(webPort),
         API_URL: `http://127.0.0.1:${apiPort}`,
+        // Tests stop the API server on purpose: the warnings about it not answering would drown the report.
+        LOG_LEVEL: 'error',
       },
       reuseExistingServer: false,
       timeout: 60_000,
