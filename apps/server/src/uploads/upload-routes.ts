@@ -58,10 +58,13 @@ export async function handleUpload(
     }
     const jobId = randomUUID();
     const file = spoolFile(services.spoolDir, jobId);
+    /** When the file was spooled and its import began (scanned, recorded, then run in the background). */
+    let startedAt: number;
     try {
       await mkdir(services.spoolDir, { recursive: true });
       const spooled = await spoolUpload(req, file, { maxBytes: config.MAX_UPLOAD_BYTES, charge: admitted.charge });
       admitted.received();
+      startedAt = performance.now();
       const { bytes: fileBytes, fileName } = spooled;
       await services.imports.start({ jobId, owner: caller.sessionId, template, file, slot, fileName, fileBytes });
     } catch (error) {
@@ -71,7 +74,6 @@ export async function handleUpload(
       if (error instanceof RejectedFileError) throw new UploadError(400, error.message);
       throw error;
     }
-    const startedAt = performance.now();
     void services.imports.settled(jobId).then(() => {
       admitted.release();
       recordImport(context, jobId, (performance.now() - startedAt) / 1000);
