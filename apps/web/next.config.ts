@@ -3,7 +3,7 @@ import type { NextConfig } from 'next';
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  transpilePackages: ['@jobstream/api', '@jobstream/contracts', '@jobstream/react'],
+  transpilePackages: ['@jobstream/contracts', '@jobstream/react'],
   allowedDevOrigins: ['127.0.0.1', 'localhost'],
 };
 

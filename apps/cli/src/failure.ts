@@ -29,7 +29,7 @@ function socketErrorCode(error: unknown, depth = 0): string | undefined {
 }
 
 /** The error the server cannot be reached at `server` with. */
-export function unreachable(server: ServerAddress, code: string): CliError {
+function unreachable(server: ServerAddress, code: string): CliError {
   return new CliError(
     ExitCode.UNAVAILABLE,
     `Cannot reach the jobstream server at ${server.base} (${code})`,

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type ApiContext, type AppRouter, appRouter, createApiContext, rethrowStoreOutage } from '@jobstream/api';
 import type { ImportTemplate } from '@jobstream/importer';
+import { createLogger, type Logger, REQUEST_ID_HEADER } from '@jobstream/logger';
 import { createProgressHub, type ProgressHub } from '@jobstream/progress';
 import { StoreBusyError, StoreUnavailableError } from '@jobstream/storage';
 import { TRPCError } from '@trpc/server';
@@ -14,11 +15,12 @@ import { resolveAuth, type ServerAuth } from './http/auth';
 import { clientAddress, proxyTrust } from './http/client-address';
 import { sessionCookie } from './http/cookies';
 import { applyCors, originAllowed } from './http/origin';
+import { RequestLogs } from './http/request-logs';
 import { pathOf, rejectRequest, sendJson } from './http/respond';
-import { createLogger, type Logger } from './logger';
-import { renderMetrics } from './metrics';
+import { METRICS_PATH, type MetricsListener, metricsHandler, startMetricsListener } from './metrics/metrics-endpoint';
+import { ServerMetrics, type TransportMetrics } from './metrics/server-metrics';
 import { createServices, type ServerServices } from './services';
-import { createSocketIoTransport, SOCKETIO_PATH } from './socketio/socketio-transport';
+import { createSocketIoTransport, SOCKETIO_PATH, type SocketIoTransport } from './socketio/socketio-transport';
 import { UploadAdmission } from './uploads/upload-admission';
 import { handleErrorsDownload, handleUpload, isErrorsDownload } from './uploads/upload-routes';
 import { createWsTransport, isProtocolError, type ProcedureError } from './ws/ws-transport';
@@ -34,6 +36,8 @@ export interface ApiServerOptions {
   templates?: readonly ImportTemplate[];
   /** The API as served (default `appRouter`); `createAppRouter(publicProcedure.use(…))` adds middleware to every procedure. */
   router?: AppRouter;
+  /** Adds `testing` (fault injection) to the server; for tests only. */
+  testing?: boolean;
 }
 
 export type { ServerAuth } from './http/auth';
@@ -45,12 +49,26 @@ export interface ApiServer extends AsyncDisposable {
   port: number;
   hub: ProgressHub;
   services: ServerServices;
-  /** Stops accepting, tells WebSocket clients to reconnect and lets them leave, ends running imports, closes. */
+  /**
+   * Answers 503 on `/readyz` at once and keeps serving for `SHUTDOWN_DELAY_MS`, then stops accepting, tells WebSocket
+   * clients to reconnect and lets them leave, ends running imports, closes. Idempotent.
+   */
   shutdown(): Promise<void>;
+  /** Where `/metrics` is served: on the public port, or on its own listener when `METRICS_PORT` is set. */
+  metricsUrl: string;
   /** Current metrics in Prometheus text format, as `/metrics` serves them. */
-  metrics(): string;
+  metrics(): Promise<string>;
+}
+
+/** Fault injection, on a server started with `testing: true` only. */
+export interface ServerTestHooks {
   /** Cuts every open connection (WebSocket and HTTP, SSE included) without warning, as a network fault would. */
   dropConnections(): void;
+}
+
+/** A server started with `testing: true`. */
+export interface TestableApiServer extends ApiServer {
+  testing: ServerTestHooks;
 }
 
 const TRPC_PATH = '/trpc';
@@ -70,12 +88,14 @@ function tooManyRequests(message: string): TRPCError {
 }
 
 /**
- * Starts the API server: tRPC over HTTP and WebSocket at `/trpc`, uploads, `/healthz`, `/metrics`, and (unless
- * `SOCKETIO_COMPAT=0`) the old upload gateway's Socket.IO protocol at `/socket.io/`.
+ * Starts the API server: tRPC over HTTP and WebSocket at `/trpc`, uploads, `/healthz`, `/readyz`, `/metrics`, and
+ * (unless `SOCKETIO_COMPAT=0`) the old upload gateway's Socket.IO protocol at `/socket.io/`.
  */
-export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+export function startApiServer(options: ApiServerOptions & { testing: true }): Promise<TestableApiServer>;
+export function startApiServer(options: ApiServerOptions): Promise<ApiServer>;
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer | TestableApiServer> {
   const { config } = options;
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const hub =
     options.hub ??
     createProgressHub({
@@ -95,6 +115,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const trusted = proxyTrust(config.TRUST_PROXY);
   const addressOf = (req: IncomingMessage) => clientAddress(req, trusted);
+  const requestLogs = new RequestLogs(logger, trusted);
   const requestRate = new AddressRate(config.MAX_HTTP_REQUESTS_PER_SECOND, config.MAX_HTTP_REQUESTS_PER_SECOND);
   const sessionRate = new AddressRate(config.MAX_SESSIONS_PER_MINUTE / 60, config.MAX_SESSIONS_PER_MINUTE);
   const streams = new AddressLimiter(config.MAX_CONNECTIONS_PER_ADDRESS);
@@ -116,16 +137,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 
   const logProcedureError = ({ error, path, req }: ProcedureError) => {
+    const log = requestLogs.of(req);
     const address = req && addressOf(req);
     const { cause } = error;
     if (isProtocolError(cause)) {
-      logger.warn('client protocol error', { address, error: cause.message });
+      log.warn({ address, error: cause.message }, 'client protocol error');
     } else if (error.code === 'SERVICE_UNAVAILABLE') {
-      logger.warn('procedure refused: the store is unavailable', { path, address, error: String(cause) });
+      log.warn({ path, address, err: cause }, 'procedure refused: the store is unavailable');
     } else if (error.code === 'INTERNAL_SERVER_ERROR') {
-      logger.error('procedure failed', { path, address, error: error.message });
+      log.error({ path, address, error: error.message, err: cause }, 'procedure failed');
     } else {
-      logger.debug('client error', { path, address, code: error.code, error: error.message });
+      log.debug({ path, address, code: error.code, error: error.message }, 'client error');
     }
   };
   /** The caller of a tRPC request or connection; SERVICE_UNAVAILABLE while the store cannot say. */
@@ -135,6 +157,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     sendBufferBytes: config.SEND_BUFFER_BYTES,
     maxSubscriptions: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
   };
+  // Its gauges are read at each scrape, from the transports and the upload admission made below.
+  const metrics: ServerMetrics = new ServerMetrics({
+    progress: () => hub.metrics(),
+    transport: (): TransportMetrics => ({
+      wsConnections: ws.wss.clients.size,
+      wsBufferedBytes: ws.bufferedBytes(),
+      uploadsReceiving: admission.receiving,
+      spoolBytes: admission.spooledBytes,
+      socketioConnections: socketIo?.connections() ?? 0,
+      socketioQueuedBytes: socketIo?.queuedBytes() ?? 0,
+    }),
+  });
+  const serveMetrics = metricsHandler(metrics, config.METRICS_TOKEN);
   const trpcHttp = createHTTPHandler({
     router,
     basePath: `${TRPC_PATH}/`,
@@ -147,7 +182,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (info.type === 'subscription') holdStream(address, res);
       return createApiContext(services, {
         caller: await identifyCaller(req, info.connectionParams),
-        connection: new HttpConnectionHandle(res, connectionLimits),
+        connection: new HttpConnectionHandle(res, connectionLimits, metrics.emitLatency),
         setSessionCookie: (token) => res.appendHeader('set-cookie', sessionCookie(token, config.COOKIE_SECURE)),
         admitSession: () => {
           const retryAfter = sessionRate.take(address);
@@ -164,7 +199,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     context: async (req, socket, connectionParams) =>
       createApiContext(services, {
         caller: await identifyCaller(req, connectionParams),
-        connection: new WsConnectionHandle(socket, connectionLimits),
+        connection: new WsConnectionHandle(socket, connectionLimits, metrics.emitLatency),
         admitSession: () => sessionRate.take(addressOf(req)),
       }),
     clientAddress: addressOf,
@@ -178,12 +213,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
   });
 
-  const socketIo = config.SOCKETIO_COMPAT
+  const socketIo: SocketIoTransport | undefined = config.SOCKETIO_COMPAT
     ? createSocketIoTransport({
         services,
         clientAddress: addressOf,
         admitRequest: (req, res) => admitRequest(req, res, 1),
         connection: connectionLimits,
+        latency: metrics.emitLatency,
         limits: {
           maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES,
           maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
@@ -197,18 +233,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     maxPerAddress: config.MAX_UPLOADS_PER_ADDRESS,
     maxSpoolBytes: config.MAX_SPOOL_BYTES,
   });
-  const metrics = () =>
-    renderMetrics(hub.metrics(), {
-      wsConnections: ws.wss.clients.size,
-      wsBufferedBytes: ws.bufferedBytes(),
-      uploadsReceiving: admission.receiving,
-      spoolBytes: admission.spooledBytes,
-      socketioConnections: socketIo?.connections() ?? 0,
-      socketioQueuedBytes: socketIo?.queuedBytes() ?? 0,
-    });
   /** `POST /uploads`, after `auth.canUpload` (if any) agrees; the caller is identified once for both. */
   const uploadIfAllowed = async (req: IncomingMessage, res: ServerResponse) => {
-    const context = { services, config, admission, address: addressOf(req) };
+    const context = { services, config, admission, metrics, address: addressOf(req) };
     const { canUpload } = auth;
     if (!canUpload) return handleUpload(req, res, context);
     const identified = Promise.resolve(services.identify(req));
@@ -226,7 +253,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     try {
       await services.store.probe();
     } catch (error) {
-      logger.warn('not ready: the store cannot write', { error: String(error) });
+      logger.warn({ error: String(error) }, 'not ready: the store cannot write');
       return [503, { ready: false, reason: 'the store cannot write' }];
     }
     return [200, { ready: true }];
@@ -235,10 +262,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const route = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
     if (path === '/readyz') return sendJson(res, ...(await readiness()));
-    if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      return res.end(metrics());
-    }
+    if (path === METRICS_PATH && config.METRICS_PORT === undefined) return serveMetrics(req, res);
     if (path.startsWith(`${TRPC_PATH}/`)) {
       const wait = admitRequest(req, res, trpcCallCount(req, path));
       if (wait > 0) throttled.set(req, wait);
@@ -256,8 +280,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   const server = createServer((req, res) => {
     const address = addressOf(req);
+    const { reqId, log } = requestLogs.open(req);
+    res.setHeader(REQUEST_ID_HEADER, reqId);
     res.once('finish', () =>
-      logger.debug('request', { method: req.method, path: pathOf(req), status: res.statusCode, address }),
+      log.debug({ method: req.method, path: pathOf(req), status: res.statusCode, address }, 'request'),
     );
     if (!originAllowed(req.headers.origin, config.ALLOWED_ORIGINS)) {
       return sendJson(res, 403, { error: 'Origin not allowed' });
@@ -265,14 +291,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (applyCors(req, res)) return;
     route(req, res, pathOf(req)).catch((error: unknown) => {
       const outage = error instanceof StoreUnavailableError || error instanceof StoreBusyError;
-      if (outage) logger.warn('request refused: the store is unavailable', { path: pathOf(req), error: String(error) });
-      else logger.error('request failed', { path: pathOf(req), error: String(error) });
+      if (outage) log.warn({ path: pathOf(req), err: error }, 'request refused: the store is unavailable');
+      else log.error({ path: pathOf(req), err: error }, 'request failed');
       if (res.headersSent) res.destroy();
       else if (outage) sendJson(res, 503, { error: 'The database is unavailable: try again shortly' });
       else sendJson(res, 500, { error: 'Internal server error' });
     });
   });
   server.on('upgrade', (req, socket, head) => {
+    const { log } = requestLogs.open(req);
+    log.debug({ path: pathOf(req), address: addressOf(req) }, 'upgrade');
+    socket.once('close', () => log.debug('connection closed'));
     if (!originAllowed(req.headers.origin, config.ALLOWED_ORIGINS)) {
       return socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
     }
@@ -287,10 +316,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;
-  logger.info('listening', { url });
+  logger.info({ url }, 'listening');
+  const metricsListener: MetricsListener | undefined =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : await startMetricsListener(config.METRICS_HOST, config.METRICS_PORT, serveMetrics, (error) =>
+          logger.error({ err: error }, 'metrics failed'),
+        );
+  if (metricsListener) logger.info({ url: metricsListener.url }, 'metrics listening');
+  const metricsUrl = metricsListener?.url ?? `${url}${METRICS_PATH}`;
 
   const shutdown = () => {
     closing ??= (async () => {
+      // From here `/readyz` answers 503; the server keeps serving for a while so that a load balancer polling it
+      // stops sending new traffic here before the listener closes.
+      if (config.SHUTDOWN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DELAY_MS));
       const drainMs = config.SHUTDOWN_DRAIN_MS;
       // Stop accepting, and tell WebSocket clients to reconnect (to the next process) right away.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -309,14 +349,28 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await closed;
       await services.close();
       hub[Symbol.dispose]();
+      await metricsListener?.close();
       logger.info('closed');
     })();
     return closing;
   };
-  const dropConnections = () => {
-    for (const client of ws.wss.clients) client.terminate();
-    socketIo?.drop();
-    server.closeAllConnections();
+  const api: ApiServer = {
+    url,
+    port,
+    hub,
+    services,
+    shutdown,
+    metricsUrl,
+    metrics: () => metrics.render(),
+    [Symbol.asyncDispose]: shutdown,
   };
-  return { url, port, hub, services, shutdown, dropConnections, metrics, [Symbol.asyncDispose]: shutdown };
+  if (!options.testing) return api;
+  const testing: ServerTestHooks = {
+    dropConnections() {
+      for (const client of ws.wss.clients) client.terminate();
+      socketIo?.drop();
+      server.closeAllConnections();
+    },
+  };
+  return { ...api, testing };
 }

@@ -29,6 +29,8 @@ export const ConfigSchema = z
     HOST: z.string().default('127.0.0.1'),
     PORT: port.default(3001),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** `json` lines on stderr, or `pretty` (pino-pretty, a dev dependency) for a person reading a terminal. */
+    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
     /** Where the database and uploaded files live. */
     DATA_DIR: z.string().default('data'),
     /** PostgreSQL to store in (`postgres://user:password@host:port/database`); unset, the SQLite file is used. */
@@ -102,6 +104,14 @@ export const ConfigSchema = z
     JOB_RETENTION_DAYS: z.coerce.number().nonnegative().default(30),
     /** Time between retention sweeps, in ms; the first runs at start. */
     RETENTION_SWEEP_MS: positive.default(60 * 60_000),
+    /** Where `/metrics` is served off the public port: its own listener's interface (with `METRICS_PORT`). */
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    /** Port of `/metrics`'s own listener (0 picks a free one); unset serves `/metrics` on the public port. */
+    METRICS_PORT: port.optional(),
+    /** When set, `/metrics` answers 401 unless the request carries `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+    /** On SIGTERM, how long `/readyz` answers 503 while the server still accepts, before it stops listening and drains. */
+    SHUTDOWN_DELAY_MS: z.coerce.number().int().nonnegative().default(0),
     /** On SIGTERM, how long to wait for WebSocket clients to leave, then for open streams to take the jobs' final events. */
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().nonnegative().default(5_000),
     /** Serve the old upload gateway's Socket.IO protocol at `/socket.io/` (namespace `/file-upload`); `0` turns it off. */

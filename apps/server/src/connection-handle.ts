@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ConnectionHandle } from '@jobstream/api';
+import type { DeliveredEvent } from '@jobstream/progress';
 import type { WebSocket } from 'ws';
+import type { EmitLatency } from './metrics/emit-latency';
 
 /** Limits that apply to one connection's subscriptions. */
 export interface ConnectionLimits {
@@ -12,13 +14,23 @@ export interface ConnectionLimits {
 
 const POLL_MS = 10;
 
-/** Counts a connection's subscription slots; the transports add how they wait for their send buffer. */
+/**
+ * Counts a connection's subscription slots and times the events it writes (`EmitLatency`); the transports add how
+ * they wait for their send buffer.
+ */
 export abstract class SlotCountingHandle implements ConnectionHandle {
   readonly maxSubscriptions: number;
   private open = 0;
 
-  constructor(protected readonly limits: ConnectionLimits) {
+  constructor(
+    protected readonly limits: ConnectionLimits,
+    private readonly latency: EmitLatency,
+  ) {
     this.maxSubscriptions = limits.maxSubscriptions;
+  }
+
+  sent(event: DeliveredEvent): void {
+    this.latency.record(event);
   }
 
   openSubscription(): boolean {
@@ -39,8 +51,9 @@ export class WsConnectionHandle extends SlotCountingHandle {
   constructor(
     private readonly socket: WebSocket,
     limits: ConnectionLimits,
+    latency: EmitLatency,
   ) {
-    super(limits);
+    super(limits, latency);
   }
 
   writable(): Promise<void> | undefined {
@@ -65,8 +78,9 @@ export class HttpConnectionHandle extends SlotCountingHandle {
   constructor(
     private readonly res: ServerResponse,
     limits: ConnectionLimits,
+    latency: EmitLatency,
   ) {
-    super(limits);
+    super(limits, latency);
   }
 
   writable(): Promise<void> | undefined {

@@ -1,4 +1,11 @@
-export { type ApiServer, type ApiServerOptions, type ServerAuth, startApiServer } from './api-server';
+export { createLogger, type Logger, type LoggerOptions } from '@jobstream/logger';
+export {
+  type ApiServer,
+  type ApiServerOptions,
+  type ServerAuth,
+  type ServerTestHooks,
+  startApiServer,
+  type TestableApiServer,
+} from './api-server';
 export { type Config, ConfigSchema, loadConfig } from './config';
 export { type IdentifyCaller, sessionIdentity } from './http/identify';
-export { createLogger, type Logger } from './logger';

@@ -1,13 +1,13 @@
+import { createLogger } from '@jobstream/logger';
 import { type ApiServer, startApiServer } from './api-server';
 import { type Config, loadConfig } from './config';
-import { createLogger } from './logger';
 
 /**
  * Ends the process after one log line saying why it cannot start (bad configuration, an unreachable database),
  * written whatever `LOG_LEVEL` says.
  */
 function cannotStart(error: unknown): never {
-  createLogger('error').error(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  createLogger({ level: 'error' }).error(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
 
@@ -17,7 +17,7 @@ try {
 } catch (error) {
   cannotStart(error);
 }
-const logger = createLogger(config.LOG_LEVEL);
+const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 let server: ApiServer;
 try {
   server = await startApiServer({ config, logger });
@@ -27,11 +27,11 @@ try {
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    logger.info('shutting down', { signal });
+    logger.info({ signal }, 'shutting down');
     server.shutdown().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error('shutdown failed', { error: String(error) });
+        logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );

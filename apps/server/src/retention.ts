@@ -1,8 +1,8 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImportService } from '@jobstream/importer';
+import type { Logger } from '@jobstream/logger';
 import type { Store } from '@jobstream/storage';
-import type { Logger } from './logger';
 import { SPOOLED_UPLOAD } from './uploads/spool-dir';
 
 /** What one sweep removed. */
@@ -73,9 +73,9 @@ export class RetentionSweeper {
     const { logger, intervalMs } = this.options;
     this.sweeping = this.sweepNow().then(
       (totals) => {
-        if (Object.values(totals).some((count) => count > 0)) logger.info('retention sweep', { ...totals });
+        if (Object.values(totals).some((count) => count > 0)) logger.info({ ...totals }, 'retention sweep');
       },
-      (error: unknown) => logger.warn('retention sweep failed; next one as scheduled', { error: String(error) }),
+      (error: unknown) => logger.warn({ err: error }, 'retention sweep failed; next one as scheduled'),
     );
     void this.sweeping.then(() => {
       if (this.closed) return;

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { type ApiServices, type AuthorizeJob, ownerOnly } from '@jobstream/api';
 import { builtInTemplates, ImportService, type ImportTemplate, TemplateRegistry } from '@jobstream/importer';
+import type { Logger } from '@jobstream/logger';
 import type { ProgressHub } from '@jobstream/progress';
 import { openStore, type Store } from '@jobstream/storage';
 import type { Config } from './config';
 import { type IdentifyCaller, sessionIdentity } from './http/identify';
-import type { Logger } from './logger';
 import { RetentionSweeper } from './retention';
 import { removeOrphanedUploads } from './uploads/spool-dir';
 
@@ -38,7 +38,7 @@ export async function createServices(options: {
     databaseUrl: config.DATABASE_URL,
     databasePath: config.DATABASE_PATH,
     pool: { max: config.PG_POOL_MAX, maxWaiting: config.PG_POOL_MAX_WAITING, timeoutMs: config.PG_POOL_TIMEOUT_MS },
-    onConnectionError: (error) => logger.warn('database connection lost', { error: String(error) }),
+    onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost'),
   });
   const { jobs, sessions } = store;
   const imports = new ImportService({
@@ -51,13 +51,13 @@ export async function createServices(options: {
       progressIntervalMs: config.PROGRESS_INTERVAL_MS,
       rowsPerSecond: config.IMPORT_ROWS_PER_SECOND,
     },
-    onUnexpectedError: (jobId, error) => logger.error('import crashed', { jobId, error: String(error) }),
+    onUnexpectedError: (jobId, error) => logger.error({ jobId, err: error }, 'import crashed'),
   });
   const interrupted = await imports.failInterrupted();
-  if (interrupted > 0) logger.warn('marked interrupted jobs as failed', { count: interrupted });
+  if (interrupted > 0) logger.warn({ count: interrupted }, 'marked interrupted jobs as failed');
   const spoolDir = join(config.DATA_DIR, 'spool');
   const orphans = removeOrphanedUploads(spoolDir);
-  if (orphans > 0) logger.warn('deleted uploads a previous process left spooled', { count: orphans });
+  if (orphans > 0) logger.warn({ count: orphans }, 'deleted uploads a previous process left spooled');
   const retention =
     config.JOB_RETENTION_DAYS > 0
       ? new RetentionSweeper({

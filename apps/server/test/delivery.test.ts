@@ -92,7 +92,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     let progress = 0;
     for (let cut = 0; cut < 4; cut++) {
       await vi.waitFor(() => expect(got.data.at(-1)?.payload.progress).toBe(progress), { timeout: 5_000 });
-      server.dropConnections();
+      server.testing.dropConnections();
       for (let i = 0; i < 5; i++) emitter.emitProgress(jobId, progressOf(jobId, ++progress));
     }
     await vi.waitFor(() => expect(got.data.at(-1)?.payload.progress).toBe(progress), { timeout: 5_000 });
@@ -234,7 +234,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     expect(got.data.at(-1)?.event).toBe('upload-completed');
     expect(got.data.at(-2)?.payload).toMatchObject({ processed: 5_000, progress: 100 });
     assertForwardOnly(got);
-    expect(parseMetrics(server.metrics()).jobstream_events_conflated_total).toBeGreaterThan(0);
+    expect(parseMetrics(await server.metrics()).jobstream_events_conflated_total).toBeGreaterThan(0);
   });
 });
 
@@ -270,7 +270,7 @@ describe('WebSocket keep-alive', () => {
     try {
       // Three times the whole keep-alive window, on a link far slower than the job: take a message, pause, again.
       const until = Date.now() + 3 * (PING_MS + PONG_WAIT_MS);
-      while (Date.now() < until && parseMetrics(server.metrics()).jobstream_ws_connections === 1) {
+      while (Date.now() < until && parseMetrics(await server.metrics()).jobstream_ws_connections === 1) {
         const next = new Promise<void>((resolve) => {
           const taken = () => {
             slow.socket.off('message', taken).off('close', taken);
@@ -281,13 +281,13 @@ describe('WebSocket keep-alive', () => {
         slow.socket.resume();
         await next;
         slow.socket.pause();
-        maxBuffered = Math.max(maxBuffered, parseMetrics(server.metrics()).jobstream_ws_buffered_bytes ?? 0);
+        maxBuffered = Math.max(maxBuffered, parseMetrics(await server.metrics()).jobstream_ws_buffered_bytes ?? 0);
         await sleep(20);
       }
     } finally {
       job.stop();
     }
-    expect(parseMetrics(server.metrics()).jobstream_ws_connections).toBe(1);
+    expect(parseMetrics(await server.metrics()).jobstream_ws_connections).toBe(1);
     expect(maxBuffered).toBeGreaterThan(0); // it really was behind: data waited in the server for it
 
     slow.socket.resume();
@@ -308,19 +308,19 @@ describe('WebSocket keep-alive', () => {
     await using busy = await openRawClient(server.url, token);
     idle.subscribe(1, idleJob);
     busy.subscribe(1, busyJobId);
-    await vi.waitFor(() => expect(parseMetrics(server.metrics()).jobstream_subscriptions_active).toBe(2));
+    await vi.waitFor(async () => expect(parseMetrics(await server.metrics()).jobstream_subscriptions_active).toBe(2));
     idle.socket.pause();
     busy.socket.pause();
     const job = busyJob(server, busyJobId);
     try {
       // Observed on the server: a paused client does not read, so it would not notice the close.
-      await vi.waitFor(() => expect(parseMetrics(server.metrics()).jobstream_ws_connections).toBe(0), {
+      await vi.waitFor(async () => expect(parseMetrics(await server.metrics()).jobstream_ws_connections).toBe(0), {
         timeout: 8_000,
       });
     } finally {
       job.stop();
     }
-    expect(parseMetrics(server.metrics()).jobstream_subscriptions_active).toBe(0);
+    expect(parseMetrics(await server.metrics()).jobstream_subscriptions_active).toBe(0);
   });
 
   it('keeps an idle @trpc/client, which answers every PING', async () => {

@@ -20,7 +20,13 @@ import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import { expect, inject, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { type ApiServer, type ApiServerOptions, ConfigSchema, startApiServer } from '../src/index';
+import {
+  type ApiServer,
+  type ApiServerOptions,
+  ConfigSchema,
+  startApiServer,
+  type TestableApiServer,
+} from '../src/index';
 
 /** Prometheus text as `/metrics` serves it, parsed to metric name -> value (comment lines skipped). */
 export function parseMetrics(text: string): Record<string, number> {
@@ -34,8 +40,8 @@ export function parseMetrics(text: string): Record<string, number> {
 }
 
 /** `/metrics` fetched over HTTP and parsed. */
-export async function scrapeMetrics(server: Pick<ApiServer, 'url'>): Promise<Record<string, number>> {
-  const response = await fetch(`${server.url}/metrics`);
+export async function scrapeMetrics(server: Pick<ApiServer, 'metricsUrl'>): Promise<Record<string, number>> {
+  const response = await fetch(server.metricsUrl);
   expect(response.status).toBe(200);
   return parseMetrics(await response.text());
 }
@@ -102,13 +108,13 @@ export async function testData(): Promise<TestData> {
 }
 
 /**
- * Starts the real server on a free port, quiet: on fresh `testData()` unless `DATA_DIR` is given, in a temp dir
- * when only `DATABASE_URL` is. Shutting down more than once shuts down once.
+ * Starts the real server on a free port, quiet, with its test hooks: on fresh `testData()` unless `DATA_DIR` is
+ * given, in a temp dir when only `DATABASE_URL` is. Shutting down more than once shuts down once.
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: Omit<ApiServerOptions, 'config'> = {},
-): Promise<ApiServer> {
+  options: Omit<ApiServerOptions, 'config' | 'testing'> = {},
+): Promise<TestableApiServer> {
   let data: AsyncDisposable | undefined;
   let dataEnv: Record<string, string> = {};
   if (env.DATABASE_URL && !env.DATA_DIR) {
@@ -119,7 +125,7 @@ export async function startTestServer(
     [data, dataEnv] = [fresh, fresh.env];
   }
   const config = ConfigSchema.parse({ PORT: '0', LOG_LEVEL: 'silent', ...dataEnv, ...env });
-  const server = await startApiServer({ config, ...options }).catch(async (error: unknown) => {
+  const server = await startApiServer({ config, ...options, testing: true }).catch(async (error: unknown) => {
     await data?.[Symbol.asyncDispose]();
     throw error;
   });

@@ -441,8 +441,8 @@ describe('WebSocket fuzzing', () => {
         await fuzz.closed;
       }),
     );
-    await vi.waitFor(() => {
-      const metrics = server.metrics();
+    await vi.waitFor(async () => {
+      const metrics = await server.metrics();
       expect(parseMetrics(metrics).jobstream_subscriptions_active).toBe(0);
       expect(parseMetrics(metrics).jobstream_listeners_active).toBe(0);
       expect(parseMetrics(metrics).jobstream_ws_connections).toBe(1);
@@ -486,7 +486,7 @@ describe('WebSocket fuzzing', () => {
     }
     expect(transcripts[0]).toBe(transcripts[1]);
     expect(transcripts[0]).toContain('NOT_FOUND');
-    await vi.waitFor(() => expect(parseMetrics(server.metrics()).jobstream_subscriptions_active).toBe(0));
+    await vi.waitFor(async () => expect(parseMetrics(await server.metrics()).jobstream_subscriptions_active).toBe(0));
   });
 
   it('survives hostile connectionParams messages', async () => {

@@ -1,6 +1,6 @@
 import type { SqliteStore } from '@jobstream/storage';
 import { describe, expect, inject, it } from 'vitest';
-import { startTestServer } from './fixtures';
+import { connectClient, startTestServer } from './fixtures';
 
 describe('/healthz and /readyz', () => {
   // On PostgreSQL, postgres-faults.test.ts stops the server instead.
@@ -20,4 +20,19 @@ describe('/healthz and /readyz', () => {
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     },
   );
+
+  it('/readyz answers 503 from the moment shutdown begins, while the server still serves for SHUTDOWN_DELAY_MS', async () => {
+    const server = await startTestServer({ SHUTDOWN_DELAY_MS: '5000' });
+    const stopped = server.shutdown();
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ ready: false, reason: 'shutting down' });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    // Still the whole API, for what a load balancer sends before it notices: a new session, a WebSocket call.
+    const client = await connectClient(server);
+    expect(await client.trpc.upload.ping.query()).toMatchObject({ event: 'pong' });
+    await client[Symbol.asyncDispose]();
+    await stopped;
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
 });

@@ -205,7 +205,7 @@ describe('no leaks over real connections', () => {
     await expectGauges(server, { jobstream_subscriptions_active: 30, jobstream_listeners_active: 30 });
 
     for (let round = 0; round < 3; round++) {
-      server.dropConnections();
+      server.testing.dropConnections();
       // The clients reconnect on their own and resume every subscription; nothing is left behind from before.
       await vi.waitFor(async () => expect((await scrapeMetrics(server)).jobstream_ws_connections).toBe(3), {
         timeout: 5_000,

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { type ApiServer, sessionIdentity } from '../src/index';
+import { type ApiServer, sessionIdentity, type TestableApiServer } from '../src/index';
 import { startTestServer } from './fixtures';
 
 /** A request or WebSocket connection as the server saw it. */
@@ -14,7 +14,7 @@ export interface SeenRequest {
 
 /** A test server that records the server-side socket of every identified request and WebSocket connection. */
 export interface ObservedServer extends AsyncDisposable {
-  server: ApiServer;
+  server: TestableApiServer;
   seen: SeenRequest[];
   /** Cuts, from the server's side, every connection that presented `token`, as a network fault there would. */
   cut(token: string): void;

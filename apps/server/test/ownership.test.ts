@@ -239,7 +239,7 @@ describe('job ownership', () => {
       const checked = checkedJobs.length;
 
       // ...until the connection drops: the client's automatic resubscribe, from its last id, is refused.
-      server.dropConnections();
+      server.testing.dropConnections();
       await vi.waitFor(() => expect(got.errors).toHaveLength(1), { timeout: 5_000 });
       expect(shapeOf(got.errors[0], jobId)).toMatchObject({ message: 'No job <id>', data: { code: 'NOT_FOUND' } });
       expect(auditor.wire.subscriptions.map((s) => s.lastEventId)).toEqual([

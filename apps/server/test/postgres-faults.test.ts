@@ -7,9 +7,7 @@ import { createSchema, type PostgresCluster, startPostgresCluster } from '@jobst
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectClient, follow, holdImports, startTestServer, tempDir, upload, usersCsv } from './fixtures';
-import { freePort } from './server-process';
-
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+import { freePort, MAIN } from './server-process';
 
 /** The HTTP status a tRPC call failed with (undefined when it did not fail). */
 async function statusOf(call: Promise<unknown>): Promise<number | undefined> {
@@ -37,7 +35,7 @@ describe('PostgreSQL faults', () => {
   it('exits non-zero with one clear log line when PostgreSQL cannot be reached at start', async () => {
     await using dir = await tempDir();
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    const child = spawn(process.execPath, [MAIN], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       env: {
         ...process.env,

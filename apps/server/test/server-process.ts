@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { AppRouter } from '@jobstream/api';
@@ -7,7 +8,8 @@ import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+/** The built server, as `pnpm start` runs it (turbo builds it before this package's tests). */
+export const MAIN = fileURLToPath(new URL('../dist/main.mjs', import.meta.url));
 
 /** A free loopback port, for a server process that must come back on the same address. */
 export async function freePort(): Promise<number> {
@@ -27,7 +29,7 @@ export interface LogLine {
   [field: string]: unknown;
 }
 
-/** The real server (`node --import tsx src/main.ts`) as a child process, its JSON log lines collected from stderr. */
+/** The real server (`node dist/main.mjs`) as a child process, its JSON log lines collected from stderr. */
 export interface LoggedProcess extends AsyncDisposable {
   child: ChildProcess;
   url: string;
@@ -37,7 +39,9 @@ export interface LoggedProcess extends AsyncDisposable {
 
 /** Starts the server process with `env` and waits until it listens; disposing kills it if it still runs. */
 export async function startLoggedProcess(env: Record<string, string>): Promise<LoggedProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  if (!existsSync(MAIN))
+    throw new Error('No build in apps/server/dist: run `pnpm --filter @jobstream/server build` first.');
+  const child = spawn(process.execPath, [MAIN], {
     cwd: SERVER_DIR,
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

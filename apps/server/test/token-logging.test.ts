@@ -3,7 +3,7 @@ import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client
 import superjson from 'superjson';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { createLogger } from '../src/logger';
+import { createLogger } from '../src/index';
 import { follow, startTestServer, usersCsv } from './fixtures';
 
 /** A well-formed token (43 base64url characters) that names no session. */
@@ -11,7 +11,7 @@ const UNKNOWN_TOKEN = 'A'.repeat(43);
 
 function capture() {
   const lines: string[] = [];
-  return { lines, logger: createLogger('debug', (line) => lines.push(line)) };
+  return { lines, logger: createLogger({ level: 'debug', destination: { write: (line) => void lines.push(line) } }) };
 }
 
 describe('session tokens in the server log', () => {
@@ -103,12 +103,15 @@ describe('session tokens in the server log', () => {
 
   it('redacts credential fields and URL queries whatever a caller of the logger passes', () => {
     const { lines, logger } = capture();
-    logger.error('oops', {
-      authorization: 'Bearer secret-1',
-      nested: { connectionParams: { token: 'secret-2' }, sessionToken: 'secret-3', cookie: 'secret-4' },
-      url: 'http://127.0.0.1:3001/trpc/session.current?connectionParams=secret-5',
-      path: '/uploads?token=secret-6',
-    });
+    logger.error(
+      {
+        authorization: 'Bearer secret-1',
+        nested: { connectionParams: { token: 'secret-2' }, sessionToken: 'secret-3', cookie: 'secret-4' },
+        url: 'http://127.0.0.1:3001/trpc/session.current?connectionParams=secret-5',
+        path: '/uploads?token=secret-6',
+      },
+      'oops',
+    );
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toMatch(/secret-\d/);
     expect(JSON.parse(lines[0] as string)).toMatchObject({

@@ -1,14 +1,22 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Logger } from '@jobstream/logger';
 import { forwardedHeaders } from './forwarded-headers';
 import { endToEndRawHeaders } from './hop-by-hop';
 
+/** What a proxied request or upgrade is sent with: the id it is logged under (sent on as X-Request-Id), its logger. */
+export interface ProxyContext {
+  requestId: string;
+  log: Logger;
+}
+
 /** What a client is told when the API server cannot be reached: words for the person using it. */
-export const UNREACHABLE = 'jobstream is not answering right now. Try again in a moment.';
+const UNREACHABLE = 'jobstream is not answering right now. Try again in a moment.';
 
 /** Sends one HTTP request on to `target` (streaming both bodies) and its response back, Set-Cookie included. */
-export function proxyHttp(target: URL, req: IncomingMessage, res: ServerResponse): void {
+export function proxyHttp(target: URL, req: IncomingMessage, res: ServerResponse, context: ProxyContext): void {
+  const headers = forwardedHeaders(req, context.requestId);
   const upstream = httpRequest(
-    { hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: forwardedHeaders(req) },
+    { hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers },
     (upstreamRes) => {
       res.writeHead(
         upstreamRes.statusCode ?? 502,
@@ -19,7 +27,8 @@ export function proxyHttp(target: URL, req: IncomingMessage, res: ServerResponse
       upstreamRes.on('error', () => res.destroy());
     },
   );
-  upstream.on('error', () => {
+  upstream.on('error', (error) => {
+    context.log.warn({ api: target.origin, error: error.message }, 'api request failed');
     if (res.headersSent) {
       res.destroy();
       return;

@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { forwardedHeaders } from './forwarded-headers';
+import type { ProxyContext } from './proxy-http';
 
 function statusBlock(statusCode: number, statusMessage: string, rawHeaders: readonly string[]): string {
   let block = `HTTP/1.1 ${statusCode} ${statusMessage}\r\n`;
@@ -13,15 +14,22 @@ function statusBlock(statusCode: number, statusMessage: string, rawHeaders: read
  * Proxies a WebSocket upgrade to `target`: forwards the handshake (Cookie and Origin included), relays the
  * server's answer (101, or a refusal such as 401/403 with its body), then pipes the two sockets together.
  */
-export function proxyUpgrade(target: URL, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+export function proxyUpgrade(
+  target: URL,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  context: ProxyContext,
+): void {
   const upstream = httpRequest({
     hostname: target.hostname,
     port: target.port,
     method: req.method,
     path: req.url,
-    headers: forwardedHeaders(req, true),
+    headers: forwardedHeaders(req, context.requestId, true),
   });
-  const fail = () => {
+  const fail = (error: Error) => {
+    context.log.warn({ api: target.origin, error: error.message }, 'api upgrade failed');
     if (socket.writable) socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();
   };

@@ -1,18 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { request } from 'node:http';
+import type { Socket } from 'node:net';
 import { type ApiServer, ConfigSchema, startApiServer } from '@jobstream/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { proxyHttp } from '../server/proxy-http';
-import { proxyUpgrade } from '../server/proxy-upgrade';
-
-/** The web server's proxying, exactly as `server.ts` wires it, without Next. */
-function startProxy(target: URL): Server {
-  const server = createServer((req, res) => proxyHttp(target, req, res));
-  server.on('upgrade', (req, socket, head) => proxyUpgrade(target, req, socket, head));
-  return server;
-}
+import type { WebServer } from '../server/web-server';
+import { startTestWebServer } from './web-server-fixture';
 
 /** A browser at `localAddress` opening the tRPC WebSocket through the proxy: the handshake's status. */
 function openSocket(port: number, localAddress: string, headers: Record<string, string> = {}): Promise<number> {
@@ -67,7 +59,7 @@ const sockets: Socket[] = [];
 
 describe('the bundled setup: browsers → web proxy → API server with TRUST_PROXY=loopback', () => {
   let api: ApiServer;
-  let proxy: Server;
+  let web: WebServer;
   let port: number;
 
   beforeEach(async () => {
@@ -80,16 +72,13 @@ describe('the bundled setup: browsers → web proxy → API server with TRUST_PR
       MAX_SESSIONS_PER_MINUTE: '1',
     });
     api = await startApiServer({ config });
-    proxy = startProxy(new URL(api.url));
-    proxy.listen(0, '127.0.0.1');
-    await once(proxy, 'listening');
-    port = (proxy.address() as AddressInfo).port;
+    web = await startTestWebServer({ API_URL: api.url });
+    port = web.port;
   });
 
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.destroy();
-    proxy.closeAllConnections();
-    proxy.close();
+    await web.shutdown();
     await api.shutdown();
   });
 

@@ -1,9 +1,13 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createLogger } from '@jobstream/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proxyHttp } from '../server/proxy-http';
+import { type ProxyContext, proxyHttp } from '../server/proxy-http';
 import { proxyUpgrade } from '../server/proxy-upgrade';
+
+/** What the web server passes with each request: the id it logs the request under. */
+const context: ProxyContext = { requestId: 'web-request-1', log: createLogger({ level: 'silent' }) };
 
 /** A stand-in API server: echoes what it was sent, sets two cookies, and speaks a toy upgraded protocol. */
 function startUpstream(): Server {
@@ -30,8 +34,8 @@ function startUpstream(): Server {
 }
 
 function startProxy(target: URL): Server {
-  const server = createServer((req, res) => proxyHttp(target, req, res));
-  server.on('upgrade', (req, socket, head) => proxyUpgrade(target, req, socket, head));
+  const server = createServer((req, res) => proxyHttp(target, req, res, context));
+  server.on('upgrade', (req, socket, head) => proxyUpgrade(target, req, socket, head, context));
   return server;
 }
 
@@ -99,7 +103,7 @@ describe('the web server proxy', () => {
     upstream.close();
   });
 
-  it('forwards Cookie, Origin and Host, sets X-Forwarded-* itself and returns every Set-Cookie', async () => {
+  it('forwards Cookie, Origin and Host, sets X-Forwarded-* and X-Request-Id itself and returns every Set-Cookie', async () => {
     const { res, body } = await send(proxyPort, {
       path: '/trpc/session.current',
       headers: {
@@ -107,6 +111,7 @@ describe('the web server proxy', () => {
         origin: 'http://localhost:3000',
         host: 'localhost:3000',
         'x-forwarded-for': '203.0.113.9',
+        'x-request-id': 'chosen-by-the-client',
       },
     });
     expect(res.statusCode).toBe(200);
@@ -120,6 +125,7 @@ describe('the web server proxy', () => {
       'x-forwarded-host': 'localhost:3000',
       'x-forwarded-proto': 'http',
       'x-forwarded-for': '127.0.0.1',
+      'x-request-id': 'web-request-1',
     });
   });
 

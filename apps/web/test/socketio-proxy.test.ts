@@ -1,27 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { UPLOAD_GATEWAY_NAMESPACE, type UploadProgress } from '@jobstream/contracts';
 import { type ApiServer, ConfigSchema, startApiServer } from '@jobstream/server';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { isApiPath, isApiUpgradePath, pathnameOf } from '../server/api-routes';
-import { proxyHttp } from '../server/proxy-http';
-import { proxyUpgrade } from '../server/proxy-upgrade';
-
-/** The web server's routing to the API, exactly as `server.ts` wires it, with 404 where Next would answer. */
-function startWebProxy(target: URL): Server {
-  const server = createServer((req, res) => {
-    if (isApiPath(pathnameOf(req.url))) proxyHttp(target, req, res);
-    else res.writeHead(404).end();
-  });
-  server.on('upgrade', (req, socket, head) => {
-    if (isApiUpgradePath(pathnameOf(req.url))) proxyUpgrade(target, req, socket, head);
-    else socket.destroy();
-  });
-  return server;
-}
+import type { WebServer } from '../server/web-server';
+import { startTestWebServer } from './web-server-fixture';
 
 /** `session.create` through the proxy, as the web app calls it: the session token from its cookie. */
 async function sessionCookie(webUrl: string): Promise<string> {
@@ -50,7 +34,7 @@ function pollingHandshake(port: number, localAddress: string): Promise<number> {
 
 describe('the web server forwards /socket.io/ to the API server, as it forwards /trpc', () => {
   let api: ApiServer;
-  let web: Server;
+  let web: WebServer;
   let webUrl: string;
   let port: number;
   const sockets: Socket[] = [];
@@ -65,17 +49,14 @@ describe('the web server forwards /socket.io/ to the API server, as it forwards 
       SHUTDOWN_DRAIN_MS: '100',
     });
     api = await startApiServer({ config });
-    web = startWebProxy(new URL(api.url));
-    web.listen(0, '127.0.0.1');
-    await once(web, 'listening');
-    port = (web.address() as AddressInfo).port;
-    webUrl = `http://127.0.0.1:${port}`;
+    web = await startTestWebServer({ API_URL: api.url, SHUTDOWN_DRAIN_MS: '100' });
+    port = web.port;
+    webUrl = web.url;
   });
 
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.disconnect();
-    web.closeAllConnections();
-    web.close();
+    await web.shutdown();
     await api.shutdown();
   });
 

@@ -18,4 +18,24 @@ describe('loadWebConfig', () => {
     expect(() => loadWebConfig({ WEB_PORT: 'abc' }, [])).toThrow(/WEB_PORT/);
     expect(() => loadWebConfig({ API_URL: 'ftp://x' }, [])).toThrow(/API_URL/);
   });
+
+  it('logs JSON at info by default, pretty with --dev, as LOG_LEVEL and LOG_FORMAT say otherwise', () => {
+    expect(loadWebConfig({}, [])).toMatchObject({ logLevel: 'info', logFormat: 'json' });
+    expect(loadWebConfig({}, ['--dev'])).toMatchObject({ logLevel: 'info', logFormat: 'pretty' });
+    expect(loadWebConfig({ LOG_LEVEL: 'debug', LOG_FORMAT: 'json' }, ['--dev'])).toMatchObject({
+      logLevel: 'debug',
+      logFormat: 'json',
+    });
+    expect(() => loadWebConfig({ LOG_LEVEL: 'verbose' }, [])).toThrow(/LOG_LEVEL must be one of/);
+    expect(() => loadWebConfig({ LOG_FORMAT: 'xml' }, [])).toThrow(/LOG_FORMAT/);
+  });
+
+  it('drains for 5 s on shutdown unless SHUTDOWN_DRAIN_MS says otherwise', () => {
+    expect(loadWebConfig({}, []).shutdownDrainMs).toBe(5_000);
+    expect(loadWebConfig({ SHUTDOWN_DRAIN_MS: '0' }, []).shutdownDrainMs).toBe(0);
+    expect(loadWebConfig({ SHUTDOWN_DRAIN_MS: '30000' }, []).shutdownDrainMs).toBe(30_000);
+    for (const bad of ['-1', '1.5', 'soon']) {
+      expect(() => loadWebConfig({ SHUTDOWN_DRAIN_MS: bad }, [])).toThrow(/SHUTDOWN_DRAIN_MS/);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import type { ImportService, TemplateRegistry } from '@jobstream/importer';
-import type { DeliveryMetrics, JobEventLog } from '@jobstream/progress';
+import type { DeliveredEvent, DeliveryMetrics, JobEventLog } from '@jobstream/progress';
 import type { JobRecord, JobRepository, SessionRepository } from '@jobstream/storage';
 
 /** Who is calling: the session their token or cookie resolved to (or the host's id for them), if any; hosts may add fields. */
@@ -46,6 +46,8 @@ export interface ConnectionHandle {
   closeSubscription(): void;
   /** Subscriptions one connection may hold, for error messages. */
   readonly maxSubscriptions: number;
+  /** Called with each event of a subscription as it is handed to the transport to write (for its emit-to-send latency). */
+  sent?(event: DeliveredEvent): void;
 }
 
 /** What every procedure can use; the server builds one per WebSocket connection or HTTP request. */

@@ -44,15 +44,17 @@ export class ProgressStream implements AsyncIterable<TrackedEnvelope<JobStreamEv
   }
 
   [Symbol.asyncIterator](): AsyncIterator<TrackedEnvelope<JobStreamEvent>> {
+    const { connection } = this.ctx;
     const events = new PulledEvents(
       (sink) => this.open(sink),
-      () => this.ctx.connection.writable(),
+      () => connection.writable(),
     );
     this.signal?.addEventListener('abort', () => void events.return(), { once: true });
     return {
       async next() {
         const result = await events.next();
         if (result.done) return { value: undefined, done: true };
+        connection.sent?.(result.value);
         return { value: tracked(result.value.id, markPlainJson(result.value.data)), done: false };
       },
       async return() {

@@ -4,7 +4,7 @@ import type { ApiContext } from './context';
 import { transformer } from './transformer';
 
 /** SSE keep-alive: a ping comment every 15 s, well below the client's 30 s inactivity reconnect and common proxy idle limits. */
-export const SSE_OPTIONS = {
+const SSE_OPTIONS = {
   ping: { enabled: true, intervalMs: 15_000 },
   client: { reconnectAfterInactivityMs: 30_000 },
 } as const;

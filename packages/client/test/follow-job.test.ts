@@ -88,7 +88,7 @@ describe('followJob against the real API server', () => {
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 10));
     await vi.waitFor(() => expect(seen.events).toHaveLength(2));
 
-    server.dropConnections();
+    server.testing.dropConnections();
     await vi.waitFor(() => expect(statuses).toContain('reconnecting'));
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 20, [A]));
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 30, [A, B]));

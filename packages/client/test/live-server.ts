@@ -3,15 +3,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { UploadProgress } from '@jobstream/contracts';
-import { type ApiServer, ConfigSchema, startApiServer } from '@jobstream/server';
+import { type ApiServer, ConfigSchema, startApiServer, type TestableApiServer } from '@jobstream/server';
 import { WebSocket } from 'ws';
 import { createJobstreamClients, type JobstreamClients } from '../src/create-clients';
 
-/** The real API server on a free port with its own SQLite file, quiet; disposing stops it and removes its data. */
-export async function startLiveServer(): Promise<ApiServer & AsyncDisposable> {
+/**
+ * The real API server on a free port with its own SQLite file, quiet, with its test hooks; disposing stops it and
+ * removes its data.
+ */
+export async function startLiveServer(): Promise<TestableApiServer & AsyncDisposable> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jobstream-client-'));
   const server = await startApiServer({
     config: ConfigSchema.parse({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir }),
+    testing: true,
   });
   return {
     ...server,

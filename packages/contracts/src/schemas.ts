@@ -64,7 +64,7 @@ export type OnProgressInput = z.infer<typeof OnProgressInputSchema>;
 export const UploadRoomInputSchema = z.object({ jobId: JobId });
 export type UploadRoomInput = z.infer<typeof UploadRoomInputSchema>;
 
-/** Answer of `upload.ping`. */
+/** Answer of `upload.ping`, and the payload of the old gateway's `pong`. */
 export const PongSchema = z.object({
   event: z.literal(WebSocketEvents.PONG),
   serverTime: z.number(),

@@ -19,7 +19,8 @@ const NOTHING: readonly DeliveredEvent[] = [];
 
 /** `delivered` flagged as the job's current state, and as standing for missed events when they were. */
 export function asSnapshot(delivered: DeliveredEvent, missed: boolean): DeliveredEvent {
-  return { id: delivered.id, data: { ...delivered.data, snapshot: true, ...(missed ? { missed: true } : {}) } };
+  const data = { ...delivered.data, snapshot: true as const, ...(missed ? { missed: true as const } : {}) };
+  return { id: delivered.id, data, at: delivered.at };
 }
 
 /** What a cursor sends to catch up at once. */

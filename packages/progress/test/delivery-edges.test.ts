@@ -135,6 +135,7 @@ describe('exact resume under backpressure', () => {
       value: {
         id: idOf(hub, jobId, '30'),
         data: { event: 'upload-progress', payload: progressOf(jobId, 29), snapshot: true, missed: true },
+        at: expect.any(Number),
       },
     });
     await stream.return();
@@ -157,6 +158,7 @@ describe('the age bound of the history', () => {
       value: {
         id: idOf(hub, jobId, '5'),
         data: { event: 'upload-progress', payload: progressOf(jobId, 4), snapshot: true, missed: true },
+        at: 1_000_000,
       },
     });
     await stale.return();

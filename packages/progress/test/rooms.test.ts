@@ -303,7 +303,11 @@ describe('lagging subscribers and shared data', () => {
     const first = room?.latest as StoredEvent;
     expect(Object.keys(first)).toEqual(['event', 'payload', 'id', 'seq', 'at']);
     expect(first.id).toBe(`${room?.epoch}:1`);
-    expect(toDelivered(first)).toEqual({ id: first.id, data: { event: first.event, payload: first.payload } });
+    expect(toDelivered(first)).toEqual({
+      id: first.id,
+      data: { event: first.event, payload: first.payload },
+      at: first.at,
+    });
     expect(toDelivered(first).data.payload).toBe(first.payload);
   });
 });

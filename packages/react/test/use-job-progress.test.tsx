@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createJobstreamClients, type JobstreamClients } from '@jobstream/client';
 import type { UploadProgress } from '@jobstream/contracts';
-import { type ApiServer, ConfigSchema, startApiServer } from '@jobstream/server';
+import { ConfigSchema, startApiServer, type TestableApiServer } from '@jobstream/server';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
@@ -15,13 +15,16 @@ import { ConnectionStatusProvider } from '../src/connection-context';
 import { TRPCProvider } from '../src/trpc-context';
 import { useJobProgress } from '../src/use-job-progress';
 
-let server: ApiServer;
+let server: TestableApiServer;
 let dataDir: string;
 const opened: JobstreamClients[] = [];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'jobstream-react-'));
-  server = await startApiServer({ config: ConfigSchema.parse({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir }) });
+  server = await startApiServer({
+    config: ConfigSchema.parse({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir }),
+    testing: true,
+  });
 });
 
 afterAll(async () => {
@@ -133,7 +136,7 @@ describe('useJobProgress against the real API server', () => {
     await waitFor(() => expect(result.current.lastEventId).toBe(second));
     const snapshotsBefore = server.hub.metrics().snapshotsSent;
 
-    server.dropConnections();
+    server.testing.dropConnections();
     await waitFor(() => expect(result.current.connection).toBe('reconnecting'));
     server.hub.emitter.emitProgress(jobId, progress(jobId, 20, [A, B]));
     server.hub.emitter.emitProgress(jobId, progress(jobId, 30, [A, B, C]));
@@ -164,7 +167,7 @@ describe('useJobProgress against the real API server', () => {
     const jobId = await startJob(token);
     const { result } = renderHook(() => useJobProgress(jobId), { wrapper });
     await waitFor(() => expect(result.current.connection).toBe('connected'));
-    server.dropConnections();
+    server.testing.dropConnections();
     await waitFor(() => expect(result.current.connection).toBe('reconnecting'));
     await waitFor(() => expect(result.current.connection).toBe('connected'), { timeout: 5_000 });
     complete(jobId, []);

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProgressHub } from '@jobstream/progress';
 import { ConfigSchema, startApiServer } from '@jobstream/server';
 import { startedPayload } from '../wire';
 import type { BenchServer } from './bench-server';
@@ -10,23 +9,23 @@ import type { BenchServer } from './bench-server';
 const MAX_CONNECTIONS = 100_000;
 
 /**
- * This project's server: `startApiServer` with its progress hub, its database in a temporary folder, default limits
- * but connections per address. Every job belongs to one session whose token the subscribers send (as tRPC
- * `connectionParams`, or as Socket.IO's `auth`); events go through `hub.emitter`. Its subscribers speak tRPC at
- * `/trpc`, or, for `socketio`, the old gateway's Socket.IO protocol at the compatibility path.
+ * This project's server as built (`apps/server/dist`, what `pnpm start` runs; `pnpm bench` builds it first):
+ * `startApiServer` with its database in a temporary folder, default limits but connections per address. Every job
+ * belongs to one session whose token the subscribers send (as tRPC `connectionParams`, or as Socket.IO's `auth`);
+ * events go through the server's own `hub.emitter`. Its subscribers speak tRPC at `/trpc`, or, for `socketio`, the
+ * old gateway's Socket.IO protocol at the compatibility path.
  */
 export async function startJobstreamServer(protocol: 'trpc' | 'socketio' = 'trpc'): Promise<BenchServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jobstream-bench-'));
-  const hub = createProgressHub();
   const config = ConfigSchema.parse({
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDir,
     MAX_CONNECTIONS_PER_ADDRESS: String(MAX_CONNECTIONS),
   });
-  const server = await startApiServer({ config, hub });
+  const server = await startApiServer({ config });
   const { token, sessionId } = await server.services.sessions.create();
-  const { emitter } = hub;
+  const { emitter } = server.hub;
   return {
     endpoint: {
       url: protocol === 'trpc' ? `${server.url.replace('http', 'ws')}/trpc` : server.url,

@@ -2,7 +2,7 @@
  * Row errors a server sends in a job's events by default (its `maxErrorsInEvent`): past it, more rows may have been
  * rejected than the events name.
  */
-export const ROW_ERRORS_IN_EVENTS = 100;
+const ROW_ERRORS_IN_EVENTS = 100;
 
 const ROW_NUMBER = /^Row (\d+):/;
 

@@ -15,7 +15,7 @@ export type IdentifyCaller = (
 ) => Caller | Promise<Caller>;
 
 /** Resolves the caller of a request: `Authorization: Bearer`, then a `token` connection param, then the session cookie. */
-export async function identify(
+async function identify(
   sessions: SessionRepository,
   req: IncomingMessage,
   connectionParams?: Record<string, string | undefined> | null,

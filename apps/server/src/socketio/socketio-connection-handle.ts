@@ -1,5 +1,6 @@
 import type { Socket as EngineSocket } from 'engine.io';
 import { type ConnectionLimits, SlotCountingHandle } from '../connection-handle';
+import type { EmitLatency } from '../metrics/emit-latency';
 import type { EventPacket } from './event-packet';
 
 /**
@@ -30,8 +31,9 @@ export class SocketIoConnectionHandle extends SlotCountingHandle {
   constructor(
     private readonly conn: EngineSocket,
     limits: ConnectionLimits,
+    latency: EmitLatency,
   ) {
-    super(limits);
+    super(limits, latency);
     // Bound, not arrow-function fields: tsx's keepNames gives each such field a name property, 256 bytes a handle.
     this.written = this.onWritten.bind(this);
     // `on`, not `once` (whose wrapper costs two objects more): a connection closes once.

@@ -6,6 +6,7 @@ import { Server } from 'socket.io';
 import { AddressLimiter } from '../address-limiter';
 import type { ConnectionLimits } from '../connection-handle';
 import { rejectRequest } from '../http/respond';
+import type { EmitLatency } from '../metrics/emit-latency';
 import type { ServerServices } from '../services';
 import { messageRate } from '../ws/message-rate';
 import type { ProcedureError, WsLimits } from '../ws/ws-transport';
@@ -24,6 +25,8 @@ export interface SocketIoTransportOptions {
   admitRequest: (req: IncomingMessage, res: ServerResponse) => number;
   /** Send buffer and subscription slots of each connection. */
   connection: ConnectionLimits;
+  /** Times the events the connections write (`jobstream_emit_to_send_seconds`). */
+  latency: EmitLatency;
   /** Message size, connections per address and messages per second, as on the tRPC WebSocket transport. */
   limits: WsLimits;
   /** Called with handshake and join errors, for logging. */
@@ -101,7 +104,7 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
     const address = options.clientAddress(conn.request);
     // The handshake's check below refuses most; sessions opened in the same tick (pipelined requests) pass it together.
     if (!addresses.acquire(address)) return conn.close(true);
-    const handle = new SocketIoConnectionHandle(conn, options.connection);
+    const handle = new SocketIoConnectionHandle(conn, options.connection, options.latency);
     open.set(conn, { handle, address, allow: messageRate(limits.maxMessagesPerSecond) });
     // `on`, not `once` (whose wrapper costs two objects a connection): a connection closes once.
     conn.on('packet', onPacket);

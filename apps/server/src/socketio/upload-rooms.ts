@@ -65,7 +65,9 @@ class RoomMember implements SubscriptionSink {
   }
 
   send(event: DeliveredEvent): void {
-    if (!this.left) this.rooms.handle.send(eventPacket(UPLOAD_GATEWAY_NAMESPACE, event));
+    if (this.left) return;
+    this.rooms.handle.send(eventPacket(UPLOAD_GATEWAY_NAMESPACE, event));
+    this.rooms.handle.sent(event);
   }
 
   end(): void {

@@ -12,7 +12,7 @@ export function neutralizeFormula(cell: string): string {
 }
 
 /** Quotes a cell for CSV when it needs it. */
-export function quoteCell(cell: string): string {
+function quoteCell(cell: string): string {
   return /[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 

@@ -7,6 +7,7 @@ import { JobId } from '@jobstream/contracts';
 import { RejectedFileError, TooManyImportsError } from '@jobstream/importer';
 import type { Config } from '../config';
 import { rejectRequest, sendJson } from '../http/respond';
+import type { ServerMetrics } from '../metrics/server-metrics';
 import type { ServerServices } from '../services';
 import { errorsCsv } from './errors-csv';
 import { attachmentDisposition, errorsFileName } from './file-name';
@@ -22,6 +23,8 @@ export interface UploadRouteContext {
   services: ServerServices;
   config: Config;
   admission: UploadAdmission;
+  /** Where each import's duration and rate are recorded when it ends. */
+  metrics: ServerMetrics;
   /** The client address the upload counts against. */
   address: string;
 }
@@ -55,10 +58,13 @@ export async function handleUpload(
     }
     const jobId = randomUUID();
     const file = spoolFile(services.spoolDir, jobId);
+    /** When the file was spooled and its import began (scanned, recorded, then run in the background). */
+    let startedAt: number;
     try {
       await mkdir(services.spoolDir, { recursive: true });
       const spooled = await spoolUpload(req, file, { maxBytes: config.MAX_UPLOAD_BYTES, charge: admitted.charge });
       admitted.received();
+      startedAt = performance.now();
       const { bytes: fileBytes, fileName } = spooled;
       await services.imports.start({ jobId, owner: caller.sessionId, template, file, slot, fileName, fileBytes });
     } catch (error) {
@@ -68,13 +74,22 @@ export async function handleUpload(
       if (error instanceof RejectedFileError) throw new UploadError(400, error.message);
       throw error;
     }
-    void services.imports.settled(jobId).then(admitted.release);
+    void services.imports.settled(jobId).then(() => {
+      admitted.release();
+      return recordImport(context, jobId, (performance.now() - startedAt) / 1000);
+    });
     sendJson(res, 201, { jobId });
   } catch (error) {
     if (error instanceof UploadError) return rejectRequest(req, res, error.status, error.message);
     if (error instanceof TooManyImportsError) return rejectRequest(req, res, 429, error.message);
     throw error;
   }
+}
+
+/** Records an ended import's duration and rows per second, as its job was stored (when the store can still say). */
+async function recordImport({ services, metrics }: UploadRouteContext, jobId: string, seconds: number): Promise<void> {
+  const job = await services.jobs.get(jobId).catch(() => undefined);
+  if (job) metrics.recordImport(job.status === 'completed' ? 'completed' : 'failed', seconds, job.processed);
 }
 
 /** True for `GET /uploads/<jobId>/errors.csv`. */

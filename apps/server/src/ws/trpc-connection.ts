@@ -198,7 +198,9 @@ export class TrpcConnection {
     const sink: SubscriptionSink = {
       writable: () => ctx.connection.writable(),
       send: (event) => {
-        if (socket.readyState === socket.OPEN) socket.send(dataMessage(head, event).bytes, TEXT);
+        if (socket.readyState !== socket.OPEN) return;
+        socket.send(dataMessage(head, event).bytes, TEXT);
+        ctx.connection.sent?.(event);
       },
       end: stop,
     };

@@ -68,7 +68,7 @@ export interface WsTransport {
 }
 
 /** Close code for a client that sends faster than allowed. */
-export const CLOSE_RATE_LIMITED = 1008;
+const CLOSE_RATE_LIMITED = 1008;
 
 function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

@@ -39,7 +39,7 @@ function websocketHandshake(url: string, headers: Record<string, string> = {}): 
 describe('Socket.IO compatibility path: who may connect', () => {
   it('authenticates the handshake by auth.token or the session cookie, and refuses it without a session', async () => {
     await using server = await startTestServer(QUICK_SHUTDOWN);
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     await using byToken = await connectGateway(server.url, { token });
     await using byCookie = await connectGateway(server.url, { token, cookie: true });
     expect(byToken.socket.connected && byCookie.socket.connected).toBe(true);
@@ -55,7 +55,7 @@ describe('Socket.IO compatibility path: who may connect', () => {
 
   it('answers a failing identify hook with an internal error, and logs it; the server carries on', async () => {
     const lines: string[] = [];
-    const logger = createLogger('debug', (line) => void lines.push(line));
+    const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
     await using server = await startTestServer(QUICK_SHUTDOWN, {
       logger,
       auth: {
@@ -90,13 +90,13 @@ describe('Socket.IO compatibility path: who may connect', () => {
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
     expect(await websocketHandshake(server.url, evil)).toBe(403);
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     await expect(connectGateway(server.url, { token, headers: evil })).rejects.toThrow();
   });
 
   it('caps connections per client address with 429, over both transports, and frees a slot when one closes', async () => {
     await using server = await startTestServer({ ...QUICK_SHUTDOWN, MAX_CONNECTIONS_PER_ADDRESS: '2' });
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     const first = await connectGateway(server.url, { token });
     await using second = await connectGateway(server.url, { token, transports: ['polling'] });
     const refused = await pollingHandshake(server.url);
@@ -131,7 +131,7 @@ describe('Socket.IO compatibility path: who may connect', () => {
 describe('Socket.IO compatibility path: limits of a connection', () => {
   it('closes a connection that sends more than MAX_MESSAGES_PER_SECOND, running none of the messages past it', async () => {
     await using server = await startTestServer({ ...QUICK_SHUTDOWN, MAX_MESSAGES_PER_SECOND: '5' });
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     await using client = await connectGateway(server.url, { token, transports: ['websocket'] });
     const reason = disconnected(client.socket);
     // The namespace's connect packet took one of the five.
@@ -143,7 +143,7 @@ describe('Socket.IO compatibility path: limits of a connection', () => {
 
   it('closes a connection whose message is larger than WS_MAX_PAYLOAD_BYTES', async () => {
     await using server = await startTestServer({ ...QUICK_SHUTDOWN, WS_MAX_PAYLOAD_BYTES: '1024' });
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     await using client = await connectGateway(server.url, { token, transports: ['websocket'] });
     const reason = disconnected(client.socket);
     client.socket.emit('join-upload-room', { jobId: 'x'.repeat(2_000) });
@@ -153,7 +153,7 @@ describe('Socket.IO compatibility path: limits of a connection', () => {
 
   it('holds at most MAX_SUBSCRIPTIONS_PER_CONNECTION rooms per connection; a leave frees one', async () => {
     await using server = await startTestServer({ ...QUICK_SHUTDOWN, MAX_SUBSCRIPTIONS_PER_CONNECTION: '2' });
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     const [a, b, c] = [await startJob(server, token), await startJob(server, token), await startJob(server, token)];
     await using client = await connectGateway(server.url, { token });
     expect(await client.socket.emitWithAck('join-upload-room', { jobId: a })).toMatchObject({ ok: true });
@@ -174,7 +174,7 @@ describe('Socket.IO compatibility path: limits of a connection', () => {
     });
     const { server } = observed;
     await using proxy = await startPausableProxy(server.url);
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     const jobId = await startJob(server, token);
     await using slow = await connectGateway(proxy.url, { token, transports: ['websocket'] });
     await slow.socket.emitWithAck('join-upload-room', { jobId });
@@ -191,7 +191,7 @@ describe('Socket.IO compatibility path: limits of a connection', () => {
       if (i % 10 === 0) {
         await new Promise((resolve) => setImmediate(resolve));
         maxQueued = Math.max(maxQueued, socket.writableLength);
-        maxCounted = Math.max(maxCounted, parseMetrics(server.metrics()).jobstream_socketio_queued_bytes ?? 0);
+        maxCounted = Math.max(maxCounted, parseMetrics(await server.metrics()).jobstream_socketio_queued_bytes ?? 0);
       }
     }
     server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
@@ -210,7 +210,7 @@ describe('Socket.IO compatibility path: limits of a connection', () => {
     }
     expect(slow.payloads('upload-completed')).toHaveLength(1);
     expect(slow.events.at(-1)?.[0]).toBe('upload-completed');
-    expect(parseMetrics(server.metrics()).jobstream_events_conflated_total).toBeGreaterThan(0);
+    expect(parseMetrics(await server.metrics()).jobstream_events_conflated_total).toBeGreaterThan(0);
   });
 });
 

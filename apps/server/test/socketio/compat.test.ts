@@ -54,7 +54,7 @@ describe('the old gateway’s frontend code, unchanged, against the compatibilit
     const name = transports ? 'on long-polling only' : 'with socket.io-client’s defaults (polling, then WebSocket)';
     it(`follows a real import to its one completion, progress never going back, ${name}`, async () => {
       await using server = await startTestServer(ENV);
-      const { token } = await server.services.sessions.create();
+      const { token } = await await server.services.sessions.create();
       const held = holdImports(server);
       const { body } = await upload(server, { token, body: usersCsv(5_000) });
       const jobId = body.jobId as string;
@@ -90,7 +90,7 @@ describe('the old gateway’s frontend code, unchanged, against the compatibilit
 describe('Socket.IO compatibility path', () => {
   it('gives a late joiner the job’s current state at once, then every event', async () => {
     await using server = await startTestServer();
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     const jobId = await startJob(server, token);
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 10));
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 40));
@@ -112,7 +112,7 @@ describe('Socket.IO compatibility path', () => {
 
   it('delivers an ended job’s terminal event on join, while its room is in memory', async () => {
     await using server = await startTestServer();
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     const jobId = await startJob(server, token);
     server.hub.emitter.emitError(jobId, 'Cancelled');
     await using client = await connectGateway(server.url, { token });
@@ -125,7 +125,7 @@ describe('Socket.IO compatibility path', () => {
 
   it('delivers an ended import’s completion on join once its room has left memory, from storage', async () => {
     await using server = await startTestServer({ ...ENV, JOB_RETENTION_MS: '0' });
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     const { body } = await upload(server, { token, body: usersCsv(1_500) });
     const jobId = body.jobId as string;
     await vi.waitFor(async () => expect((await server.services.jobs.get(jobId))?.status).toBe('completed'));
@@ -172,7 +172,7 @@ describe('Socket.IO compatibility path', () => {
 
   it('refuses malformed joins in the words of the tRPC procedure, and keeps the connection', async () => {
     await using server = await startTestServer();
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     await using client = await connectGateway(server.url, { token });
     client.socket.emit('join-upload-room', { jobId: 'nope' });
     expect(await client.socket.emitWithAck('join-upload-room', 'nope')).toEqual({
@@ -192,7 +192,7 @@ describe('Socket.IO compatibility path', () => {
 
   it('answers ping with pong, and with an acknowledgement when asked', async () => {
     await using server = await startTestServer();
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     await using client = await connectGateway(server.url, { token });
     const before = Date.now();
     client.socket.emit('ping');
@@ -205,7 +205,7 @@ describe('Socket.IO compatibility path', () => {
 
   it('stops a room’s events at leave, and a second join of a room the socket is in changes nothing', async () => {
     await using server = await startTestServer();
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     const jobId = await startJob(server, token);
     await using client = await connectGateway(server.url, { token });
     await client.socket.emitWithAck('join-upload-room', { jobId });
@@ -249,14 +249,14 @@ describe('Socket.IO compatibility path', () => {
       client.socket.disconnect();
     }
     await vi.waitFor(async () => expect((await scrapeMetrics(server)).jobstream_socketio_connections).toBe(4));
-    server.dropConnections();
+    server.testing.dropConnections();
     await Promise.all(clients.slice(8).map((client) => disconnected(client.socket)));
     await expectIdle(server);
   });
 
   it('sends a running job’s interruption on shutdown, then closes as a transport close (which socket.io-client reconnects after)', async () => {
     const server = await startTestServer({ ...ENV, SHUTDOWN_DRAIN_MS: '1000' });
-    const { token } = await server.services.sessions.create();
+    const { token } = await await server.services.sessions.create();
     const held = holdImports(server);
     const { body } = await upload(server, { token, body: usersCsv(5_000) });
     const jobId = body.jobId as string;

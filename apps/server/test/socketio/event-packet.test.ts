@@ -12,7 +12,7 @@ import { progressOf, resultOf } from '../fixtures';
 const jobId = '6f1c1f5e-8a51-4f3a-9a49-8f1c2b7d9e10';
 
 function delivered(data: DeliveredEvent['data']): DeliveredEvent {
-  return { id: 'e:1', data };
+  return { id: 'e:1', data, at: 0 };
 }
 
 describe('eventPacket', () => {

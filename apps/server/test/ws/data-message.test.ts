@@ -56,7 +56,7 @@ function delivered(id: string, message: string): DeliveredEvent {
     event: 'upload-progress',
     payload: { jobId: 'j', templateName: 'users', status: 'processing', progress: 5, message, errors: ['Row 1: x'] },
   } as JobStreamEvent;
-  return { id, data };
+  return { id, data, at: 0 };
 }
 
 describe('dataMessage', () => {
@@ -84,12 +84,12 @@ describe('dataMessage', () => {
   it('reuses a message for every subscriber’s copy of one stored event, and only for it', () => {
     const head = headOf(1, false);
     const event = delivered('4', 'shared');
-    const copy = { id: event.id, data: { ...event.data } };
+    const copy = { ...event, data: { ...event.data } };
     const { bytes } = dataMessage(head, event);
     expect(dataMessage(head, copy).bytes).toBe(bytes);
-    const snapshot = { id: event.id, data: { ...event.data, snapshot: true as const } };
+    const snapshot = { ...event, data: { ...event.data, snapshot: true as const } };
     expect(dataMessage(head, snapshot).text).toContain('"snapshot":true');
-    expect(dataMessage(head, { id: '5', data: event.data }).text).toContain('"id":"5"');
+    expect(dataMessage(head, { ...event, id: '5' }).text).toContain('"id":"5"');
     expect(dataMessage(head, event).text).not.toContain('"snapshot"');
   });
 

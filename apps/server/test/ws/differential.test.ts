@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { appRouter, createApiContext } from '@jobstream/api';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { Histogram } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { WsConnectionHandle } from '../../src/connection-handle';
 import type { ApiServer } from '../../src/index';
+import { EmitLatency } from '../../src/metrics/emit-latency';
 import { progressOf, resultOf, startJob, startTestServer } from '../fixtures';
 
 /**
@@ -43,6 +45,9 @@ interface Jobs {
   endedIds: string[];
 }
 
+/** The reference adapter's connections time nothing anyone reads. */
+const unobserved = new EmitLatency(new Histogram({ name: 'reference_emit_seconds', help: 'unread', registers: [] }));
+
 let server: ApiServer;
 let reference: WebSocketServer;
 let token: string;
@@ -68,7 +73,7 @@ beforeAll(async () => {
     createContext: async ({ req, res, info }) =>
       createApiContext(server.services, {
         caller: await server.services.identify(req, info.connectionParams),
-        connection: new WsConnectionHandle(res, { sendBufferBytes: 65_536, maxSubscriptions: 100 }),
+        connection: new WsConnectionHandle(res, { sendBufferBytes: 65_536, maxSubscriptions: 100 }, unobserved),
         admitSession: () => 0,
       }),
   });

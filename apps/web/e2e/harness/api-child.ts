@@ -7,14 +7,15 @@ export type ApiChildRequest = { type: 'hold'; rows: number } | { type: 'held' } 
 export type ApiChildReport = { type: 'listening' } | { type: 'done'; id: number };
 
 /**
- * The API server as `apps/server/src/main.ts` runs it (config from the environment, graceful stop on SIGTERM),
- * forked by the e2e supervisor. Its one addition is the `afterBatch` pacing option, driven over IPC: after `hold`,
- * every import waits after the first batch that brings it to `rows` committed rows, until `release` (a cancel or
- * shutdown does not wait for it); `held` answers once an import waits there. A test can so act on an import at a
- * known point however fast or slow the machine is.
+ * The API server as `apps/server/src/main.ts` runs it (config from the environment, graceful stop on SIGTERM), from
+ * its build (`@jobstream/server` resolves to `dist/index.mjs` outside Vitest), forked by the e2e supervisor. Its one
+ * addition is the `afterBatch` pacing option, driven over IPC: after `hold`, every import waits after the first batch
+ * that brings it to `rows` committed rows, until `release` (a cancel or shutdown does not wait for it); `held`
+ * answers once an import waits there. A test can so act on an import at a known point however fast or slow the
+ * machine is.
  */
 const config = loadConfig();
-const logger = createLogger(config.LOG_LEVEL);
+const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 const server = await startApiServer({ config, logger });
 
 let holdAt: number | undefined;

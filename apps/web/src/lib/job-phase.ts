@@ -1,9 +1,9 @@
 import type { UploadStatus } from '@jobstream/contracts';
 
 /** The message the API ends a cancelled import with (`CANCELLED_MESSAGE` in `@jobstream/importer`). */
-export const CANCELLED_MESSAGE = 'Cancelled';
+const CANCELLED_MESSAGE = 'Cancelled';
 /** The message of an import the API server's restart stopped (`INTERRUPTED_MESSAGE` in `@jobstream/importer`). */
-export const INTERRUPTED_MESSAGE = 'Interrupted by server restart';
+const INTERRUPTED_MESSAGE = 'Interrupted by server restart';
 
 /** Where a job stands as people see it: its status, a failed one told apart by why it stopped. */
 export type JobPhase = 'started' | 'processing' | 'completed' | 'cancelled' | 'interrupted' | 'failed';
