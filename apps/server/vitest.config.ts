@@ -14,7 +14,7 @@ export default defineConfig({
           name: 'sqlite',
           provide: { storeKind: 'sqlite' },
           include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/postgres-faults.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/postgres-faults.test.ts', 'test/cluster/**'],
         },
       },
       {
@@ -28,6 +28,7 @@ export default defineConfig({
             'test/{subscription,auth-hook,host-auth,leaks,limits,health,postgres-faults}.test.ts',
             'test/socketio/compat.test.ts',
             'test/retention.test.ts',
+            'test/cluster/**/*.test.ts',
           ],
         },
       },

@@ -8,6 +8,7 @@ import { StoreBusyError, StoreUnavailableError } from '@jobstream/storage';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { AddressLimiter } from './address-limiter';
+import { connectCluster } from './cluster';
 import type { Config } from './config';
 import { HttpConnectionHandle, WsConnectionHandle } from './connection-handle';
 import { AddressRate } from './http/address-rate';
@@ -15,6 +16,7 @@ import { resolveAuth, type ServerAuth } from './http/auth';
 import { clientAddress, proxyTrust } from './http/client-address';
 import { sessionCookie } from './http/cookies';
 import { applyCors, originAllowed } from './http/origin';
+import type { RateLimit } from './http/rate-limit';
 import { RequestLogs } from './http/request-logs';
 import { pathOf, rejectRequest, sendJson } from './http/respond';
 import { METRICS_PATH, type MetricsListener, metricsHandler, startMetricsListener } from './metrics/metrics-endpoint';
@@ -96,9 +98,13 @@ export function startApiServer(options: ApiServerOptions): Promise<ApiServer>;
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer | TestableApiServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const { REDIS_URL } = config;
+  // With REDIS_URL, this instance is one of several: events, import claims and rates are shared through Redis.
+  const cluster = REDIS_URL ? await connectCluster({ ...config, REDIS_URL }, logger) : undefined;
   const hub =
     options.hub ??
     createProgressHub({
+      ...(cluster ? { log: cluster.log } : {}),
       retentionMs: config.JOB_RETENTION_MS,
       maxEvents: config.HISTORY_MAX_EVENTS,
       maxAgeMs: config.HISTORY_MAX_AGE_MS,
@@ -109,15 +115,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     config,
     hub,
     logger,
+    ...(cluster ? { cluster } : {}),
     authorize: auth.authorize,
     identify: auth.identify,
     ...(options.templates ? { templates: options.templates } : {}),
+  }).catch(async (error: unknown) => {
+    hub[Symbol.dispose]();
+    await cluster?.close();
+    throw error;
   });
   const trusted = proxyTrust(config.TRUST_PROXY);
   const addressOf = (req: IncomingMessage) => clientAddress(req, trusted);
   const requestLogs = new RequestLogs(logger, trusted);
-  const requestRate = new AddressRate(config.MAX_HTTP_REQUESTS_PER_SECOND, config.MAX_HTTP_REQUESTS_PER_SECOND);
-  const sessionRate = new AddressRate(config.MAX_SESSIONS_PER_MINUTE / 60, config.MAX_SESSIONS_PER_MINUTE);
+  const requestRate: RateLimit =
+    cluster?.requestRate ?? new AddressRate(config.MAX_HTTP_REQUESTS_PER_SECOND, config.MAX_HTTP_REQUESTS_PER_SECOND);
+  const sessionRate: RateLimit =
+    cluster?.sessionRate ?? new AddressRate(config.MAX_SESSIONS_PER_MINUTE / 60, config.MAX_SESSIONS_PER_MINUTE);
   const streams = new AddressLimiter(config.MAX_CONNECTIONS_PER_ADDRESS);
   /** tRPC requests over the per-address rate, with the seconds to wait: their context refuses every call. */
   const throttled = new WeakMap<IncomingMessage, number>();
@@ -130,8 +143,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     else res.once('close', () => streams.release(address));
   };
   /** Charges `calls` to the request's address: 0 when it may run, else the seconds to wait (also set as Retry-After). */
-  const admitRequest = (req: IncomingMessage, res: ServerResponse, calls: number): number => {
-    const wait = requestRate.take(addressOf(req), calls);
+  const admitRequest = async (req: IncomingMessage, res: ServerResponse, calls: number): Promise<number> => {
+    const wait = await requestRate.take(addressOf(req), calls);
     if (wait > 0) res.setHeader('retry-after', String(wait));
     return wait;
   };
@@ -184,8 +197,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         caller: await identifyCaller(req, info.connectionParams),
         connection: new HttpConnectionHandle(res, connectionLimits, metrics.emitLatency),
         setSessionCookie: (token) => res.appendHeader('set-cookie', sessionCookie(token, config.COOKIE_SECURE)),
-        admitSession: () => {
-          const retryAfter = sessionRate.take(address);
+        admitSession: async () => {
+          const retryAfter = await sessionRate.take(address);
           if (retryAfter > 0) res.setHeader('retry-after', String(retryAfter));
           return retryAfter;
         },
@@ -200,7 +213,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       createApiContext(services, {
         caller: await identifyCaller(req, connectionParams),
         connection: new WsConnectionHandle(socket, connectionLimits, metrics.emitLatency),
-        admitSession: () => sessionRate.take(addressOf(req)),
+        admitSession: async () => sessionRate.take(addressOf(req)),
       }),
     clientAddress: addressOf,
     onError: logProcedureError,
@@ -253,8 +266,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     try {
       await services.store.probe();
     } catch (error) {
-      logger.warn({ error: String(error) }, 'not ready: the store cannot write');
+      logger.warn({ err: error }, 'not ready: the store cannot write');
       return [503, { ready: false, reason: 'the store cannot write' }];
+    }
+    try {
+      await cluster?.probe();
+    } catch (error) {
+      logger.warn({ err: error }, 'not ready: Redis does not answer');
+      return [503, { ready: false, reason: 'Redis does not answer' }];
     }
     return [200, { ready: true }];
   };
@@ -264,7 +283,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (path === '/readyz') return sendJson(res, ...(await readiness()));
     if (path === METRICS_PATH && config.METRICS_PORT === undefined) return serveMetrics(req, res);
     if (path.startsWith(`${TRPC_PATH}/`)) {
-      const wait = admitRequest(req, res, trpcCallCount(req, path));
+      const wait = await admitRequest(req, res, trpcCallCount(req, path));
       if (wait > 0) throttled.set(req, wait);
       return trpcHttp(req, res);
     }
@@ -272,7 +291,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const isUpload = path === '/uploads' && req.method === 'POST';
     const isDownload = isErrorsDownload(path) && req.method === 'GET';
     if (!isUpload && !isDownload) return sendJson(res, 404, { error: 'Not found' });
-    const wait = admitRequest(req, res, 1);
+    const wait = await admitRequest(req, res, 1);
     if (wait > 0) return rejectRequest(req, res, 429, `Too many requests from this address: retry in ${wait} s`);
     if (isUpload) return uploadIfAllowed(req, res);
     return handleErrorsDownload(req, res, path, services);
@@ -349,6 +368,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await closed;
       await services.close();
       hub[Symbol.dispose]();
+      await cluster?.close();
       await metricsListener?.close();
       logger.info('closed');
     })();

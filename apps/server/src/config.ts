@@ -46,6 +46,21 @@ export const ConfigSchema = z
     PG_POOL_MAX_WAITING: z.coerce.number().int().nonnegative().default(POOL_DEFAULTS.maxWaiting),
     /** How long a caller waits for a PostgreSQL connection, in ms, before it gets 503. */
     PG_POOL_TIMEOUT_MS: positive.default(POOL_DEFAULTS.timeoutMs),
+    /**
+     * Redis shared by several instances (`redis://[user:password@]host:port[/db]`): the event log, import claims and
+     * the rate limits live there. Needs `DATABASE_URL`; unset, everything stays in this process.
+     */
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'expected redis://[user:password@]host:port[/db]')
+      .optional(),
+    /** Prefix of every Redis key and channel, to share a Redis with other applications or deployments. */
+    REDIS_PREFIX: z.string().min(1).default('jobstream:'),
+    /**
+     * With `REDIS_URL`: how long an import's claim outlives its last renewal (renewed every third of it); an import
+     * whose instance died ends failed within about 2.5 times this.
+     */
+    IMPORT_LEASE_MS: positive.min(300).default(10_000),
     /** Browser origins allowed to call the API and open WebSockets; `*` allows all. */
     ALLOWED_ORIGINS: origins.default(['http://localhost:3000', 'http://127.0.0.1:3000']),
     /** Mark the session cookie `Secure` (set behind HTTPS). */
@@ -116,6 +131,10 @@ export const ConfigSchema = z
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().nonnegative().default(5_000),
     /** Serve the old upload gateway's Socket.IO protocol at `/socket.io/` (namespace `/file-upload`); `0` turns it off. */
     SOCKETIO_COMPAT: onOff.default(true),
+  })
+  .refine((config) => !config.REDIS_URL || config.DATABASE_URL, {
+    message: 'REDIS_URL needs DATABASE_URL: instances that share events must share the store',
+    path: ['REDIS_URL'],
   })
   .transform((config) => {
     const dataDir = resolve(config.DATA_DIR);

@@ -1,9 +1,16 @@
 import { join } from 'node:path';
 import { type ApiServices, type AuthorizeJob, ownerOnly } from '@jobstream/api';
-import { builtInTemplates, ImportService, type ImportTemplate, TemplateRegistry } from '@jobstream/importer';
+import {
+  builtInTemplates,
+  ImportReaper,
+  ImportService,
+  type ImportTemplate,
+  TemplateRegistry,
+} from '@jobstream/importer';
 import type { Logger } from '@jobstream/logger';
 import type { ProgressHub } from '@jobstream/progress';
 import { openStore, type Store } from '@jobstream/storage';
+import type { Cluster } from './cluster';
 import type { Config } from './config';
 import { type IdentifyCaller, sessionIdentity } from './http/identify';
 import { RetentionSweeper } from './retention';
@@ -21,19 +28,22 @@ export interface ServerServices extends ApiServices {
 }
 
 /**
- * Opens the store (rejecting with `StoreUnavailableError` when PostgreSQL cannot be reached), fails jobs a
- * previous process left running, and wires the import service to the emitter.
+ * Opens the store (rejecting with `StoreUnavailableError` when PostgreSQL cannot be reached) and wires the import
+ * service to the emitter. Alone, the process fails the jobs a previous one left running; in a cluster, every
+ * instance ends the imports whose instance stopped renewing their claim (`ImportReaper`).
  */
 export async function createServices(options: {
   config: Config;
   hub: ProgressHub;
   logger: Logger;
+  /** What instances share through Redis, when `REDIS_URL` is set. */
+  cluster?: Cluster;
   authorize?: AuthorizeJob;
   identify?: IdentifyCaller;
   /** The templates uploads may name (default `builtInTemplates`); add one with `[...builtInTemplates, yours]`. */
   templates?: readonly ImportTemplate[];
 }): Promise<ServerServices> {
-  const { config, hub, logger } = options;
+  const { config, hub, logger, cluster } = options;
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
     databasePath: config.DATABASE_PATH,
@@ -45,6 +55,7 @@ export async function createServices(options: {
     store,
     emitter: hub.emitter,
     maxRunningPerOwner: config.MAX_RUNNING_IMPORTS,
+    ...(cluster ? { coordinator: cluster.coordinator } : {}),
     limits: {
       maxRows: config.MAX_ROWS,
       maxColumns: config.MAX_COLUMNS,
@@ -53,8 +64,22 @@ export async function createServices(options: {
     },
     onUnexpectedError: (jobId, error) => logger.error({ jobId, err: error }, 'import crashed'),
   });
-  const interrupted = await imports.failInterrupted();
-  if (interrupted > 0) logger.warn({ count: interrupted }, 'marked interrupted jobs as failed');
+  const reaper = cluster
+    ? new ImportReaper({
+        store,
+        emitter: hub.emitter,
+        coordinator: cluster.coordinator,
+        runsHere: (jobId) => imports.isRunning(jobId),
+        intervalMs: Math.ceil(config.IMPORT_LEASE_MS / 2),
+        onError: (error) => logger.warn({ err: error }, 'could not look for imports whose instance stopped'),
+        onReaped: (jobId) => logger.warn({ jobId }, 'ended an import whose instance stopped'),
+      })
+    : undefined;
+  if (reaper) reaper.start();
+  else {
+    const interrupted = await imports.failInterrupted();
+    if (interrupted > 0) logger.warn({ count: interrupted }, 'marked interrupted jobs as failed');
+  }
   const spoolDir = join(config.DATA_DIR, 'spool');
   const orphans = removeOrphanedUploads(spoolDir);
   if (orphans > 0) logger.warn({ count: orphans }, 'deleted uploads a previous process left spooled');
@@ -84,6 +109,7 @@ export async function createServices(options: {
     spoolDir,
     async close() {
       await retention?.close();
+      await reaper?.close();
       await imports.close();
       await store[Symbol.asyncDispose]();
     },

@@ -57,7 +57,7 @@ export interface ApiContext extends ApiServices {
   /** Sets the session cookie on the HTTP response; absent over WebSocket. */
   setSessionCookie?: (token: string) => void;
   /** Charges one new session to the caller's client address: 0 when allowed, else the seconds to wait; absent means unlimited. */
-  admitSession?: () => number;
+  admitSession?: () => Promise<number>;
 }
 
 /** What a transport knows about one connection or request. */

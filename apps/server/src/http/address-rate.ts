@@ -1,3 +1,5 @@
+import type { RateLimit } from './rate-limit';
+
 interface Bucket {
   tokens: number;
   at: number;
@@ -7,7 +9,7 @@ interface Bucket {
  * A token bucket per client address: `perSecond` tokens a second, holding at most `burst`. Buckets that have
  * refilled are forgotten (checked at most once per refill period), so addresses that went quiet cost no memory.
  */
-export class AddressRate {
+export class AddressRate implements RateLimit {
   private readonly buckets = new Map<string, Bucket>();
   private sweptAt: number;
 

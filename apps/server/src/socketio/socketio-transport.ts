@@ -22,7 +22,7 @@ export interface SocketIoTransportOptions {
   /** The address a request counts against for the per-address limits. */
   clientAddress: (req: IncomingMessage) => string;
   /** Charges an HTTP request to its address's request rate: 0 when it may go on, else the seconds to wait (Retry-After set). */
-  admitRequest: (req: IncomingMessage, res: ServerResponse) => number;
+  admitRequest: (req: IncomingMessage, res: ServerResponse) => Promise<number>;
   /** Send buffer and subscription slots of each connection. */
   connection: ConnectionLimits;
   /** Times the events the connections write (`jobstream_emit_to_send_seconds`). */
@@ -36,7 +36,7 @@ export interface SocketIoTransportOptions {
 /** The old gateway's Socket.IO protocol on an existing HTTP server's requests and upgrades for `SOCKETIO_PATH`. */
 export interface SocketIoTransport {
   /** Takes an HTTP request (long-polling, or a handshake) for `SOCKETIO_PATH`. */
-  handleRequest(req: IncomingMessage, res: ServerResponse): void;
+  handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** Takes a WebSocket upgrade for `SOCKETIO_PATH`. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Open Engine.IO connections. */
@@ -118,9 +118,9 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
   });
 
   return {
-    handleRequest(req, res) {
+    async handleRequest(req, res) {
       if (opensSession(req)) {
-        const wait = options.admitRequest(req, res);
+        const wait = await options.admitRequest(req, res);
         if (wait > 0) return rejectRequest(req, res, 429, `Too many requests from this address: retry in ${wait} s`);
         if (addresses.full(options.clientAddress(req))) {
           const message = `At most ${limits.maxConnectionsPerAddress} Socket.IO connections per client address`;

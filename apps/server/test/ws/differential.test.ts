@@ -74,7 +74,7 @@ beforeAll(async () => {
       createApiContext(server.services, {
         caller: await server.services.identify(req, info.connectionParams),
         connection: new WsConnectionHandle(res, { sendBufferBytes: 65_536, maxSubscriptions: 100 }, unobserved),
-        admitSession: () => 0,
+        admitSession: async () => 0,
       }),
   });
 });

@@ -7,7 +7,7 @@ export const sessionRouter = (procedure: BaseProcedure) =>
   router({
     /** Issues a new session, within the per-address session rate; over HTTP it is also set as an HttpOnly cookie. */
     create: procedure.mutation(async ({ ctx }) => {
-      const wait = ctx.admitSession?.() ?? 0;
+      const wait = (await ctx.admitSession?.()) ?? 0;
       if (wait > 0) {
         throw new TRPCError({
           code: 'TOO_MANY_REQUESTS',
