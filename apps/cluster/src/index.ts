@@ -1,0 +1,1 @@
+export { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy';
