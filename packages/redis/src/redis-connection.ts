@@ -15,6 +15,11 @@ export interface RedisConnectionOptions {
   maxReconnectDelayMs?: number;
   /** How long one connect attempt may take, in ms (default 5,000). */
   connectTimeoutMs?: number;
+  /**
+   * How long a command may wait for its reply, in ms, before it fails (default 5,000): a Redis that stops answering
+   * without closing the connection (paused, partitioned) fails calls within this, rather than piling them up.
+   */
+  commandTimeoutMs?: number;
 }
 
 /** The address a Redis URL points at, for messages: never its password. */
@@ -44,6 +49,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     url: options.url,
     name: options.name,
     disableOfflineQueue: true,
+    commandOptions: { timeout: options.commandTimeoutMs ?? 5_000, rejectInFlight: true },
     socket: {
       connectTimeout: options.connectTimeoutMs ?? 5_000,
       // Before the first connect, give up: the caller reports one clear error. After it, retry for as long as it takes.

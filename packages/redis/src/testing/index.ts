@@ -1,1 +1,1 @@
-export { type RedisServer, startRedisServer } from './redis-server';
+export { type RedisServer, type RedisServerOptions, startRedisServer } from './redis-server';

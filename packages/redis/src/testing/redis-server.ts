@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A throwaway `redis-server` for tests: no persistence, a free loopback port, gone after `stop`. */
 export interface RedisServer extends AsyncDisposable {
@@ -9,11 +12,11 @@ export interface RedisServer extends AsyncDisposable {
   port: number;
   /** The server process now, to kill in fault tests. */
   readonly process: ChildProcess;
-  /** Kills the server (SIGKILL: everything it held is lost) and starts an empty one on the same port. */
+  /** Kills the server (SIGKILL: what it held is lost unless `persistent`) and starts it again on the same port. */
   restart(): Promise<void>;
   /** Stops the server (it may be started again with `start`). */
   halt(): Promise<void>;
-  /** Starts the server again, empty, on the same port, after `halt`. */
+  /** Starts the server again on the same port (empty unless `persistent`), after `halt`. */
   start(): Promise<void>;
   /** Stops the server for good. */
   stop(): Promise<void>;
@@ -55,13 +58,26 @@ async function waitForPong(port: number, server: ChildProcess, log: () => string
   }
 }
 
-/** Starts `redis-server` on a free loopback port, with no persistence (`--save '' --appendonly no`). */
-export async function startRedisServer(): Promise<RedisServer> {
+/** Options of a test Redis. */
+export interface RedisServerOptions {
+  /** Keep data across `halt`/`start` (an append-only file synced on every write, in a temp folder); default: none. */
+  persistent?: boolean;
+}
+
+/**
+ * Starts `redis-server` on a free loopback port, with no persistence (`--save '' --appendonly no`) unless
+ * `persistent` (then `restart`, a SIGKILL, keeps the data too).
+ */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
+  const dir = options.persistent ? mkdtempSync(join(tmpdir(), 'jobstream-redis-')) : undefined;
+  const persistence = dir
+    ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+    : ['--save', '', '--appendonly', 'no'];
   let server: ChildProcess;
   let output = '';
   const launch = async () => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    const args = ['--port', String(port), '--bind', '127.0.0.1', ...persistence];
     server = spawn(program(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4000);
@@ -76,6 +92,10 @@ export async function startRedisServer(): Promise<RedisServer> {
     server.kill(signal);
     await exited;
   };
+  const stop = async () => {
+    await kill('SIGTERM');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
   await launch();
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -89,7 +109,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
     halt: () => kill('SIGTERM'),
     start: launch,
-    stop: () => kill('SIGTERM'),
-    [Symbol.asyncDispose]: () => kill('SIGTERM'),
+    stop,
+    [Symbol.asyncDispose]: stop,
   };
 }
