@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApiContext, type AppRouter, appRouter, createApiContext, rethrowStoreOutage } from '@jobstream/api';
-import type { ImportTemplate } from '@jobstream/importer';
+import { CoordinatorUnavailableError, type ImportTemplate } from '@jobstream/importer';
 import { createLogger, type Logger, REQUEST_ID_HEADER } from '@jobstream/logger';
-import { createProgressHub, type ProgressHub } from '@jobstream/progress';
+import { createProgressHub, EventLogUnavailableError, type ProgressHub } from '@jobstream/progress';
 import { StoreBusyError, StoreUnavailableError } from '@jobstream/storage';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -83,6 +83,16 @@ function trpcCallCount(req: IncomingMessage, path: string): number {
   } catch {
     return 1;
   }
+}
+
+/** What a client is told when a request failed because the store or the event log could not be reached; else undefined. */
+function outageMessage(error: unknown): string | undefined {
+  if (error instanceof StoreUnavailableError || error instanceof StoreBusyError) {
+    return 'The database is unavailable: try again shortly';
+  }
+  if (error instanceof EventLogUnavailableError) return 'Progress is unavailable: try again shortly';
+  if (error instanceof CoordinatorUnavailableError) return 'Imports are unavailable: try again shortly';
+  return undefined;
 }
 
 function tooManyRequests(message: string): TRPCError {
@@ -180,6 +190,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       spoolBytes: admission.spooledBytes,
       socketioConnections: socketIo?.connections() ?? 0,
       socketioQueuedBytes: socketIo?.queuedBytes() ?? 0,
+      redisSubscriptions: cluster?.log.subscriptions ?? 0,
     }),
   });
   const serveMetrics = metricsHandler(metrics, config.METRICS_TOKEN);
@@ -309,11 +320,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     if (applyCors(req, res)) return;
     route(req, res, pathOf(req)).catch((error: unknown) => {
-      const outage = error instanceof StoreUnavailableError || error instanceof StoreBusyError;
-      if (outage) log.warn({ path: pathOf(req), err: error }, 'request refused: the store is unavailable');
+      const unavailable = outageMessage(error);
+      if (unavailable) log.warn({ path: pathOf(req), err: error }, 'request refused: a shared service is unavailable');
       else log.error({ path: pathOf(req), err: error }, 'request failed');
       if (res.headersSent) res.destroy();
-      else if (outage) sendJson(res, 503, { error: 'The database is unavailable: try again shortly' });
+      else if (unavailable) sendJson(res, 503, { error: unavailable });
       else sendJson(res, 500, { error: 'Internal server error' });
     });
   });

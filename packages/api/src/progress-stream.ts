@@ -3,6 +3,7 @@ import { JobSubscription, PulledEvents, type SubscriptionSink } from '@jobstream
 import { TRPCError, type TrackedEnvelope, tracked } from '@trpc/server';
 import type { ApiContext } from './context';
 import { claimProgressSubscription } from './progress-access';
+import { rethrowLogOutage } from './store-outage';
 import { terminalEventOf } from './stored-events';
 import { markPlainJson } from './transformer';
 
@@ -22,7 +23,8 @@ export class ProgressStream implements AsyncIterable<TrackedEnvelope<JobStreamEv
 
   /**
    * Claims the job for the caller and starts delivering into `sink`. Throws NOT_FOUND for a job the caller may not
-   * see (or that neither the log nor the store knows), TOO_MANY_REQUESTS without a free subscription slot.
+   * see (or that neither the log nor the store knows), TOO_MANY_REQUESTS without a free subscription slot,
+   * SERVICE_UNAVAILABLE while the store or the event log cannot be reached.
    */
   async open(sink: SubscriptionSink): Promise<JobSubscription> {
     const { ctx, input } = this;
@@ -37,7 +39,7 @@ export class ProgressStream implements AsyncIterable<TrackedEnvelope<JobStreamEv
       found = await subscription.start(job.jobId);
     } catch (error) {
       subscription.close();
-      throw error;
+      rethrowLogOutage(error);
     }
     if (!found) throw new TRPCError({ code: 'NOT_FOUND', message: `No job ${input.jobId}` });
     return subscription;

@@ -10,10 +10,16 @@ export interface ImportLease {
   release(): Promise<void>;
 }
 
+/** The coordinator could not be reached (Redis away): nothing was claimed or asked; try again later. */
+export class CoordinatorUnavailableError extends Error {
+  override readonly name = 'CoordinatorUnavailableError';
+}
+
 /**
  * Who runs which import. One process needs no more than counts in memory (`LocalImportCoordinator`); several
  * instances share them through Redis (`RedisImportCoordinator` in `@jobstream/redis`), so a session's import limit,
- * a cancel and the end of an import whose instance died hold across all of them.
+ * a cancel and the end of an import whose instance died hold across all of them. A call that cannot reach what it
+ * coordinates through rejects with `CoordinatorUnavailableError`.
  */
 export interface ImportCoordinator {
   /** Takes one of `owner`'s `max` slots; undefined when all are taken. */

@@ -65,6 +65,8 @@ export const CANCELLED_MESSAGE = 'Cancelled';
 export const INTERRUPTED_MESSAGE = 'Interrupted by server restart';
 /** The message of a job that failed because the store could not be reached. */
 export const STORE_UNAVAILABLE_MESSAGE = 'Import failed: the database was unavailable';
+/** The message of a job recorded while its start could not be reported (the event log was away). */
+export const NOT_STARTED_MESSAGE = 'Import not started: progress could not be reported';
 /** The message of a job whose instance stopped while running it, reported by another instance. */
 export const INSTANCE_LOST_MESSAGE = 'Interrupted: the server running it stopped';
 
@@ -121,6 +123,7 @@ export class ImportService {
     let reporter: JobReporter;
     let estimatedRows: number;
     let lease: ImportLease | undefined;
+    let recorded = false;
     try {
       const scan = await scanCsvFile(request.file);
       if (scan.blank) throw new RejectedFileError('The file is empty');
@@ -135,6 +138,7 @@ export class ImportService {
         fileName: request.fileName,
         fileBytes: request.fileBytes,
       });
+      recorded = true;
       reporter = new JobReporter(emitter, store.jobs, {
         jobId: request.jobId,
         templateName: request.template.name,
@@ -142,6 +146,8 @@ export class ImportService {
       });
       await reporter.started(estimatedRows);
     } catch (error) {
+      // A job recorded but not reported started (the event log was away) ends here, so no one takes it for running.
+      if (recorded) await this.endUnstarted(request.jobId, error);
       this.running.delete(request.jobId);
       slot.release();
       await lease?.release();
@@ -243,6 +249,21 @@ export class ImportService {
       // and a job the store still shows running is failed as interrupted at the next start.
       this.options.onUnexpectedError?.(request.jobId, error);
     }
+  }
+
+  /** Records a job that could not be reported started as failed, with why (best effort: the store may be away too). */
+  private async endUnstarted(jobId: string, error: unknown): Promise<void> {
+    const message = error instanceof EventLogUnavailableError ? NOT_STARTED_MESSAGE : 'Import failed unexpectedly';
+    await this.options.store.jobs
+      .finish(jobId, {
+        status: 'failed',
+        progress: 0,
+        message,
+        processed: 0,
+        total: null,
+        lastEventId: eventIdAfter(null),
+      })
+      .catch((cause: unknown) => this.options.onUnexpectedError?.(jobId, cause));
   }
 
   /** Runs `write` until it succeeds, waiting `retryEndMs` after each outage; gives up (rethrows) once closing. */

@@ -7,6 +7,7 @@ export {
 export { csvRecordBatches } from './csv/csv-records';
 export { type CsvScan, estimateDataRows, scanCsvFile } from './csv/scan-csv';
 export {
+  CoordinatorUnavailableError,
   type ImportCoordinator,
   type ImportLease,
   type ImportSlot,

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ImportCoordinator, ImportLease, ImportSlot } from '@jobstream/importer';
+import {
+  CoordinatorUnavailableError,
+  type ImportCoordinator,
+  type ImportLease,
+  type ImportSlot,
+} from '@jobstream/importer';
+import { ErrorReply } from '@redis/client';
 import type { RedisConnection } from './redis-connection';
 import { RedisScript } from './redis-script';
 
@@ -51,8 +57,8 @@ const TAKEN_OVER_LEASES = 10;
 /**
  * Coordinates imports across instances through Redis: an owner's slots are a sorted set of claims that expire
  * unless renewed; a running import's claim is a key holding its instance's id, renewed every third of the lease;
- * a cancel is published on the channel of the instance that holds the job's claim. A job whose claim has been gone
- * for half a lease on two looks (its instance renews every third of one, re-creating a claim Redis lost) is taken
+ * a cancel is published on the channel of the instance that holds the job's claim. A job whose claim is missing on
+ * two looks a lease apart (a living instance renews three times a lease, re-creating a claim Redis lost) is taken
  * over by one caller of `claimLapsed`, whose `SET NX` also tells a still-living old holder it lost the job.
  */
 export class RedisImportCoordinator implements ImportCoordinator {
@@ -97,7 +103,7 @@ export class RedisImportCoordinator implements ImportCoordinator {
     const id = randomUUID();
     const now = Date.now();
     const args = [String(now), String(max), id, String(now + this.leaseMs), String(this.leaseMs)];
-    if ((await this.reserveScript.run([key], args)) !== 1) return undefined;
+    if ((await this.reserveScript.run([key], args).catch(unavailable)) !== 1) return undefined;
     this.slots.set(id, { key, id });
     return {
       release: () => {
@@ -110,22 +116,23 @@ export class RedisImportCoordinator implements ImportCoordinator {
 
   async lease(jobId: string, onLost: () => void): Promise<ImportLease> {
     const key = this.leaseKey(jobId);
-    if ((await this.renewScript.run([key], [this.instanceId, String(this.leaseMs)])) !== 1) {
+    if ((await this.renewScript.run([key], [this.instanceId, String(this.leaseMs)]).catch(unavailable)) !== 1) {
       throw new Error(`job ${jobId} is claimed by another instance`);
     }
     this.leases.set(jobId, onLost);
     return {
       release: async () => {
         if (!this.leases.delete(jobId)) return;
-        await this.releaseScript.run([key], [this.instanceId]);
+        // A claim whose release fails lapses: its job has ended, so no instance takes it over.
+        await this.releaseScript.run([key], [this.instanceId]).catch(() => {});
       },
     };
   }
 
   async requestCancel(jobId: string): Promise<boolean> {
-    const holder = await this.client.get(this.leaseKey(jobId));
+    const holder = await this.client.get(this.leaseKey(jobId)).catch(unavailable);
     if (!holder || holder === this.instanceId || holder.startsWith('taken-over:')) return false;
-    return (await this.client.publish(this.cancelChannel(holder), jobId)) > 0;
+    return (await this.client.publish(this.cancelChannel(holder), jobId).catch(unavailable)) > 0;
   }
 
   onCancelRequest(handler: (jobId: string) => void): void {
@@ -134,7 +141,7 @@ export class RedisImportCoordinator implements ImportCoordinator {
 
   async claimLapsed(jobIds: readonly string[]): Promise<string[]> {
     const now = Date.now();
-    const holders = await Promise.all(jobIds.map((jobId) => this.client.get(this.leaseKey(jobId))));
+    const holders = await Promise.all(jobIds.map((jobId) => this.client.get(this.leaseKey(jobId)))).catch(unavailable);
     const asked = new Set(jobIds);
     for (const jobId of this.missingSince.keys()) if (!asked.has(jobId)) this.missingSince.delete(jobId);
     const claimed: string[] = [];
@@ -148,7 +155,7 @@ export class RedisImportCoordinator implements ImportCoordinator {
         this.missingSince.set(jobId, now);
         continue;
       }
-      if (now - since < this.leaseMs / 2) continue;
+      if (now - since < this.leaseMs) continue;
       const taken = await this.client.set(this.leaseKey(jobId), `taken-over:${this.instanceId}`, {
         condition: 'NX',
         expiration: { type: 'PX', value: this.leaseMs * TAKEN_OVER_LEASES },
@@ -198,4 +205,11 @@ export class RedisImportCoordinator implements ImportCoordinator {
   private cancelChannel(instanceId: string): string {
     return `${this.prefix}instance:${instanceId}:cancel`;
   }
+}
+
+/** Rethrows a failed Redis call as the coordinator's: Redis answering with an error passes unchanged (a bug). */
+function unavailable(error: unknown): never {
+  if (error instanceof ErrorReply) throw error;
+  const reason = error instanceof Error ? error.message : String(error);
+  throw new CoordinatorUnavailableError(`Import coordination (Redis) is unavailable: ${reason}`, { cause: error });
 }

@@ -295,10 +295,11 @@ export class RedisJobEventLog implements JobEventLog {
     return watched;
   }
 
-  /** The channels of this log's prefix the subscriber connection holds. */
+  /** The job channels the subscriber connection holds (it may hold others, such as the coordinator's). */
   private ownChannels(): string[] {
     const channels = [...this.subscriber.getPubSubListeners('CHANNELS').keys()];
-    return channels.filter((channel) => channel.startsWith(this.prefix));
+    const jobChannel = `${this.prefix}job:`;
+    return channels.filter((channel) => channel.startsWith(jobChannel));
   }
 
   private onNotification(watched: Watched, message: string): void {

@@ -15,6 +15,8 @@ export interface TransportMetrics {
   socketioConnections: number;
   /** Bytes handed to Engine.IO and not yet written out, summed over Socket.IO connections. */
   socketioQueuedBytes: number;
+  /** Job channels this instance subscribes to on Redis (0 without `REDIS_URL`). */
+  redisSubscriptions: number;
 }
 
 /** What a scrape reads: the progress layer's and the transports' current values. */
@@ -74,6 +76,7 @@ export class ServerMetrics {
         'jobstream_socketio_queued_bytes',
         'Bytes handed to Engine.IO and not yet written out, over Socket.IO connections.',
       ),
+      redisSubscriptions: gauge('jobstream_redis_subscriptions', 'Job channels this instance subscribes to on Redis.'),
     };
     this.counters = {
       eventsEmitted: counter('jobstream_events_emitted_total', 'Events recorded by the event log.'),

@@ -2,7 +2,7 @@ import { JobId, OnProgressInputSchema, WebSocketEvents } from '@jobstream/contra
 import { z } from 'zod';
 import { authorizedJob, requireSession } from '../job-access';
 import { ProgressStream } from '../progress-stream';
-import { rethrowStoreOutage } from '../store-outage';
+import { rethrowCoordinatorOutage, rethrowStoreOutage } from '../store-outage';
 import { type BaseProcedure, router } from '../trpc';
 
 const JobInput = z.object({ jobId: JobId });
@@ -37,7 +37,7 @@ export const uploadRouter = (procedure: BaseProcedure) =>
     /** Stops one of the caller's running jobs; it ends failed with `Cancelled`. Committed rows stay. */
     cancel: procedure.input(JobInput).mutation(async ({ ctx, input }) => {
       await authorizedJob(ctx, input.jobId);
-      return { cancelled: await ctx.imports.cancel(input.jobId) };
+      return { cancelled: await ctx.imports.cancel(input.jobId).catch(rethrowCoordinatorOutage) };
     }),
 
     /**
