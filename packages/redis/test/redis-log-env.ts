@@ -12,12 +12,13 @@ export interface LogEnv extends AsyncDisposable {
 
 /** Opens a Redis log (and its connections) on `url` (default: the run's server), under `prefix` (default: a new one). */
 export async function redisLog(
-  options: Partial<Omit<RedisLogOptions, 'client' | 'subscriber'>> & { url?: string } = {},
+  options: Partial<Omit<RedisLogOptions, 'client' | 'subscriber'>> & { url?: string; commandTimeoutMs?: number } = {},
 ): Promise<LogEnv> {
   const url = options.url ?? inject('redisUrl');
   const prefix = options.prefix ?? `test-${randomBytes(4).toString('hex')}:`;
-  const client = await connectRedis({ url, name: 'test-commands' });
-  const subscriber = await connectRedis({ url, name: 'test-subscriber' });
+  const { commandTimeoutMs } = options;
+  const client = await connectRedis({ url, name: 'test-commands', commandTimeoutMs });
+  const subscriber = await connectRedis({ url, name: 'test-subscriber', commandTimeoutMs });
   const log = new RedisJobEventLog({ ...options, client, subscriber, prefix });
   return {
     log,

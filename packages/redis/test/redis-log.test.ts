@@ -119,6 +119,33 @@ describe('RedisJobEventLog across instances', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('fails appends within the command timeout while Redis does not answer, queueing nothing, and goes on after', async () => {
+    await using redis = await startRedisServer();
+    await using env = await redisLog({ url: redis.url, commandTimeoutMs: 200 });
+    const jobId = randomUUID();
+    await env.log.append(jobId, started(jobId));
+    redis.process.kill('SIGSTOP'); // the connection stays open; nothing answers
+    try {
+      const appends = Array.from({ length: 20 }, (_, p) => env.log.append(jobId, progress(jobId, p + 1)));
+      const outcomes = await Promise.allSettled(appends);
+      expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
+      expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(EventLogUnavailableError);
+    } finally {
+      redis.process.kill('SIGCONT');
+    }
+    await expect
+      .poll(
+        () =>
+          env.log.append(jobId, progress(jobId, 30)).then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    expect((await env.log.latest(jobId))?.payload).toMatchObject({ progress: 30 });
+  });
+
   it('lets an ended job’s keys expire after the retention, and a running job’s after the running TTL', async () => {
     await using env = await redisLog({ retentionMs: 200, runningTtlMs: 60_000 });
     const jobId = randomUUID();
