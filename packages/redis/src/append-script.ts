@@ -8,24 +8,32 @@ import { RedisScript } from './redis-script';
  *   stale or duplicated writer is refused);
  * - no meta hash and an expected seq of 0 starts a history in the caller's new epoch; no meta hash while the
  *   caller expected events answers `lost` (Redis lost the job: the caller starts a new epoch);
+ * - `restart` (with the epoch and seq Redis was seen to have) replaces the job's history with one in the new
+ *   epoch: for a writer that finds Redis behind what it wrote (a failover lost the last events), so that no id of
+ *   the lost events is ever given to another event;
  * - each event is added as entry `<seq>-0`, the stream trimmed to the ring size, and published as
  *   `<epoch>:<seq> <field>`; both keys expire after the running TTL, or the retention once the job has ended.
  *
  * KEYS: stream, meta. ARGV: expected epoch, expected seq, new epoch, ring size, running TTL ms, ended TTL ms,
- * channel, 1 if the last event is terminal, then the events' fields.
+ * channel, 1 if the last event is terminal, `append` or `restart`, then the events' fields.
  */
 const SCRIPT = `
 local epoch = redis.call('HGET', KEYS[2], 'epoch')
 local seq = tonumber(redis.call('HGET', KEYS[2], 'seq') or '0')
 if epoch then
   if epoch ~= ARGV[1] or seq ~= tonumber(ARGV[2]) then return {'conflict', epoch, seq} end
+  if ARGV[9] == 'restart' then
+    epoch = ARGV[3]
+    seq = 0
+    redis.call('DEL', KEYS[1])
+  end
 elseif tonumber(ARGV[2]) ~= 0 then
   return {'lost', '', 0}
 else
   epoch = ARGV[3]
   redis.call('DEL', KEYS[1])
 end
-for i = 9, #ARGV do
+for i = 10, #ARGV do
   seq = seq + 1
   redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], seq .. '-0', 'e', ARGV[i])
   redis.call('PUBLISH', ARGV[7], epoch .. ':' .. seq .. ' ' .. ARGV[i])
@@ -56,6 +64,8 @@ export interface AppendCall {
   runningTtlMs: number;
   endedTtlMs: number;
   ended: boolean;
+  /** Replace the history (seen as `expectedEpoch`/`expectedSeq`) with one in `newEpoch`, rather than add to it. */
+  restart: boolean;
   fields: readonly string[];
 }
 
@@ -78,6 +88,7 @@ export class AppendScript {
       String(call.endedTtlMs),
       call.keys.channel,
       call.ended ? '1' : '0',
+      call.restart ? 'restart' : 'append',
       ...call.fields,
     ];
     const [status, epoch, seq] = (await this.script.run(keys, args)) as [string, string, number];

@@ -201,8 +201,10 @@ export class RedisJobEventLog implements JobEventLog {
     let state: { epoch: string; seq: number; latest: StoredEvent | undefined } | undefined =
       this.writers.get(jobId) ?? this.endedHere(jobId);
     if (!state && !isStart) state = await this.readState(keys);
-    /** The events this writer knew and Redis lost: written again first, in a new epoch. */
+    /** The newest event this writer knew and Redis lost: written again first, in a new epoch. */
     let reseed: StoredEvent | undefined;
+    /** Redis is behind what this writer wrote: the history starts over rather than reuse the lost events' ids. */
+    let restart = false;
     for (let attempt = 0; ; attempt++) {
       const event = validateTransition(jobId, state?.latest, resolveNext(jobId, state?.latest, next));
       const at = this.now();
@@ -217,6 +219,7 @@ export class RedisJobEventLog implements JobEventLog {
         runningTtlMs: this.runningTtlMs,
         endedTtlMs: this.retentionMs,
         ended: isTerminalEvent(event),
+        restart,
         fields,
       });
       if (outcome.status === 'ok') {
@@ -238,12 +241,21 @@ export class RedisJobEventLog implements JobEventLog {
         state = { epoch: '', seq: 0, latest: state.latest };
         continue;
       }
+      if (outcome.status === 'conflict' && state?.latest && outcome.epoch === state.epoch && outcome.seq < state.seq) {
+        // Redis lost this writer's newest events (a failover to a replica that had not received them): the ids they
+        // had must not go to other events, so the history starts over in a new epoch, from the newest it knows.
+        reseed = state.latest;
+        restart = true;
+        state = { epoch: outcome.epoch, seq: outcome.seq, latest: state.latest };
+        continue;
+      }
       if (attempt >= MAX_CONFLICTS) {
         throw new Error(`job ${jobId}: the event log changed under ${MAX_CONFLICTS} appends in a row`);
       }
       // Another writer appended (or this one's view was stale): validate again against the job as Redis has it.
       this.writers.delete(jobId);
       reseed = undefined;
+      restart = false;
       state = await this.readState(keys);
     }
   }

@@ -146,6 +146,33 @@ describe('RedisJobEventLog across instances', () => {
     expect((await env.log.latest(jobId))?.payload).toMatchObject({ progress: 30 });
   });
 
+  it('starts a new epoch rather than reuse ids when Redis lost the writer’s newest events (a failover)', async () => {
+    await using writer = await redisLog();
+    await using reader = await redisLog({ prefix: writer.prefix });
+    const jobId = randomUUID();
+    const keys = jobKeys(writer.prefix, jobId);
+    await writer.log.append(jobId, started(jobId));
+    for (let p = 1; p <= 4; p++) await writer.log.append(jobId, progress(jobId, p));
+    const got = follow(reader, jobId);
+    await expect.poll(() => reader.log.metrics().roomsActive).toBe(1);
+    // What a replica that had not received the last two writes holds once promoted.
+    await writer.client.xDel(keys.events, ['4-0', '5-0']);
+    await writer.client.hSet(keys.meta, 'seq', '3');
+    const next = await writer.log.append(jobId, progress(jobId, 6));
+    await writer.log.append(jobId, completed(jobId));
+    const events = await got;
+
+    expect(parseEventId(next)?.seq).toBe(2);
+    const ids = events.map((event) => event.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids.map((id) => parseEventId(id)?.epoch)).size).toBe(2);
+    expect(events.find((event) => event.id === next || event.data.missed)?.data).toMatchObject({
+      snapshot: true,
+      missed: true,
+    });
+    expect(events.at(-1)?.data.event).toBe('upload-completed');
+  });
+
   it('lets an ended job’s keys expire after the retention, and a running job’s after the running TTL', async () => {
     await using env = await redisLog({ retentionMs: 200, runningTtlMs: 60_000 });
     const jobId = randomUUID();
