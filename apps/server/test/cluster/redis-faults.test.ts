@@ -26,7 +26,11 @@ describe('Redis faults', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => void (output += chunk));
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+    }
     const [code] = (await once(child, 'exit')) as [number | null];
     await schema.drop();
     expect(code).toBe(1);
