@@ -23,7 +23,7 @@ const origins = z.string().transform((value) =>
     .filter(Boolean),
 );
 
-/** Every environment variable the server reads, with its default; documented in the README. */
+/** Every environment variable the server reads, with its default; documented in docs/configuration.md. */
 export const ConfigSchema = z
   .object({
     HOST: z.string().default('127.0.0.1'),
