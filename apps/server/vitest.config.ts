@@ -2,7 +2,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * Every suite runs against SQLite; the suites that read or write the store (imports, ownership, restarts,
- * delivery, sessions) run again against a throwaway PostgreSQL cluster the run starts.
+ * delivery, sessions) run again against a throwaway PostgreSQL cluster the run starts, and the subscription suites once
+ * more with the event log on a throwaway redis-server (`REDIS_URL`), as an instance of a cluster runs them.
  */
 export default defineConfig({
   test: {
@@ -30,6 +31,17 @@ export default defineConfig({
             'test/retention.test.ts',
             'test/cluster/**/*.test.ts',
           ],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'redis',
+          provide: { storeKind: 'postgres', logKind: 'redis' },
+          globalSetup: ['@jobstream/storage/testing/vitest-postgres', '@jobstream/redis/testing/vitest-redis'],
+          // The suites whose server code reads events only through subscriptions; the others emit bursts and read the
+          // in-memory log's state synchronously, which the Redis log's own suites and test/cluster cover instead.
+          include: ['test/{subscription,ownership}.test.ts'],
         },
       },
     ],

@@ -6,6 +6,7 @@ import type { AppRouter } from '@jobstream/api';
 import type { UploadProgress, UploadResult } from '@jobstream/contracts';
 import type { ImportCounts } from '@jobstream/importer';
 import { parseEventId } from '@jobstream/progress';
+import { projectRedisEnv } from '@jobstream/redis/testing';
 import { testStoreLocation } from '@jobstream/storage/testing';
 import {
   createTRPCClient,
@@ -89,7 +90,7 @@ export interface TestData extends AsyncDisposable {
   /** The temp `DATA_DIR`. */
   path: string;
   /** `DATA_DIR`, plus `DATABASE_URL` (a fresh schema) when the project runs on PostgreSQL: give it to every server sharing this data. */
-  env: { DATA_DIR: string; DATABASE_URL?: string };
+  env: { DATA_DIR: string; DATABASE_URL?: string; REDIS_URL?: string };
 }
 
 /** A fresh temp `DATA_DIR` and an empty store of the project's kind (`storeKind`), removed on dispose. */
@@ -99,7 +100,12 @@ export async function testData(): Promise<TestData> {
   const { databaseUrl } = place.location;
   return {
     path: dir.path,
-    env: { DATA_DIR: dir.path, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+    env: {
+      DATA_DIR: dir.path,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      // In the `redis` project the server is an instance of a cluster: its event log is on the run's redis-server.
+      ...projectRedisEnv(inject),
+    },
     async [Symbol.asyncDispose]() {
       await place[Symbol.asyncDispose]();
       await dir[Symbol.asyncDispose]();

@@ -1,12 +1,7 @@
 import type { TestProject } from 'vitest/node';
+// For its declaration of the values vitest provides to tests (`redisUrl`, `logKind`).
+import './project-redis';
 import { startRedisServer } from './redis-server';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The throwaway `redis-server`'s URL; each test keeps to a key prefix of its own. */
-    redisUrl: string;
-  }
-}
 
 /** A vitest `globalSetup`: one throwaway `redis-server` for the run, provided as `redisUrl`, stopped after. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
