@@ -1,2 +1,2 @@
-export { type RedisServer, type RedisServerOptions, startRedisServer } from './redis-server';
 export { projectRedisEnv } from './project-redis';
+export { type RedisServer, type RedisServerOptions, startRedisServer } from './redis-server';
