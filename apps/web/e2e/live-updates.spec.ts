@@ -24,7 +24,13 @@ test('after a dropped connection the job resumes from its last event, without lo
     });
     sockets.push(socket);
   });
-  const trackedEventsReceived = () => received.filter((m) => m.includes('"type":"data","id":')).length;
+  // tRPC's keep-alive frames are the bare words PING and PONG; every other frame is JSON.
+  const isTrackedEvent = (message: string) => {
+    if (!message.startsWith('{')) return false;
+    const { result } = JSON.parse(message) as { result?: { type?: string; id?: unknown } };
+    return result?.type === 'data' && typeof result.id === 'string';
+  };
+  const trackedEventsReceived = () => received.filter(isTrackedEvent).length;
   const indicator = page.getByRole('status').filter({ hasText: /Live|Connecting|Reconnecting|Offline/ });
 
   await uploadThroughUi(page, {
