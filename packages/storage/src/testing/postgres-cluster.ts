@@ -11,6 +11,8 @@ import pg from 'pg';
 export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:<port>/jobstream`. */
   url: string;
+  /** Its temporary folder (data and socket), removed by `stop`. */
+  readonly folder: string;
   /** The server process, to kill or restart in fault tests. */
   readonly process: ChildProcess;
   /** Stops the server (fast shutdown) and waits for it; the data folder stays, for `start` again. */
@@ -134,6 +136,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   }
   return {
     url,
+    folder: dir,
     get process() {
       return server as ChildProcess;
     },
