@@ -111,6 +111,11 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       'max_connections=300',
     ];
     server = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], ...user });
+    // A program that cannot be run ends the process with a negative exit code, which `waitUntilReady` reports;
+    // without a listener its 'error' would end this process instead.
+    server.once('error', (error) => {
+      output = output ? `${error.message}\n${output}` : error.message;
+    });
     server.stderr?.on('data', (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4000);
     });
