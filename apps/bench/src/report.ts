@@ -70,6 +70,18 @@ const SPECS: Record<ServerScenarioId, ScenarioSpec> = {
     ],
     reference: 'KB per idle subscriber raw ws ~10, Socket.IO ~19, plain tRPC ~60',
   },
+  'redis-memory': {
+    title: (s) =>
+      `Redis memory: ${n(s.redisMemory.jobs)} jobs x ${n(s.redisMemory.eventsPerJob)} progress events, then completed; ` +
+      "MEMORY USAGE of each job's keys (event stream, 256-event ring, and meta hash), largest job",
+    metrics: [
+      { key: 'bytesPerJob', header: 'KB/job', digits: 1, scale: 1 / 1024 },
+      { key: 'streamEntries', header: 'stream entries', digits: 0 },
+      { key: 'bytesPerEntry', header: 'bytes/entry', digits: 0 },
+      { key: 'bytesPerJobWithRowErrors', header: 'KB/job, events with row errors', digits: 1, scale: 1 / 1024 },
+      { key: 'rowErrors', header: 'row errors/event', digits: 0 },
+    ],
+  },
 };
 
 function checkCell(ok: boolean): string {
