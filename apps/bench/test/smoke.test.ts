@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { startLoadGenerator } from '../src/load/load-generator';
 import { renderReport } from '../src/report';
 import type { BenchResults, ServerRow } from '../src/results';
+import { runServerScenarios } from '../src/run-server-scenarios';
 import { ClusterBackends } from '../src/scenarios/cluster-backends';
 import { runRedisMemory } from '../src/scenarios/redis-memory';
 import { runS1Latency } from '../src/scenarios/s1-latency';
@@ -86,6 +87,30 @@ describe('the cluster server scenarios', () => {
     for (const pid of [redisPid, postgresPid]) expect(() => process.kill(pid as number, 0)).toThrow();
     expect(existsSync(postgresFolder)).toBe(false);
     expect(signalListeners()).toBe(listenersBefore);
+  });
+
+  it('report the cluster as not measured, with the reason, when redis-server cannot start', async () => {
+    const saved = process.env.REDIS_SERVER;
+    process.env.REDIS_SERVER = '/nonexistent/redis-server';
+    try {
+      const lines: string[] = [];
+      const measured = await runServerScenarios({
+        scenarios: ['redis-memory'],
+        servers: ['jobstream-cluster'],
+        sizes: QUICK,
+        log: (line) => lines.push(line),
+      });
+      expect(measured.servers).toEqual([]);
+      expect(measured.serversNotMeasured).toEqual([
+        { server: 'jobstream-cluster', reason: expect.stringContaining('spawn /nonexistent/redis-server ENOENT') },
+      ]);
+      const report = renderReport({ ...emptyResults(), ...measured });
+      expect(report).toContain('jobstream cluster not measured: no redis-server and PostgreSQL');
+      expect(report).toMatch(/\[NOT MEASURED\] Redis memory per job .*ENOENT/);
+    } finally {
+      if (saved === undefined) delete process.env.REDIS_SERVER;
+      else process.env.REDIS_SERVER = saved;
+    }
   });
 });
 
