@@ -6,6 +6,7 @@ const PRIMARY_METRIC: Record<ServerScenarioId, { key: string; better: 'lower' | 
   'S1-latency': { key: 'p99Ms', better: 'lower' },
   S2: { key: 'eventsPerSec', better: 'higher' },
   S3: { key: 'bytesPerSubscriber', better: 'lower' },
+  'redis-memory': { key: 'bytesPerJob', better: 'lower' },
 };
 
 function score(row: ServerRow): number {

@@ -24,7 +24,7 @@ export interface CliOptions {
 const IMPORT_STORES: readonly ImportStore[] = ['sqlite', 'postgres'];
 
 /** Usage text, shown with option errors. */
-const USAGE = `Usage: bench [--quick] [--servers=${SERVER_KINDS.join(',')}] [--scenarios=S1,S1-latency,S2,S3,S4] [--stores=${IMPORT_STORES.join(',')}] [--out=file.json] [--profile]`;
+const USAGE = `Usage: bench [--quick] [--servers=${SERVER_KINDS.join(',')}] [--scenarios=${[...SERVER_SCENARIOS, 'S4'].join(',')}] [--stores=${IMPORT_STORES.join(',')}] [--out=file.json] [--profile]`;
 
 function list(value: string | undefined): string[] | undefined {
   return value

@@ -14,7 +14,7 @@ if (loadAverageAtStart > BUSY_LOAD_AVERAGE) {
   log(`warning: load average is ${loadAverageAtStart.toFixed(2)} before starting; other work will skew the numbers`);
 }
 
-const servers = await runServerScenarios({
+const { servers, serversNotMeasured } = await runServerScenarios({
   scenarios: options.scenarios,
   servers: options.servers,
   sizes: options.sizes,
@@ -38,6 +38,7 @@ const results: BenchResults = {
     loadAverageAtEnd: loadavg()[0] ?? 0,
   },
   servers,
+  ...(serversNotMeasured.length > 0 ? { serversNotMeasured } : {}),
   ...imports,
 };
 const path = await writeResultsFile(results, options.out);

@@ -20,6 +20,8 @@ export interface Endpoint {
 
 /** Emit as fast as delivery keeps up, then complete every job. */
 export interface FloodParams {
+  /** Row errors each progress event carries, as an import's first rejected rows (default none). */
+  rowErrors?: number;
   subscribersPerJob: number;
   /** Most progress events in all. */
   maxEvents: number;
@@ -71,6 +73,30 @@ export type ServerApi = {
 export interface ServerReady extends Endpoint {
   kind: ServerKind;
 }
+
+/**
+ * Where the instances of one `jobstream-cluster` run share their state: a fresh key prefix on the bench's
+ * redis-server and a fresh schema of its PostgreSQL.
+ */
+export interface ClusterDeployment {
+  redisUrl: string;
+  /** With `search_path` set to the run's own schema. */
+  databaseUrl: string;
+  /** `REDIS_PREFIX`. */
+  redisPrefix: string;
+}
+
+/** What the emitting instance of a cluster is started with: the deployment, and where its subscribers connect. */
+export interface ClusterServerParams extends ClusterDeployment {
+  /** The subscribers' instance (`ws://…/trpc`). */
+  subscribersUrl: string;
+}
+
+/** Methods of a cluster's subscribers' instance, a process of its own. */
+export type InstanceApi = {
+  /** Samples CPU and memory, after full GCs when asked. */
+  sample: (params: { gc: boolean }) => Promise<ResourceSample>;
+};
 
 /** Latency percentiles, µs. */
 export interface LatencySummary {
@@ -131,6 +157,8 @@ export interface Notices {
   loadReady: Record<string, never>;
   /** Import process is up. */
   importReady: Record<string, never>;
+  /** A cluster's subscribers' instance is listening, at `url` (`http://…`). */
+  instanceReady: { url: string };
   /** Progress messages the subscribers have caught up with (received or superseded), for flow control. */
   covered: { messages: number };
 }

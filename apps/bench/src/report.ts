@@ -70,6 +70,18 @@ const SPECS: Record<ServerScenarioId, ScenarioSpec> = {
     ],
     reference: 'KB per idle subscriber raw ws ~10, Socket.IO ~19, plain tRPC ~60',
   },
+  'redis-memory': {
+    title: (s) =>
+      `Redis memory: ${n(s.redisMemory.jobs)} jobs x ${n(s.redisMemory.eventsPerJob)} progress events, then completed; ` +
+      "MEMORY USAGE of each job's keys (event stream, 256-event ring, and meta hash), largest job",
+    metrics: [
+      { key: 'bytesPerJob', header: 'KB/job', digits: 1, scale: 1 / 1024 },
+      { key: 'streamEntries', header: 'stream entries', digits: 0 },
+      { key: 'bytesPerEntry', header: 'bytes/entry', digits: 0 },
+      { key: 'bytesPerJobWithRowErrors', header: 'KB/job, events with row errors', digits: 1, scale: 1 / 1024 },
+      { key: 'rowErrors', header: 'row errors/event', digits: 0 },
+    ],
+  },
 };
 
 function checkCell(ok: boolean): string {
@@ -206,6 +218,106 @@ function importStoresTable(results: BenchResults): string {
   return [title, renderTextTable(columns, body), ...notes].join('\n');
 }
 
+/** One line of the cluster's table: a metric of one scenario, for in-process jobstream and for the cluster. */
+interface ClusterLine {
+  scenario: ServerScenarioId;
+  key: string;
+  label: string;
+  digits: number;
+  scale?: number;
+  /** How the cluster compares: its ratio to in-process, or the difference (latency added). */
+  compare: 'ratio' | 'added';
+  /** Measured on the cluster only (redis-server, one of its instances, Redis memory). */
+  clusterOnly?: boolean;
+}
+
+const CLUSTER_LINES: readonly ClusterLine[] = [
+  { scenario: 'S1', key: 'eventsPerSec', label: 'events/s carried', digits: 0, compare: 'ratio' },
+  { scenario: 'S1', key: 'cpuMicrosPerMsg', label: 'server CPU us/msg (both instances)', digits: 1, compare: 'ratio' },
+  {
+    scenario: 'S1',
+    key: 'subscribersCpuMicrosPerMsg',
+    label: "of it the subscribers' instance",
+    digits: 1,
+    compare: 'ratio',
+    clusterOnly: true,
+  },
+  {
+    scenario: 'S1',
+    key: 'redisCpuMicrosPerMsg',
+    label: 'redis-server CPU us/msg',
+    digits: 1,
+    compare: 'ratio',
+    clusterOnly: true,
+  },
+  { scenario: 'S1-latency', key: 'p50Ms', label: 'p50 ms', digits: 2, compare: 'added' },
+  { scenario: 'S1-latency', key: 'p99Ms', label: 'p99 ms', digits: 2, compare: 'added' },
+  { scenario: 'S2', key: 'eventsPerSec', label: 'events/s', digits: 1, compare: 'ratio' },
+  { scenario: 'S2', key: 'cpuMicrosPerMsg', label: 'server CPU us/msg (both instances)', digits: 1, compare: 'ratio' },
+  {
+    scenario: 'S3',
+    key: 'bytesPerSubscriber',
+    label: "KB/idle subscriber (subscribers' instance)",
+    digits: 1,
+    scale: 1 / 1024,
+    compare: 'ratio',
+  },
+  {
+    scenario: 'redis-memory',
+    key: 'bytesPerJob',
+    label: 'Redis KB/job, 256-event ring',
+    digits: 1,
+    scale: 1 / 1024,
+    compare: 'ratio',
+    clusterOnly: true,
+  },
+];
+
+/**
+ * Two instances on one Redis against in-process jobstream in the same run, scenario by scenario: what crossing
+ * Redis costs. Only the scenarios run appear; a cluster that could not run says why.
+ */
+function clusterTable(results: BenchResults): string | undefined {
+  const notMeasured = results.serversNotMeasured?.find((m) => m.server === 'jobstream-cluster');
+  const measured = results.servers.some((r) => r.server === 'jobstream-cluster');
+  if (!measured && !notMeasured) return undefined;
+  const value = (scenario: ServerScenarioId, server: 'jobstream' | 'jobstream-cluster', line: ClusterLine) => {
+    const r = results.servers.find((x) => x.scenario === scenario && x.server === server);
+    const v = r?.check.ok ? r.metrics[line.key] : undefined;
+    return v === undefined ? undefined : v * (line.scale ?? 1);
+  };
+  const scenariosRun = new Set(results.servers.filter((r) => r.server === 'jobstream-cluster').map((r) => r.scenario));
+  const body = CLUSTER_LINES.filter((line) => scenariosRun.has(line.scenario)).map((line) => {
+    const local = line.clusterOnly ? undefined : value(line.scenario, 'jobstream', line);
+    const cluster = value(line.scenario, 'jobstream-cluster', line);
+    let versus = '';
+    if (local !== undefined && cluster !== undefined) {
+      versus =
+        line.compare === 'ratio'
+          ? formatRatio(cluster / local)
+          : `${cluster >= local ? '+' : ''}${formatNumber(cluster - local, line.digits)}`;
+    }
+    return [
+      line.scenario,
+      line.label,
+      line.clusterOnly ? '' : formatNumber(local, line.digits),
+      formatNumber(cluster, line.digits),
+      versus,
+    ];
+  });
+  const columns: TextColumn[] = [
+    { header: 'scenario', align: 'left' },
+    { header: 'measure', align: 'left' },
+    { header: LABEL_OF.jobstream, align: 'right' },
+    { header: LABEL_OF['jobstream-cluster'], align: 'right' },
+    { header: 'cluster vs in-process', align: 'right' },
+  ];
+  const title =
+    'jobstream cluster: two instances on one redis-server and PostgreSQL, events emitted on one instance, subscribers connected to the other; against in-process jobstream (n/a: failed its check or not run)';
+  const notes = notMeasured ? [`  ${LABEL_OF['jobstream-cluster']} not measured: ${notMeasured.reason}`] : [];
+  return [title, ...(body.length > 0 ? [renderTextTable(columns, body)] : []), ...notes].join('\n');
+}
+
 /** Above this 1-minute load average, other work on the machine is likely to skew the numbers. */
 export const BUSY_LOAD_AVERAGE = 0.7;
 
@@ -228,6 +340,8 @@ export function renderReport(results: BenchResults): string {
     const rows = results.servers.filter((r) => r.scenario === scenario);
     if (rows.length > 0) sections.push(serverTable(scenario, rows, results.sizes));
   }
+  const cluster = clusterTable(results);
+  if (cluster) sections.push(cluster);
   if (results.imports && results.imports.length > 0) sections.push(importTable(results.imports, results.sizes));
   if (results.imports || results.importsNotMeasured) sections.push(importStoresTable(results));
   const targets = evaluateTargets(results).map((t) => `  [${t.status.toUpperCase()}] ${t.name}: ${t.detail}`);

@@ -2,8 +2,8 @@ import type { LoadReport } from './protocol';
 import type { ServerKind } from './server-kinds';
 import type { Sizes } from './sizes';
 
-/** The scenarios that compare the servers. */
-export type ServerScenarioId = 'S1' | 'S1-latency' | 'S2' | 'S3';
+/** The scenarios that compare the servers; `redis-memory` runs on the cluster only. */
+export type ServerScenarioId = 'S1' | 'S1-latency' | 'S2' | 'S3' | 'redis-memory';
 
 /** Whether a scenario delivered what it had to. */
 export interface Check {
@@ -59,6 +59,8 @@ export interface BenchResults {
   /** 1-minute load averages when the run started (other work skews the numbers) and ended (the bench's own included). */
   machine: { node: string; cpus: number; cpuModel: string; loadAverageAtStart: number; loadAverageAtEnd: number };
   servers: ServerRow[];
+  /** Servers asked for but not run (the cluster without redis-server or PostgreSQL, say), with the reason. */
+  serversNotMeasured?: { server: ServerKind; reason: string }[];
   imports?: ImportRow[];
   /** Stores S4 was asked for but could not import into (PostgreSQL not installed, say), with the reason. */
   importsNotMeasured?: { store: ImportStore; reason: string }[];

@@ -8,6 +8,8 @@ export interface Sizes {
   s1Latency: { jobs: number; eventsPerSecond: number; durationMs: number };
   s2: { subscribers: number; maxEvents: number; maxMs: number; windowEvents: number };
   s3: { subscribers: number; settleMs: number };
+  /** The cluster's Redis memory: `eventsPerJob` progress events per job, then again carrying `rowErrors` row errors. */
+  redisMemory: { jobs: number; eventsPerJob: number; rowErrors: number };
   /** `repeats` rounds of every import variant; each variant's fastest round is reported. */
   s4: { rows: number; repeats: number };
 }
@@ -20,6 +22,7 @@ export const FULL: Sizes = {
   s1Latency: { jobs: 2000, eventsPerSecond: 2000, durationMs: 6000 },
   s2: { subscribers: 1000, maxEvents: 10_000, maxMs: 6000, windowEvents: 40 },
   s3: { subscribers: 5000, settleMs: 1000 },
+  redisMemory: { jobs: 20, eventsPerJob: 300, rowErrors: 100 },
   s4: { rows: 1_000_000, repeats: 3 },
 };
 
@@ -31,5 +34,6 @@ export const QUICK: Sizes = {
   s1Latency: { ...FULL.s1Latency, durationMs: 2000 },
   s2: { ...FULL.s2, maxMs: 2000 },
   s3: { ...FULL.s3, settleMs: 300 },
+  redisMemory: FULL.redisMemory,
   s4: { rows: 200_000, repeats: 2 },
 };

@@ -131,6 +131,63 @@ function latencyTarget(results: BenchResults): TargetResult {
   };
 }
 
+/** The cluster's targets' verdict when a row is missing: why the cluster was not run, if it was not. */
+function clusterNotMeasured(results: BenchResults, name: string, missing: string): TargetResult {
+  const reason = results.serversNotMeasured?.find((m) => m.server === 'jobstream-cluster')?.reason;
+  return { name, status: 'not measured', detail: reason ?? missing };
+}
+
+/** Most p99 latency two instances on one Redis may add to in-process delivery, ms. */
+export const CLUSTER_ADDED_P99_MS = 5;
+/** Most Redis memory one job's keys may take with the default 256-event ring, bytes. */
+export const REDIS_BYTES_PER_JOB = 64 * 1024;
+
+/** The cluster (two instances on one Redis) against in-process jobstream in the same run, and its Redis memory. */
+function clusterTargets(results: BenchResults): TargetResult[] {
+  const latencyName = `S1-latency: two instances on one Redis add < ${CLUSTER_ADDED_P99_MS} ms at p99 to in-process jobstream (2,000 msgs/s)`;
+  const clusterP99 = metric(row(results, 'S1-latency', 'jobstream-cluster'), 'p99Ms');
+  const localP99 = metric(row(results, 'S1-latency', 'jobstream'), 'p99Ms');
+  const latency: TargetResult =
+    clusterP99 === undefined || localP99 === undefined
+      ? clusterNotMeasured(
+          results,
+          latencyName,
+          'the jobstream or jobstream-cluster row is missing or failed its check',
+        )
+      : {
+          name: latencyName,
+          status: clusterP99 - localP99 < CLUSTER_ADDED_P99_MS ? 'met' : 'not met',
+          detail: `p99 ${clusterP99.toFixed(2)} ms vs in-process ${localP99.toFixed(2)} ms (+${(clusterP99 - localP99).toFixed(2)} ms)`,
+        };
+
+  const memoryName = `Redis memory per job (stream + meta, 256-event ring) <= ${REDIS_BYTES_PER_JOB / 1024} KB`;
+  const redisRow = row(results, 'redis-memory', 'jobstream-cluster');
+  const bytes = metric(redisRow, 'bytesPerJob');
+  const memory: TargetResult =
+    bytes === undefined
+      ? clusterNotMeasured(results, memoryName, 'the redis-memory row is missing or failed its check')
+      : {
+          name: memoryName,
+          status: bytes <= REDIS_BYTES_PER_JOB ? 'met' : 'not met',
+          detail:
+            `${(bytes / 1024).toFixed(1)} KB, ${redisRow?.metrics.streamEntries} stream entries ` +
+            `(events carrying ${redisRow?.metrics.rowErrors} row errors each: ${((redisRow?.metrics.bytesPerJobWithRowErrors ?? Number.NaN) / 1024).toFixed(1)} KB)`,
+        };
+
+  const s3Name = "S3 memory per idle subscriber on the subscribers' instance <= in-process jobstream's";
+  const ours = metric(row(results, 'S3', 'jobstream-cluster'), 'bytesPerSubscriber');
+  const theirs = metric(row(results, 'S3', 'jobstream'), 'bytesPerSubscriber');
+  const s3: TargetResult =
+    ours === undefined || theirs === undefined
+      ? clusterNotMeasured(results, s3Name, 'the jobstream or jobstream-cluster row is missing or failed its check')
+      : {
+          name: s3Name,
+          status: ours <= theirs ? 'met' : 'not met',
+          detail: `cluster ${(ours / 1024).toFixed(1)} KB vs in-process ${(theirs / 1024).toFixed(1)} KB (${(ours / theirs).toFixed(2)}x)`,
+        };
+  return [latency, memory, s3];
+}
+
 /** The issue's targets for this project's server, judged on this run's numbers. */
 export function evaluateTargets(results: BenchResults): TargetResult[] {
   return [
@@ -173,6 +230,7 @@ export function evaluateTargets(results: BenchResults): TargetResult[] {
       better: 'lower',
       format: (v) => `${(v / 1024).toFixed(1)} KB`,
     }),
+    ...clusterTargets(results),
     ...importTargets(results),
   ];
 }

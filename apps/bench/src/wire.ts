@@ -12,9 +12,14 @@ export function startedPayload(jobId: string): UploadProgress {
   return { jobId, templateName: 'users', status: 'started', progress: 0, message: '0', processed: 0 };
 }
 
-/** Progress event number `k` of a job, stamped with its emit time. */
-export function progressPayload(options: { jobId: string; k: number; sentAtMicros: number }): UploadProgress {
-  const { jobId, k, sentAtMicros } = options;
+/** Progress event number `k` of a job, stamped with its emit time, carrying `errors` when given. */
+export function progressPayload(options: {
+  jobId: string;
+  k: number;
+  sentAtMicros: number;
+  errors?: string[] | undefined;
+}): UploadProgress {
+  const { jobId, k, sentAtMicros, errors } = options;
   return {
     jobId,
     templateName: 'users',
@@ -22,7 +27,13 @@ export function progressPayload(options: { jobId: string; k: number; sentAtMicro
     progress: Math.min(99, Math.floor(k / 100)),
     message: String(sentAtMicros),
     processed: k,
+    ...(errors ? { errors } : {}),
   };
+}
+
+/** `count` row errors as an import reports its first rejected rows (`Row N: field: message`). */
+export function rowErrors(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `Row ${(i + 1) * 97}: email: Invalid email address`);
 }
 
 /** The completion of a job whose last progress event was number `processed`. */

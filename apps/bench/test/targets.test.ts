@@ -119,3 +119,79 @@ describe('the S4 targets, per store', () => {
     expect(postgres).toMatchObject({ status: 'not measured', detail: reason });
   });
 });
+
+describe('the cluster’s targets', () => {
+  function serverRow(scenario: ServerRow['scenario'], server: ServerKind, metrics: Record<string, number>): ServerRow {
+    return { scenario, server, metrics, check: { ok: true, problems: [] } };
+  }
+
+  function clusterVerdicts(servers: ServerRow[], serversNotMeasured: BenchResults['serversNotMeasured'] = []) {
+    const results: BenchResults = {
+      mode: 'quick',
+      sizes: FULL,
+      startedAt: '2026-11-28T00:00:00.000Z',
+      elapsedMs: 0,
+      machine: { node: 'v20', cpus: 2, cpuModel: 'test', loadAverageAtStart: 0, loadAverageAtEnd: 0 },
+      servers,
+      serversNotMeasured,
+    };
+    const verdicts = evaluateTargets(results);
+    return {
+      latency: verdicts.find((t) => t.name.startsWith('S1-latency: two instances on one Redis')),
+      redis: verdicts.find((t) => t.name.startsWith('Redis memory per job')),
+      s3: verdicts.find((t) => t.name.startsWith("S3 memory per idle subscriber on the subscribers' instance")),
+    };
+  }
+
+  const redisRow = (bytesPerJob: number) =>
+    serverRow('redis-memory', 'jobstream-cluster', {
+      bytesPerJob,
+      streamEntries: 256,
+      bytesPerJobWithRowErrors: 1024 * 1024,
+      rowErrors: 100,
+    });
+
+  it('judges the latency the cluster adds at p99, and its memory per subscriber, against in-process jobstream', () => {
+    const { latency, s3 } = clusterVerdicts([
+      serverRow('S1-latency', 'jobstream', { p99Ms: 1.5 }),
+      serverRow('S1-latency', 'jobstream-cluster', { p99Ms: 6.4 }),
+      serverRow('S3', 'jobstream', { bytesPerSubscriber: 10 * 1024 }),
+      serverRow('S3', 'jobstream-cluster', { bytesPerSubscriber: 9 * 1024 }),
+    ]);
+    expect(latency).toMatchObject({ status: 'met', detail: 'p99 6.40 ms vs in-process 1.50 ms (+4.90 ms)' });
+    expect(s3).toMatchObject({ status: 'met', detail: 'cluster 9.0 KB vs in-process 10.0 KB (0.90x)' });
+
+    const worse = clusterVerdicts([
+      serverRow('S1-latency', 'jobstream', { p99Ms: 1.5 }),
+      serverRow('S1-latency', 'jobstream-cluster', { p99Ms: 6.5 }),
+      serverRow('S3', 'jobstream', { bytesPerSubscriber: 10 * 1024 }),
+      serverRow('S3', 'jobstream-cluster', { bytesPerSubscriber: 10.5 * 1024 }),
+    ]);
+    expect(worse.latency?.status).toBe('not met');
+    expect(worse.s3?.status).toBe('not met');
+  });
+
+  it('holds Redis memory per job to 64 KB', () => {
+    expect(clusterVerdicts([redisRow(64 * 1024)]).redis).toMatchObject({
+      status: 'met',
+      detail: '64.0 KB, 256 stream entries (events carrying 100 row errors each: 1024.0 KB)',
+    });
+    expect(clusterVerdicts([redisRow(64 * 1024 + 1)]).redis?.status).toBe('not met');
+  });
+
+  it('says why the cluster was not measured, and which row is missing when it ran', () => {
+    const reason = 'no redis-server and PostgreSQL: redis-server exited (-2): spawn redis-server ENOENT';
+    const notRun = clusterVerdicts(
+      [serverRow('S1-latency', 'jobstream', { p99Ms: 1.5 })],
+      [{ server: 'jobstream-cluster', reason }],
+    );
+    for (const verdict of Object.values(notRun))
+      expect(verdict).toMatchObject({ status: 'not measured', detail: reason });
+
+    const failed = { ...redisRow(1024), check: { ok: false, problems: ['1 terminal events lost'] } };
+    expect(clusterVerdicts([failed]).redis).toMatchObject({
+      status: 'not measured',
+      detail: 'the redis-memory row is missing or failed its check',
+    });
+  });
+});

@@ -46,7 +46,10 @@ export async function startRoundRobinProxy(backends: number[], port = 0): Promis
     if (attempts >= targets.length) return client.destroy();
     const target = targets[next++ % targets.length] as number;
     const upstream = createConnection({ host: '127.0.0.1', port: target });
+    let connected = false;
     upstream.once('connect', () => {
+      connected = true;
+      if (client.destroyed) return upstream.destroy();
       history.push(target);
       open.add(upstream);
       upstream.once('close', () => {
@@ -57,9 +60,10 @@ export async function startRoundRobinProxy(backends: number[], port = 0): Promis
       client.pipe(upstream).pipe(client);
       client.resume();
     });
-    upstream.once('error', () => {
-      // A backend that is down: the next one in turn, until each has been tried once.
-      if (!upstream.readyState.startsWith('open')) connect(client, attempts + 1);
+    upstream.on('error', () => {
+      // A backend that is down: the next one in turn, until each has been tried once. One that fails after it
+      // connected (reset, killed) only closes: its client has already spoken to it, and reconnects by itself.
+      if (!connected) connect(client, attempts + 1);
     });
   };
 

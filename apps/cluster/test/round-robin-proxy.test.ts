@@ -1,52 +1,89 @@
 import { once } from 'node:events';
-import { createConnection, createServer, type Server } from 'node:net';
-import { describe, expect, it } from 'vitest';
-import { startRoundRobinProxy } from '../src/index';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
+import { freePort } from '../src/ports';
+import { startRoundRobinProxy } from '../src/round-robin-proxy';
 
-/** A backend that answers each connection with its name and closes. */
-async function backend(name: string): Promise<Server & { port: number }> {
-  const server = createServer((socket) => socket.end(name));
+/** A backend on a free port that answers each connection's data with `<name>:<data>`, or resets it. */
+async function backend(name: string, behaviour: 'echo' | 'reset' = 'echo') {
+  const accepted: Socket[] = [];
+  const server: Server = createServer((socket) => {
+    accepted.push(socket);
+    socket.on('error', () => {});
+    socket.on('data', (data) => {
+      if (behaviour === 'reset') socket.resetAndDestroy();
+      else socket.write(`${name}:${data}`);
+    });
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return Object.assign(server, { port: (server.address() as { port: number }).port });
+  const { port } = server.address() as { port: number };
+  return {
+    port,
+    accepted,
+    async [Symbol.asyncDispose]() {
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
-/** What one connection through the proxy reads before it closes. */
-async function answer(port: number): Promise<string> {
+/** Connects through the proxy, sends `data`, and resolves with the first answer, or '' if the connection closes. */
+async function ask(port: number, data: string): Promise<string> {
   const socket = createConnection({ port, host: '127.0.0.1' });
-  let data = '';
-  socket.on('data', (chunk) => {
-    data += chunk.toString();
-  });
   socket.on('error', () => {});
-  await once(socket, 'close');
-  return data;
+  await once(socket, 'connect');
+  socket.write(data);
+  const answer = await new Promise<string>((resolve) => {
+    socket.once('data', (chunk) => resolve(chunk.toString()));
+    socket.once('close', () => resolve(''));
+  });
+  socket.destroy();
+  return answer;
 }
 
 describe('startRoundRobinProxy', () => {
-  it('sends each new connection to the next backend in turn, and past one that refuses', async () => {
-    const a = await backend('a');
-    const b = await backend('b');
-    const c = await backend('c');
-    await using proxy = await startRoundRobinProxy([a.port, b.port, c.port]);
-    const first = [await answer(proxy.port), await answer(proxy.port), await answer(proxy.port)];
-    expect(first).toEqual(['a', 'b', 'c']);
-    b.close();
-    await once(b, 'close');
-    const next = [await answer(proxy.port), await answer(proxy.port), await answer(proxy.port)];
-    expect(next).not.toContain('b');
-    expect(next.every((name) => name === 'a' || name === 'c')).toBe(true);
-    expect(proxy.history.slice(0, 3)).toEqual([a.port, b.port, c.port]);
-    for (const server of [a, c]) server.close();
+  it('sends each new connection to the next backend in turn, data flowing both ways', async () => {
+    await using a = await backend('a');
+    await using b = await backend('b');
+    await using proxy = await startRoundRobinProxy([a.port, b.port]);
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await ask(proxy.port, `hi${i}`));
+    expect(answers).toEqual(['a:hi0', 'b:hi1', 'a:hi2', 'b:hi3']);
+    expect(proxy.history).toEqual([a.port, b.port, a.port, b.port]);
   });
 
-  it('closes a client when every backend refuses it, and holds no connection after', async () => {
-    const a = await backend('a');
-    const port = a.port;
-    a.close();
-    await once(a, 'close');
-    await using proxy = await startRoundRobinProxy([port]);
-    expect(await answer(proxy.port)).toBe('');
-    await expect.poll(() => proxy.connections).toBe(0);
+  it('skips a backend that refuses connections, and closes the client when every backend refuses, holding no connection after', async () => {
+    await using a = await backend('a');
+    const dead = await freePort();
+    await using proxy = await startRoundRobinProxy([dead, a.port]);
+    expect(await ask(proxy.port, 'x')).toBe('a:x');
+    expect(await ask(proxy.port, 'y')).toBe('a:y');
+    proxy.backends = [dead];
+    expect(await ask(proxy.port, 'z')).toBe('');
+    await vi.waitFor(() => expect(proxy.connections).toBe(0));
+  });
+
+  it('closes the client of a backend that fails after connecting, and opens nothing elsewhere for it', async () => {
+    await using broken = await backend('broken', 'reset');
+    await using b = await backend('b');
+    await using proxy = await startRoundRobinProxy([broken.port, b.port]);
+    expect(await ask(proxy.port, 'x')).toBe('');
+    await vi.waitFor(() => expect(proxy.connections).toBe(0));
+    expect(b.accepted).toEqual([]);
+    expect(proxy.history).toEqual([broken.port]);
+  });
+
+  it('cuts every open connection on close', async () => {
+    await using a = await backend('a');
+    const proxy = await startRoundRobinProxy([a.port]);
+    const socket = createConnection({ port: proxy.port, host: '127.0.0.1' });
+    socket.on('error', () => {});
+    socket.write('hold');
+    await once(socket, 'data');
+    expect(proxy.connections).toBe(1);
+    const closed = once(socket, 'close');
+    await proxy.close();
+    await closed;
   });
 });

@@ -2,7 +2,7 @@ import type { ServerRow } from '../results';
 import type { Sizes } from '../sizes';
 import { checkDelivery } from './check';
 import { type ScenarioOptions, startPair } from './pair';
-import { cpuPerMessage, runPhase, utilization, warmUp } from './phase';
+import { clusterCpuMetrics, cpuPerMessage, runPhase, utilization, warmUp } from './phase';
 
 /** S1-latency: S1's layout at a fixed event rate; emit-to-receive time from the timestamp in each event. */
 export async function runS1Latency(
@@ -41,6 +41,7 @@ export async function runS1Latency(
       samples: latency.count,
       cpuMicrosPerMsg: cpuPerMessage(phase),
       ...utilization(phase),
+      ...clusterCpuMetrics(phase),
       events: phase.emitted.events,
     },
     check: checkDelivery(phase.load, sizes.jobs),

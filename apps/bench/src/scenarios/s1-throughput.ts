@@ -2,7 +2,7 @@ import type { ServerRow } from '../results';
 import type { Sizes } from '../sizes';
 import { checkDelivery } from './check';
 import { type ScenarioOptions, startPair } from './pair';
-import { cpuPerMessage, runPhase, utilization, warmUp } from './phase';
+import { clusterCpuMetrics, cpuPerMessage, runPhase, utilization, warmUp } from './phase';
 
 /** S1: one subscriber on each of many jobs; progress round-robin as fast as it is delivered. */
 export async function runS1Throughput(options: ScenarioOptions<Sizes['s1']>): Promise<ServerRow> {
@@ -19,8 +19,10 @@ export async function runS1Throughput(options: ScenarioOptions<Sizes['s1']>): Pr
     server: kind,
     metrics: {
       msgsPerSec: phase.load.delivered / (phase.durationMicros / 1e6),
+      eventsPerSec: phase.emitted.events / (phase.durationMicros / 1e6),
       cpuMicrosPerMsg: cpuPerMessage(phase),
       ...utilization(phase),
+      ...clusterCpuMetrics(phase),
       events: phase.emitted.events,
       delivered: phase.load.delivered,
       skipped: phase.load.skipped,

@@ -2,7 +2,7 @@ import type { ServerRow } from '../results';
 import type { Sizes } from '../sizes';
 import { checkDelivery } from './check';
 import { type ScenarioOptions, startPair } from './pair';
-import { cpuPerMessage, runPhase, utilization, warmUp } from './phase';
+import { clusterCpuMetrics, cpuPerMessage, runPhase, utilization, warmUp } from './phase';
 
 /** S2: one job, many subscribers; events emitted as fast as every subscriber receives them. */
 export async function runS2Fanout(options: ScenarioOptions<Sizes['s2']>): Promise<ServerRow> {
@@ -28,6 +28,7 @@ export async function runS2Fanout(options: ScenarioOptions<Sizes['s2']>): Promis
       msgsPerSec: phase.load.delivered / seconds,
       cpuMicrosPerMsg: cpuPerMessage(phase),
       ...utilization(phase),
+      ...clusterCpuMetrics(phase),
       events: phase.emitted.events,
       delivered: phase.load.delivered,
       skipped: phase.load.skipped,

@@ -3,17 +3,20 @@ import type { ServerRow } from '../results';
 import type { Sizes } from '../sizes';
 import { checkDelivery } from './check';
 import { type ScenarioOptions, startPair } from './pair';
-import { runPhase } from './phase';
+import { runPhase, sampleSubscribersHost } from './phase';
 
-/** S3: memory per idle subscriber, one subscriber per job, each on its own connection; then every job completes. */
+/**
+ * S3: memory per idle subscriber, one subscriber per job, each on its own connection, in the process they connect
+ * to (a cluster's subscribers' instance); then every job completes.
+ */
 export async function runS3Memory(options: ScenarioOptions<Sizes['s3']>): Promise<ServerRow> {
   const { kind, sizes } = options;
   await using pair = await startPair(kind, options);
   const { jobIds } = await pair.server.call('createJobs', { count: sizes.subscribers });
-  const before = await pair.server.call('sample', { gc: true });
+  const before = await sampleSubscribersHost(pair, { gc: true });
   const subscribeMs = await pair.subscribe({ jobIds, subscribersPerJob: 1 });
   await sleep(sizes.settleMs);
-  const after = await pair.server.call('sample', { gc: true });
+  const after = await sampleSubscribersHost(pair, { gc: true });
   const phase = await runPhase({ pair, recordLatency: false, emit: () => pair.server.call('complete', {}) });
   return {
     scenario: 'S3',

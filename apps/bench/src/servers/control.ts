@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { nowMicros, sleep, yieldToIo } from '../clock';
 import type { EmitReport, FloodParams, PacedParams, ServerApi } from '../protocol';
-import { progressPayload, resultPayload } from '../wire';
+import { progressPayload, resultPayload, rowErrors } from '../wire';
 import type { BenchServer } from './bench-server';
 import { FlowControl } from './flow-control';
 import { takeGcPauses } from './gc-pauses';
@@ -17,6 +17,8 @@ export class ServerControl {
   /** Last progress event number per job, same index as `jobIds`. */
   private lastK = new Int32Array(0);
   private cursor = 0;
+  /** The row errors the current flood's progress events carry. */
+  private errors: string[] | undefined;
 
   constructor(private readonly server: BenchServer) {}
 
@@ -48,7 +50,7 @@ export class ServerControl {
     const jobId = this.jobIds[index] as string;
     const k = (this.lastK[index] ?? 0) + 1;
     this.lastK[index] = k;
-    this.server.emitProgress(jobId, progressPayload({ jobId, k, sentAtMicros: nowMicros() }));
+    this.server.emitProgress(jobId, progressPayload({ jobId, k, sentAtMicros: nowMicros(), errors: this.errors }));
   }
 
   private async flood(params: FloodParams): Promise<EmitReport> {
@@ -70,6 +72,7 @@ export class ServerControl {
   /** Emits progress as fast as the subscribers keep up, within the window; returns how many events. */
   private async emitFlood(params: FloodParams): Promise<number> {
     const { subscribersPerJob, maxEvents, maxMs, windowMessages, chunkMessages } = params;
+    this.errors = params.rowErrors ? rowErrors(params.rowErrors) : undefined;
     const chunk = Math.max(1, Math.floor(chunkMessages / subscribersPerJob));
     const deadlineMs = Date.now() + maxMs;
     let events = 0;
@@ -84,6 +87,7 @@ export class ServerControl {
   }
 
   private async paced(params: PacedParams): Promise<EmitReport> {
+    this.errors = undefined;
     const atStart = await sampleResources({ gc: false });
     const startedAtMicros = nowMicros();
     const durationMicros = params.durationMs * 1000;

@@ -79,6 +79,11 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const launch = async () => {
     const args = ['--port', String(port), '--bind', '127.0.0.1', ...persistence];
     server = spawn(program(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A program that cannot be run (not installed) ends the process with a negative exit code, which
+    // `waitForPong` reports; without a listener its 'error' would end this process instead.
+    server.once('error', (error) => {
+      output = output ? `${error.message}\n${output}` : error.message;
+    });
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4000);
     };

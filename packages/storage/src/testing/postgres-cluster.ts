@@ -11,6 +11,8 @@ import pg from 'pg';
 export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:<port>/jobstream`. */
   url: string;
+  /** Its temporary folder (data and socket), removed by `stop`. */
+  readonly folder: string;
   /** The server process, to kill or restart in fault tests. */
   readonly process: ChildProcess;
   /** Stops the server (fast shutdown) and waits for it; the data folder stays, for `start` again. */
@@ -109,6 +111,11 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       'max_connections=300',
     ];
     server = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], ...user });
+    // A program that cannot be run ends the process with a negative exit code, which `waitUntilReady` reports;
+    // without a listener its 'error' would end this process instead.
+    server.once('error', (error) => {
+      output = output ? `${error.message}\n${output}` : error.message;
+    });
     server.stderr?.on('data', (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4000);
     });
@@ -134,6 +141,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   }
   return {
     url,
+    folder: dir,
     get process() {
       return server as ChildProcess;
     },
