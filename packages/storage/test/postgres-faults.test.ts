@@ -62,4 +62,32 @@ describe('PostgreSQL: migrations, faults and limits', () => {
       await cluster.stop();
     }
   });
+
+  it('survives a connection closed by the server while a caller holds it between two queries', async () => {
+    const schema = await createSchema(inject('postgresUrl'));
+    const reported: Error[] = [];
+    await using store = await PostgresStore.open({ url: schema.url, onConnectionError: (e) => reported.push(e) });
+    try {
+      let resume = () => {};
+      const paused = new Promise<void>((resolve) => {
+        resume = resolve;
+      });
+      let backend = 0;
+      const held = store.pool.transaction(async (client) => {
+        backend = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0;
+        await paused;
+        await client.query('SELECT 1');
+      });
+      await expect.poll(() => backend).toBeGreaterThan(0);
+      // The server ends that connection while its holder waits between queries (57P01, as a shutdown does).
+      await store.pool.query('SELECT pg_terminate_backend($1)', [backend]);
+      await expect.poll(() => reported.length).toBeGreaterThan(0);
+      resume();
+      await expect(held).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect((await store.pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      expect(reported[0]?.message).toMatch(/terminat/i);
+    } finally {
+      await schema.drop();
+    }
+  });
 });

@@ -33,7 +33,12 @@ function isUnavailable(error: unknown): boolean {
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P'))) {
     return true;
   }
-  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|encountered a connection error and is not queryable/i.test(
+      message,
+    )
+  );
 }
 
 /** The address a connection string points at, for messages: never its password. */
@@ -58,7 +63,7 @@ export class PgPool {
   constructor(
     connectionString: string,
     private readonly limits: PoolLimits,
-    onIdleError: (error: Error) => void,
+    onConnectionError: (error: Error) => void,
   ) {
     this.where = describe(connectionString);
     this.pool = new pg.Pool({
@@ -68,8 +73,12 @@ export class PgPool {
       idleTimeoutMillis: 30_000,
       types,
     });
-    // An idle connection the server closes (a restart, say) must not crash the process; the next query reconnects.
-    this.pool.on('error', onIdleError);
+    // A connection the server closes (a restart, say) emits 'error' on its client, idle or checked out between two
+    // queries; a client without a listener would crash the process. Each client reports it once here; the caller
+    // holding it sees its next query fail and discards it, and the next caller gets a new connection.
+    this.pool.on('connect', (client) => client.on('error', onConnectionError));
+    // The pool repeats an idle client's error as its own, and an 'error' event without a listener throws.
+    this.pool.on('error', () => {});
   }
 
   /** Connections open now, and callers waiting for one, for metrics and leak checks. */
