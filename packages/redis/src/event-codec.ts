@@ -1,23 +1,25 @@
 import type { JobEvent } from '@jobstream/contracts';
 import { createStoredEvent, type StoredEvent } from '@jobstream/progress';
 
-/** An event as the stream stores it: what the id does not already say. */
-interface EncodedEvent {
-  event: JobEvent['event'];
-  payload: JobEvent['payload'];
-  at: number;
-}
+/**
+ * An event as the stream stores it: `[event name, payload without its jobId, time]`. The job id is the stream's
+ * (every payload of a job carries it, the log checks that), the id the entry's (`<seq>-0`) and the epoch the meta
+ * hash's. An array rather than an object, and no job id, because the ring keeps 256 of these per job: the keys and
+ * the id were a quarter of each entry.
+ */
+type EncodedEvent = [event: JobEvent['event'], payload: Record<string, unknown>, at: number];
 
-/** The stream field of an event (its id is the entry's: `<seq>-0`, and the epoch is the meta hash's). */
+/** The stream field of an event of job `event.payload.jobId`. */
 export function encodeEvent(event: JobEvent, at: number): string {
-  const encoded: EncodedEvent = { event: event.event, payload: event.payload, at };
+  const { jobId: _jobId, ...rest } = event.payload;
+  const encoded: EncodedEvent = [event.event, rest, at];
   return JSON.stringify(encoded);
 }
 
-/** A stored event from its stream field, epoch and sequence number. */
-export function decodeEvent(field: string, epoch: string, seq: number): StoredEvent {
-  const { event, payload, at } = JSON.parse(field) as EncodedEvent;
-  return createStoredEvent({ event, payload } as JobEvent, epoch, seq, at);
+/** A stored event of `jobId` from its stream field, epoch and sequence number. */
+export function decodeEvent(jobId: string, field: string, epoch: string, seq: number): StoredEvent {
+  const [event, rest, at] = JSON.parse(field) as EncodedEvent;
+  return createStoredEvent({ event, payload: { jobId, ...rest } } as JobEvent, epoch, seq, at);
 }
 
 /** A published notification: `<epoch>:<seq> <stream field>`. */

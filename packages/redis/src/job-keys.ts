@@ -1,5 +1,7 @@
 /** The Redis names of one job's events. */
 export interface JobKeys {
+  /** The job these keys are for. */
+  jobId: string;
   /** The stream of the job's newest events, entry ids `<seq>-0`. */
   events: string;
   /** A hash beside it: `epoch` (the history's) and `seq` (its newest event's). */
@@ -14,5 +16,5 @@ export interface JobKeys {
  */
 export function jobKeys(prefix: string, jobId: string): JobKeys {
   const base = `${prefix}job:{${jobId}}`;
-  return { events: `${base}:events`, meta: `${base}:meta`, channel: `${base}:events` };
+  return { jobId, events: `${base}:events`, meta: `${base}:meta`, channel: `${base}:events` };
 }

@@ -285,7 +285,7 @@ export class RedisJobEventLog implements JobEventLog {
     const entry = newest[0];
     if (!meta.epoch || !entry) return undefined;
     const seq = seqOfEntry(entry.id);
-    return { epoch: meta.epoch, seq, latest: decodeEvent(entry.message.e as string, meta.epoch, seq) };
+    return { epoch: meta.epoch, seq, latest: decodeEvent(keys.jobId, entry.message.e as string, meta.epoch, seq) };
   }
 
   /** Starts watching a job: a room, its channel subscribed, then its stream read. */
@@ -335,7 +335,7 @@ export class RedisJobEventLog implements JobEventLog {
       return;
     }
     if (seq <= room.seq) return;
-    room.append(decodeEvent(field, epoch, seq));
+    room.append(decodeEvent(room.jobId, field, epoch, seq));
   }
 
   private requestSync(watched: Watched): void {
@@ -391,7 +391,7 @@ export class RedisJobEventLog implements JobEventLog {
     }
     for (const entry of events) {
       const seq = seqOfEntry(entry.id);
-      if (seq > room.seq) room.append(decodeEvent(entry.message.e as string, epoch, seq));
+      if (seq > room.seq) room.append(decodeEvent(room.jobId, entry.message.e as string, epoch, seq));
     }
   }
 }
