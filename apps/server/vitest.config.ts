@@ -7,7 +7,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    testTimeout: 20_000,
+    // Past every wait's bound (WAIT_TIMEOUT_MS), so that a test on a busy machine fails at the wait that gave up.
+    testTimeout: 60_000,
     projects: [
       {
         extends: true,

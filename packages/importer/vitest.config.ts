@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /** Every suite runs against SQLite; the ones that store rows run again against a throwaway PostgreSQL cluster. */
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'sqlite', provide: { storeKind: 'sqlite' } } },
       {

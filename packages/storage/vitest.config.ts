@@ -1,3 +1,3 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { globalSetup: ['./src/testing/vitest-postgres.ts'], testTimeout: 30_000 } });
+export default defineConfig({ test: { globalSetup: ['./src/testing/vitest-postgres.ts'], testTimeout: 60_000 } });

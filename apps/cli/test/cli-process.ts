@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
 
 /** The built command, as `pnpm exec jobstream` runs it. */
 export const CLI = fileURLToPath(new URL('../dist/main.mjs', import.meta.url));
@@ -61,7 +61,7 @@ export function startCli(args: string[], env: CliEnv): CliRun {
       return result;
     },
     waitForLine: async (match, timeout = 30_000) => {
-      await vi.waitFor(
+      await waitFor(
         () => {
           if (!run.lines.some(match)) throw new Error(`no such line yet; stdout: ${run.stdout}\nstderr: ${run.stderr}`);
         },

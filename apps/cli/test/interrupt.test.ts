@@ -1,4 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import { startCli } from './cli-process';
 import { holdImports, startServer, tempDir, usersCsv, writeCsv } from './servers';
 
@@ -23,9 +24,7 @@ describe('Ctrl-C (SIGINT)', () => {
     expect((await server.services.jobs.get(jobId))?.status).not.toBe('failed');
 
     hold.release();
-    await vi.waitFor(async () => expect((await server.services.jobs.get(jobId))?.status).toBe('completed'), {
-      timeout: 20_000,
-    });
+    await waitFor(async () => expect((await server.services.jobs.get(jobId))?.status).toBe('completed'));
   });
 
   it('with --cancel-on-interrupt, cancels the job and exits 1 once it has ended', async () => {

@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
 
 const run = promisify(execFile);
 
@@ -72,7 +72,7 @@ export async function startInTerminal(
     screen,
     waitForScreen: async (check, timeout = 30_000) => {
       let last = '';
-      await vi.waitFor(
+      await waitFor(
         async () => {
           last = await screen();
           check(last);
@@ -82,7 +82,7 @@ export async function startInTerminal(
       return last;
     },
     exitStatus: async (timeout = 30_000) => {
-      await vi.waitFor(
+      await waitFor(
         async () => {
           if ((await paneField('pane_dead')) !== '1') throw new Error(`still running:\n${await screen()}`);
         },

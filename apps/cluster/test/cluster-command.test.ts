@@ -3,7 +3,8 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, createSession, follow, metric, upload, usersCsv } from './api-client';
 import {
   type ClusterProcess,
@@ -90,7 +91,7 @@ describe('pnpm cluster', () => {
     const jobId = await upload(proxy, token, usersCsv(500));
     await using client = connect(proxy, token);
     const followed = follow(client, jobId);
-    await vi.waitFor(() => expect(followed.end).toBeDefined(), { timeout: 60_000, interval: 50 });
+    await waitFor(() => expect(followed.end).toBeDefined(), { timeout: 60_000, interval: 50 });
     expect(followed.errors).toEqual([]);
     expect(followed.end).toMatchObject({ event: 'upload-completed', payload: { status: 'completed' } });
     expect(followed.end?.payload).toMatchObject({ processed: 500, inserted: 500 });
@@ -105,9 +106,9 @@ describe('pnpm cluster', () => {
     const followed = follow(client, jobId);
     const progressed = async () => {
       const before = followed.events.length;
-      await vi.waitFor(() => expect(followed.events.length).toBeGreaterThan(before), { timeout: 60_000, interval: 50 });
+      await waitFor(() => expect(followed.events.length).toBeGreaterThan(before), { timeout: 60_000, interval: 50 });
     };
-    await vi.waitFor(() => expect(followed.events.some((e) => e.payload.status === 'processing')).toBe(true), {
+    await waitFor(() => expect(followed.events.some((e) => e.payload.status === 'processing')).toBe(true), {
       timeout: 60_000,
       interval: 50,
     });
@@ -143,7 +144,7 @@ describe('pnpm cluster', () => {
     // The importer's instance dies (with the subscription, now or from the start): the subscriber resumes on the other
     // instance, whose reaper ends the import once its lease lapsed.
     await kill(importer);
-    await vi.waitFor(() => expect(followed.end).toBeDefined(), { timeout: 60_000, interval: 50 });
+    await waitFor(() => expect(followed.end).toBeDefined(), { timeout: 60_000, interval: 50 });
     expect((await fetch(`${proxy}/readyz`)).status).toBe(200);
 
     expect(followed.errors).toEqual([]);

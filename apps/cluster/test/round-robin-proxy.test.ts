@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../src/ports';
 import { startRoundRobinProxy } from '../src/round-robin-proxy';
 
@@ -61,7 +62,7 @@ describe('startRoundRobinProxy', () => {
     expect(await ask(proxy.port, 'y')).toBe('a:y');
     proxy.backends = [dead];
     expect(await ask(proxy.port, 'z')).toBe('');
-    await vi.waitFor(() => expect(proxy.connections).toBe(0));
+    await waitFor(() => expect(proxy.connections).toBe(0));
   });
 
   it('closes the client of a backend that fails after connecting, and opens nothing elsewhere for it', async () => {
@@ -69,7 +70,7 @@ describe('startRoundRobinProxy', () => {
     await using b = await backend('b');
     await using proxy = await startRoundRobinProxy([broken.port, b.port]);
     expect(await ask(proxy.port, 'x')).toBe('');
-    await vi.waitFor(() => expect(proxy.connections).toBe(0));
+    await waitFor(() => expect(proxy.connections).toBe(0));
     expect(b.accepted).toEqual([]);
     expect(proxy.history).toEqual([broken.port]);
   });

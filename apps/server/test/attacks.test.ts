@@ -3,9 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { type ClientRequest, request } from 'node:http';
 import { connect } from 'node:net';
 import type { AppRouter } from '@jobstream/api';
+import { waitFor } from '@jobstream/testing';
 import { createTRPCClient, httpBatchStreamLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { parseMetrics, type TestClient, tempDir, upload, usersCsv } from './fixtures';
 import { openRawClient, type RawClient } from './raw-client';
@@ -243,24 +244,24 @@ describe('attacks on a running server', () => {
       // One session: three bodies in flight take its three import slots; a fourth is refused before its body.
       const first = await newSession();
       for (let i = 0; i < 3; i++) open.push((await partialUpload(first, 2 * 1024 * 1024)).req);
-      await vi.waitFor(async () => expect((await metrics()).jobstream_uploads_receiving).toBe(3));
+      await waitFor(async () => expect((await metrics()).jobstream_uploads_receiving).toBe(3));
       const fourth = await upload(server, { token: first, body: usersCsv(1) });
       expect(fourth).toEqual({ status: 429, body: { error: 'At most 3 imports may run at once per session' } });
 
       // One address: at most 10 bodies at once, whatever the sessions.
       for (let i = 0; i < 7; i++) open.push((await partialUpload(await newSession(), 1024)).req);
-      await vi.waitFor(async () => expect((await metrics()).jobstream_uploads_receiving).toBe(10));
+      await waitFor(async () => expect((await metrics()).jobstream_uploads_receiving).toBe(10));
       expect(await upload(server, { token: await newSession(), body: usersCsv(1) })).toEqual({
         status: 429,
         body: { error: 'At most 10 uploads at once per client address' },
       });
       for (const req of open.splice(0)) req.destroy();
-      await vi.waitFor(async () => expect(await metrics()).toMatchObject({ jobstream_uploads_receiving: 0 }));
-      await vi.waitFor(async () => expect(await metrics()).toMatchObject({ jobstream_spool_bytes: 0 }));
+      await waitFor(async () => expect(await metrics()).toMatchObject({ jobstream_uploads_receiving: 0 }));
+      await waitFor(async () => expect(await metrics()).toMatchObject({ jobstream_spool_bytes: 0 }));
 
       // The spool: bodies past MAX_SPOOL_BYTES in all are refused with 507 while they arrive.
       for (let i = 0; i < 3; i++) open.push((await partialUpload(await newSession(), 20 * 1024 * 1024)).req);
-      await vi.waitFor(async () =>
+      await waitFor(async () =>
         expect((await metrics()).jobstream_spool_bytes).toBeGreaterThan(MAX_SPOOL_BYTES - 5 * 1024 * 1024),
       );
       const overflow = await upload(server, {
@@ -274,7 +275,7 @@ describe('attacks on a running server', () => {
     } finally {
       for (const req of open) req.destroy();
     }
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect(await metrics()).toMatchObject({ jobstream_uploads_receiving: 0, jobstream_spool_bytes: 0 }),
     );
   });
@@ -297,7 +298,7 @@ describe('attacks on a running server', () => {
           })),
         ),
       );
-      await vi.waitFor(() => expect(raw.received.length).toBe(before + 2));
+      await waitFor(() => expect(raw.received.length).toBe(before + 2));
       return raw.received
         .slice(before)
         .map((message) => ids.indexOf(String(message.id)))
@@ -341,7 +342,7 @@ describe('attacks on a running server', () => {
       query(3, `{"json":{},"meta":{"values":${nestedJson(8_000)}}}`),
     ];
     for (const frame of frames) raw.socket.send(frame);
-    await vi.waitFor(() => expect(raw.received.filter((m) => m.error)).toHaveLength(frames.length));
+    await waitFor(() => expect(raw.received.filter((m) => m.error)).toHaveLength(frames.length));
     const http = await Promise.all(
       [
         '{"json":{"jobId":1},"meta":{"values":{"jobId":["class","Foo"]}}}',
@@ -370,7 +371,7 @@ describe('attacks on a running server', () => {
       send(raw.socket);
       expect(await closed).toBe(code);
     }
-    await vi.waitFor(() =>
+    await waitFor(() =>
       expect(server.logs.filter((l) => l.msg === 'client protocol error')).toEqual([
         expect.objectContaining({ level: 'warn', address: '127.0.0.1' }),
         expect.objectContaining({ level: 'warn', address: '127.0.0.1' }),

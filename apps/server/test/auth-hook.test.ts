@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { AppRouter, Caller } from '@jobstream/api';
 import type { JobRecord } from '@jobstream/storage';
+import { waitFor } from '@jobstream/testing';
 import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
 import superjson from 'superjson';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ApiServer, ServerAuth } from '../src/api-server';
 import { follow, sseClient, startJob, startTestServer } from './fixtures';
@@ -75,7 +76,7 @@ describe('one auth hook, `startApiServer({ auth })`, on every path', () => {
       body: { error: 'Not allowed to upload' },
     });
     expect((await uploadAs(server, {}, CSV)).status).toBe(401);
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect((await httpAs(server, alice).upload.get.query({ jobId })).status).toBe('completed'),
     );
 
@@ -113,7 +114,7 @@ describe('one auth hook, `startApiServer({ auth })`, on every path', () => {
     const subscribeWs = async (headers: Record<string, string>) => {
       await using raw = await openRawClient(server.url, 'unused', headers);
       raw.subscribe(1, jobId);
-      await vi.waitFor(() => expect(raw.received.some((m) => m.error || m.result?.type === 'stopped')).toBe(true));
+      await waitFor(() => expect(raw.received.some((m) => m.error || m.result?.type === 'stopped')).toBe(true));
       return {
         event: raw.received.find((m) => m.result?.type === 'data')?.result?.data?.json.data.event,
         error: raw.received.find((m) => m.error)?.error?.json.data.code,
@@ -134,15 +135,15 @@ describe('one auth hook, `startApiServer({ auth })`, on every path', () => {
       { trpc: createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] }) },
       jobId,
     );
-    await vi.waitFor(() => expect(byParams.done).toBe(true));
+    await waitFor(() => expect(byParams.done).toBe(true));
     expect(byParams.data.map((d) => d.event)).toEqual(['upload-completed']);
     await wsClient.close();
 
     // onProgress over SSE (the procedure's generator).
     const sseOwn = follow({ trpc: sseClient(server.url, alice) }, jobId);
     const sseStranger = follow({ trpc: sseClient(server.url, bob) }, jobId);
-    await vi.waitFor(() => expect(sseOwn.data.map((d) => d.event)).toEqual(['upload-completed']));
-    await vi.waitFor(() => expect(sseStranger.errors).toHaveLength(1));
+    await waitFor(() => expect(sseOwn.data.map((d) => d.event)).toEqual(['upload-completed']));
+    await waitFor(() => expect(sseStranger.errors).toHaveLength(1));
     expect(sseStranger.errors[0]).toMatchObject({ data: { code: 'NOT_FOUND' } });
     expect(sseStranger.data).toEqual([]);
     sseOwn.unsubscribe();

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import type { ApiServer } from '../src/index';
 import {
   eventId,
@@ -78,7 +79,7 @@ const SEND_BUFFER_BYTES = 64 * 1024;
 /** Follows a job, from `lastEventId` if given, until its stream ends. */
 async function followFrom(client: TestClient, jobId: string, lastEventId?: string): Promise<Received> {
   const got = follow(client, jobId, lastEventId);
-  await vi.waitFor(() => expect(got.done || got.errors.length > 0).toBe(true));
+  await waitFor(() => expect(got.done || got.errors.length > 0).toBe(true));
   return got;
 }
 
@@ -91,13 +92,13 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     const got = follow(client, jobId);
     let progress = 0;
     for (let cut = 0; cut < 4; cut++) {
-      await vi.waitFor(() => expect(got.data.at(-1)?.payload.progress).toBe(progress), { timeout: 5_000 });
+      await waitFor(() => expect(got.data.at(-1)?.payload.progress).toBe(progress));
       server.testing.dropConnections();
       for (let i = 0; i < 5; i++) emitter.emitProgress(jobId, progressOf(jobId, ++progress));
     }
-    await vi.waitFor(() => expect(got.data.at(-1)?.payload.progress).toBe(progress), { timeout: 5_000 });
+    await waitFor(() => expect(got.data.at(-1)?.payload.progress).toBe(progress));
     emitter.emitCompletion(jobId, resultOf(jobId));
-    await vi.waitFor(() => expect(got.data.at(-1)?.event).toBe('upload-completed'), { timeout: 5_000 });
+    await waitFor(() => expect(got.data.at(-1)?.event).toBe('upload-completed'));
     got.unsubscribe();
     assertForwardOnly(got);
     expect(got.data.filter((d) => d.snapshot)).toHaveLength(1);
@@ -121,11 +122,11 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     const jobId = await startJob(server, client.token);
     for (let p = 1; p <= 50; p++) emitter.emitProgress(jobId, progressOf(jobId, p));
     const got = follow(client, jobId, await eventId(server, jobId, 2));
-    await vi.waitFor(() => expect(got.data).toHaveLength(1));
+    await waitFor(() => expect(got.data).toHaveLength(1));
     expect(got.data[0]).toMatchObject({ snapshot: true, missed: true, payload: { progress: 50 } });
     expect(seqs(got.ids)).toEqual(['51']);
     emitter.emitCompletion(jobId, resultOf(jobId));
-    await vi.waitFor(() => expect(got.data.at(-1)?.event).toBe('upload-completed'));
+    await waitFor(() => expect(got.data.at(-1)?.event).toBe('upload-completed'));
     got.unsubscribe();
   });
 
@@ -136,7 +137,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     const jobId = await startJob(server, client.token);
     for (let p = 1; p <= 10; p++) emitter.emitProgress(jobId, progressOf(jobId, p));
     const got = follow(client, jobId, await eventId(server, jobId, 4));
-    await vi.waitFor(() => expect(seqs(got.ids)).toEqual(['5', '6', '7', '8', '9', '10', '11']));
+    await waitFor(() => expect(seqs(got.ids)).toEqual(['5', '6', '7', '8', '9', '10', '11']));
     expect(got.data.map((d) => d.payload.progress)).toEqual([4, 5, 6, 7, 8, 9, 10]);
     expect(got.data.some((d) => d.snapshot)).toBe(false);
     got.unsubscribe();
@@ -174,7 +175,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     const res = await upload(server, { token: client.token, body: usersCsv(50) });
     const jobId = res.body.jobId as string;
     const live = await followToEnd(client, jobId);
-    await vi.waitFor(() => expect(server.hub.metrics().roomsActive).toBe(0));
+    await waitFor(() => expect(server.hub.metrics().roomsActive).toBe(0));
     const late = await followToEnd(client, jobId);
     expect(late.data).toHaveLength(1);
     expect(late.data[0]).toMatchObject({ event: 'upload-completed', snapshot: true });
@@ -188,12 +189,12 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     const { emitter } = server.hub;
     const jobId = await startJob(server, client.token);
     const got = follow(client, jobId);
-    await vi.waitFor(() => expect(got.data).toHaveLength(1));
+    await waitFor(() => expect(got.data).toHaveLength(1));
     for (let i = 1; i <= 100_000; i++) {
       emitter.emitProgress(jobId, { ...progressOf(jobId, i / 1000), processed: i, total: 100_000 });
     }
     emitter.emitCompletion(jobId, resultOf(jobId));
-    await vi.waitFor(() => expect(got.data.at(-1)?.event).toBe('upload-completed'), { timeout: 15_000 });
+    await waitFor(() => expect(got.data.at(-1)?.event).toBe('upload-completed'));
     got.unsubscribe();
     expect(got.data.length).toBeLessThan(1_000);
     expect(got.data.at(-2)?.payload).toMatchObject({ progress: 100, processed: 100_000 });
@@ -207,7 +208,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     const { token } = await server.services.sessions.create();
     const jobId = await startJob(server, token);
     await using slow = await rawSubscriber(transport, server.url, token, jobId);
-    await vi.waitFor(() => expect(slow.events().data).toHaveLength(1));
+    await waitFor(() => expect(slow.events().data).toHaveLength(1));
     // The server's side of the subscriber's connection: what is queued for it there.
     const socket = observed.seen.find((s) => s.url.startsWith('/trpc'))?.socket as Socket;
     slow.pause();
@@ -228,7 +229,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     expect(server.hub.metrics().eventsDelivered).toBeLessThan(5_000);
 
     slow.resume();
-    await vi.waitFor(() => expect(slow.ended()).toBe(true), { timeout: 10_000 });
+    await waitFor(() => expect(slow.ended()).toBe(true));
     const got = slow.events();
     expect(got.data.length).toBeLessThan(5_000);
     expect(got.data.at(-1)?.event).toBe('upload-completed');
@@ -262,7 +263,7 @@ describe('WebSocket keep-alive', () => {
     const jobId = await startJob(server, token);
     await using slow = await openRawClient(server.url, token); // a bare socket: it never sends PONG, or anything
     slow.subscribe(1, jobId);
-    await vi.waitFor(() => expect(slow.received.some((m) => m.result?.type === 'data')).toBe(true));
+    await waitFor(() => expect(slow.received.some((m) => m.result?.type === 'data')).toBe(true));
     slow.socket.pause();
 
     const job = busyJob(server, jobId);
@@ -292,7 +293,7 @@ describe('WebSocket keep-alive', () => {
 
     slow.socket.resume();
     server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
-    await vi.waitFor(() => expect(slow.received.at(-1)?.result?.type).toBe('stopped'), { timeout: 10_000 });
+    await waitFor(() => expect(slow.received.at(-1)?.result?.type).toBe('stopped'));
     const data = slow.received.flatMap((m) => (m.result?.data ? [m.result.data.json.data] : []));
     expect(data.at(-1)?.event).toBe('upload-completed');
     expect(data.at(-2)?.payload).toMatchObject({ processed: job.emitted() });
@@ -308,15 +309,13 @@ describe('WebSocket keep-alive', () => {
     await using busy = await openRawClient(server.url, token);
     idle.subscribe(1, idleJob);
     busy.subscribe(1, busyJobId);
-    await vi.waitFor(async () => expect(parseMetrics(await server.metrics()).jobstream_subscriptions_active).toBe(2));
+    await waitFor(async () => expect(parseMetrics(await server.metrics()).jobstream_subscriptions_active).toBe(2));
     idle.socket.pause();
     busy.socket.pause();
     const job = busyJob(server, busyJobId);
     try {
       // Observed on the server: a paused client does not read, so it would not notice the close.
-      await vi.waitFor(async () => expect(parseMetrics(await server.metrics()).jobstream_ws_connections).toBe(0), {
-        timeout: 8_000,
-      });
+      await waitFor(async () => expect(parseMetrics(await server.metrics()).jobstream_ws_connections).toBe(0));
     } finally {
       job.stop();
     }
@@ -328,11 +327,11 @@ describe('WebSocket keep-alive', () => {
     await using client = await connectTo(server, 'ws');
     const jobId = await startJob(server, client.token);
     const got = follow(client, jobId);
-    await vi.waitFor(() => expect(got.data).toHaveLength(1));
+    await waitFor(() => expect(got.data).toHaveLength(1));
     const pings = () => client.wire.received.filter((frame) => frame === 'PING').length;
-    await vi.waitFor(() => expect(pings()).toBeGreaterThanOrEqual(3), { timeout: 8_000 });
+    await waitFor(() => expect(pings()).toBeGreaterThanOrEqual(3));
     server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
-    await vi.waitFor(() => expect(got.done).toBe(true));
+    await waitFor(() => expect(got.done).toBe(true));
     expect(client.wire.connections).toBe(1);
     expect(got.errors).toEqual([]);
   });

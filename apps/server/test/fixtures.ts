@@ -8,6 +8,7 @@ import type { ImportCounts } from '@jobstream/importer';
 import { parseEventId } from '@jobstream/progress';
 import { projectRedisEnv } from '@jobstream/redis/testing';
 import { testStoreLocation } from '@jobstream/storage/testing';
+import { waitFor } from '@jobstream/testing';
 import {
   createTRPCClient,
   createWSClient,
@@ -19,7 +20,7 @@ import {
 } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
-import { expect, inject, vi } from 'vitest';
+import { expect, inject } from 'vitest';
 import { WebSocket } from 'ws';
 import {
   type ApiServer,
@@ -334,6 +335,6 @@ export async function eventId(server: Pick<ApiServer, 'hub'>, jobId: string, seq
 /** Follows a job until its stream ends and returns everything received. */
 export async function followToEnd(client: TestClient, jobId: string): Promise<Received> {
   const got = follow(client, jobId);
-  await vi.waitFor(() => expect(got.done || got.errors.length > 0).toBe(true), { timeout: 30_000 });
+  await waitFor(() => expect(got.done || got.errors.length > 0).toBe(true), { timeout: 30_000 });
   return got;
 }

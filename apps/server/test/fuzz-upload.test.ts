@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { connectClient, followToEnd, startTestServer, type TestClient, tempDir, upload, usersCsv } from './fixtures';
 import { mulberry32, SEED } from './fuzz-seed';
 import { freePort, startLoggedProcess } from './server-process';
@@ -265,7 +266,7 @@ describe('upload fuzzing', () => {
     const listed = await client.trpc.upload.list.query({ limit: 100 });
     expect(listed.length).toBe(Math.min(100, accepted.length));
     expect(listed.every((job) => job.status === 'completed' || job.status === 'failed')).toBe(true);
-    await vi.waitFor(async () => expect(await spooled(server)).toEqual([]), { timeout: 10_000 });
+    await waitFor(async () => expect(await spooled(server)).toEqual([]));
     await expectHealthy(server, client);
   });
 
@@ -306,7 +307,7 @@ describe('upload fuzzing', () => {
     }
     // The parser stopped at cell 1,001: no record of millions of cells was ever built.
     expect(process.memoryUsage().rss - before).toBeLessThan(300 * 1024 * 1024);
-    await vi.waitFor(async () => expect(await spooled(server)).toEqual([]));
+    await waitFor(async () => expect(await spooled(server)).toEqual([]));
     await expectHealthy(server, client);
   });
 
@@ -340,7 +341,7 @@ describe('upload fuzzing', () => {
       expect(answer, `cut at ${at}`).toEqual({ status: 400, body: { error: 'Malformed multipart body' } });
     }
     expect(await client.trpc.upload.list.query()).toEqual([]);
-    await vi.waitFor(async () => expect(await spooled(server)).toEqual([]), { timeout: 10_000 });
+    await waitFor(async () => expect(await spooled(server)).toEqual([]));
     await expectHealthy(server, client);
   });
 
@@ -375,10 +376,10 @@ describe('upload fuzzing', () => {
         head: whole.subarray(0, Math.floor(whole.length / 2)),
         declaredLength: whole.length,
         cut: 'destroy',
-        beforeCut: () => vi.waitFor(async () => expect(await spooled(server)).toHaveLength(1)),
+        beforeCut: () => waitFor(async () => expect(await spooled(server)).toHaveLength(1)),
       });
       expect(answer).toBe('no answer');
-      await vi.waitFor(async () => expect(await spooled(server)).toEqual([]));
+      await waitFor(async () => expect(await spooled(server)).toEqual([]));
       expect(await client.trpc.upload.list.query()).toEqual([]);
       await expectHealthy(server, client);
     },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectClient, follow, parseMetrics, progressOf, resultOf, seqs, startJob, startTestServer } from './fixtures';
 import { mulberry32, SEED } from './fuzz-seed';
@@ -298,12 +299,12 @@ async function openFuzzSocket(url: string, token: string): Promise<FuzzSocket> {
 async function sync(fuzz: FuzzSocket, id: string): Promise<void> {
   if (fuzz.socket.readyState !== fuzz.socket.OPEN) return;
   fuzz.socket.send(rpc(id, 'query', 'upload.ping', { json: null }));
-  await vi.waitFor(
+  await waitFor(
     () => {
       const answered = fuzz.received.some((m) => (m as { id?: unknown }).id === id);
       expect(answered || fuzz.closeCode !== undefined, `no answer to ${id}`).toBe(true);
     },
-    { timeout: 15_000, interval: 5 },
+    { interval: 5 },
   );
 }
 
@@ -383,7 +384,7 @@ describe('WebSocket fuzzing', () => {
     await using victim = await connectClient(server);
     const victimJob = await startJob(server, victim.token);
     const got = follow(victim, victimJob);
-    await vi.waitFor(() => expect(got.data).toHaveLength(1));
+    await waitFor(() => expect(got.data).toHaveLength(1));
 
     const outcome: Outcome = { sent: new Map(), unexpectedCloses: [], reconnects: 0, sockets: [] };
     const drivers = Array.from({ length: CONNECTIONS }, async (_, i) => {
@@ -395,10 +396,10 @@ describe('WebSocket fuzzing', () => {
     const emitting = (async () => {
       for (let p = 1; p <= PROGRESS_EVENTS; p++) {
         server.hub.emitter.emitProgress(victimJob, { ...progressOf(victimJob, p * 2), processed: p });
-        await vi.waitFor(() => expect(got.data.at(-1)?.payload.progress).toBe(p * 2), { timeout: 15_000 });
+        await waitFor(() => expect(got.data.at(-1)?.payload.progress).toBe(p * 2));
       }
       server.hub.emitter.emitCompletion(victimJob, resultOf(victimJob));
-      await vi.waitFor(() => expect(got.done).toBe(true), { timeout: 15_000 });
+      await waitFor(() => expect(got.done).toBe(true));
     })();
     await Promise.all([...drivers, emitting]);
     console.log('fuzz-ws frames sent by kind', Object.fromEntries(outcome.sent), 'reconnects', outcome.reconnects);
@@ -441,7 +442,7 @@ describe('WebSocket fuzzing', () => {
         await fuzz.closed;
       }),
     );
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       const metrics = await server.metrics();
       expect(parseMetrics(metrics).jobstream_subscriptions_active).toBe(0);
       expect(parseMetrics(metrics).jobstream_listeners_active).toBe(0);
@@ -459,9 +460,9 @@ describe('WebSocket fuzzing', () => {
     expect((await fresh.trpc.upload.ping.query()).event).toBe('pong');
     const freshJob = await startJob(server, fresh.token);
     const freshGot = follow(fresh, freshJob);
-    await vi.waitFor(() => expect(freshGot.data).toHaveLength(1));
+    await waitFor(() => expect(freshGot.data).toHaveLength(1));
     server.hub.emitter.emitCompletion(freshJob, resultOf(freshJob));
-    await vi.waitFor(() => expect(freshGot.done).toBe(true));
+    await waitFor(() => expect(freshGot.done).toBe(true));
     expect(freshGot.data.map((d) => d.event)).toEqual(['upload-progress', 'upload-completed']);
   });
 
@@ -477,7 +478,7 @@ describe('WebSocket fuzzing', () => {
       fuzz.socket.send(rpc(1, 'subscription', 'upload.onProgress', { json: { jobId } }));
       fuzz.socket.send(rpc(2, 'query', 'upload.get', { json: { jobId } }));
       fuzz.socket.send(rpc(3, 'mutation', 'upload.cancel', { json: { jobId } }));
-      await vi.waitFor(() => expect(fuzz.received.filter((m) => (m as { error?: unknown }).error)).toHaveLength(3));
+      await waitFor(() => expect(fuzz.received.filter((m) => (m as { error?: unknown }).error)).toHaveLength(3));
       await sync(fuzz, 'done');
       const answers = fuzz.received.filter((m) => (m as { id?: unknown }).id !== 'done');
       transcripts.push(JSON.stringify(answers).replaceAll(jobId, '<job>'));
@@ -486,7 +487,7 @@ describe('WebSocket fuzzing', () => {
     }
     expect(transcripts[0]).toBe(transcripts[1]);
     expect(transcripts[0]).toContain('NOT_FOUND');
-    await vi.waitFor(async () => expect(parseMetrics(await server.metrics()).jobstream_subscriptions_active).toBe(0));
+    await waitFor(async () => expect(parseMetrics(await server.metrics()).jobstream_subscriptions_active).toBe(0));
   });
 
   it('survives hostile connectionParams messages', async () => {
@@ -513,9 +514,9 @@ describe('WebSocket fuzzing', () => {
       socket.send(rpc(1, 'query', 'session.current', { json: null }));
       const end = await Promise.race([
         closed.then((code) => `closed ${code}`),
-        vi
-          .waitFor(() => expect(received.some((m) => m.includes('"id":1'))).toBe(true))
-          .then(() => `answered ${received.find((m) => m.includes('"id":1'))}`),
+        waitFor(() => expect(received.some((m) => m.includes('"id":1'))).toBe(true)).then(
+          () => `answered ${received.find((m) => m.includes('"id":1'))}`,
+        ),
       ]);
       outcomes.push(end);
       for (const message of received) expect(message).not.toMatch(/"stack"|node_modules|\/work\//);

@@ -1,4 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import { follow, type Received, seqs, testData, upload, usersCsv } from './fixtures';
 import { openRawClient } from './raw-client';
 import { freePort, httpClient, startLoggedProcess } from './server-process';
@@ -29,16 +30,14 @@ describe.each(TRANSPORTS)('SIGTERM with subscribers connected (%s)', (transport)
     const res = await upload(first, { token, body: usersCsv(300_000) });
     const jobId = res.body.jobId as string;
     const running = follow(client, jobId);
-    await vi.waitFor(() => expect(running.data.some((d) => d.payload.status === 'processing')).toBe(true), {
-      timeout: 20_000,
-    });
+    await waitFor(() => expect(running.data.some((d) => d.payload.status === 'processing')).toBe(true));
     // Alongside, a bare WebSocket that hears the notification but does not act on it.
     await using bare = await openRawClient(first.url, token);
     const frames: string[] = [];
     bare.socket.on('message', (data) => frames.push(String(data)));
     const bareClosed = new Promise<number>((resolve) => bare.socket.once('close', resolve));
     bare.subscribe(1, jobId);
-    await vi.waitFor(() => expect(bare.received.some((m) => m.result?.type === 'data')).toBe(true));
+    await waitFor(() => expect(bare.received.some((m) => m.result?.type === 'data')).toBe(true));
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toEqual({ code: 0, signal: null });
@@ -61,7 +60,7 @@ describe.each(TRANSPORTS)('SIGTERM with subscribers connected (%s)', (transport)
       expect(running.done).toBe(false);
     } else {
       // SSE has no notification: its stream stayed open, got the job's end, and ended cleanly.
-      await vi.waitFor(() => expect(running.done).toBe(true));
+      await waitFor(() => expect(running.done).toBe(true));
       expect(failures(running)).toHaveLength(1);
       expect(connectionsBefore).toBe(1);
     }
@@ -71,11 +70,11 @@ describe.each(TRANSPORTS)('SIGTERM with subscribers connected (%s)', (transport)
     if (transport === 'sse') {
       // Resumed on the new process from the last progress event it saw: exactly the end, once.
       const resumed = follow(client, jobId, running.ids.at(-2));
-      await vi.waitFor(() => expect(resumed.done).toBe(true), { timeout: 10_000 });
+      await waitFor(() => expect(resumed.done).toBe(true));
       expect(resumed.ids).toEqual([lastSeen]);
       expect(resumed.data[0]).toMatchObject({ event: 'upload-error', payload: INTERRUPTED });
     }
-    await vi.waitFor(() => expect(running.done).toBe(true), { timeout: 10_000 });
+    await waitFor(() => expect(running.done).toBe(true));
     expect(running.errors).toEqual([]);
     expect(failures(running)).toHaveLength(1);
     expect(running.data.at(-1)).toMatchObject({ event: 'upload-error', payload: { jobId, ...INTERRUPTED } });

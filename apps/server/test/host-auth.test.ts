@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { AppRouter } from '@jobstream/api';
+import { waitFor } from '@jobstream/testing';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import superjson from 'superjson';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IdentifyCaller } from '../src/index';
 import { startTestServer, usersCsv } from './fixtures';
 import { openRawClient } from './raw-client';
@@ -29,7 +30,7 @@ describe('a host app’s own identity through the identify hook', () => {
     expect(response.status).toBe(201);
     const { jobId } = (await response.json()) as { jobId: string };
 
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect((await httpClient(server.url, 'alice').upload.get.query({ jobId })).status).toBe('completed'),
     );
     expect((await httpClient(server.url, 'alice').upload.list.query()).map((job) => job.jobId)).toEqual([jobId]);
@@ -39,13 +40,13 @@ describe('a host app’s own identity through the identify hook', () => {
 
     await using alice = await openRawClient(server.url, 'unused', { 'x-user': 'alice' });
     alice.subscribe(1, jobId);
-    await vi.waitFor(() => expect(alice.received.at(-1)?.result?.type).toBe('stopped'));
+    await waitFor(() => expect(alice.received.at(-1)?.result?.type).toBe('stopped'));
     expect(alice.received.find((m) => m.result?.type === 'data')?.result?.data?.json.data.event).toBe(
       'upload-completed',
     );
     await using bob = await openRawClient(server.url, 'unused', { 'x-user': 'bob' });
     bob.subscribe(1, jobId);
-    await vi.waitFor(() => expect(bob.received.find((m) => m.error)?.error?.json.data.code).toBe('NOT_FOUND'));
+    await waitFor(() => expect(bob.received.find((m) => m.error)?.error?.json.data.code).toBe('NOT_FOUND'));
     expect(bob.received.some((m) => m.result?.type === 'data')).toBe(false);
   });
 });

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { selectRows } from '@jobstream/storage/testing';
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import {
   connectClient,
   followToEnd,
@@ -172,7 +173,7 @@ describe('prototype pollution', () => {
     }
     raw.socket.send(`{"id":${++id},"method":"query","params":{"path":"upload.ping","input":{"json":null}}}`);
     const last = id;
-    await vi.waitFor(() => expect(raw.received.some((m) => m.id === last)).toBe(true));
+    await waitFor(() => expect(raw.received.some((m) => m.id === last)).toBe(true));
     for (const message of raw.received) {
       expect(hasKeyDeep(message, 'polluted')).toBe(false);
       if (message.error) expectNoInternals(JSON.stringify(message));
@@ -264,7 +265,7 @@ describe('path traversal', () => {
       expect(lastPayload(await followToEnd(client, jobId))).toMatchObject({ status: 'completed', inserted: 2 });
     }
     expect(resolve(server.services.spoolDir).startsWith(`${resolve(dataDir)}/`)).toBe(true);
-    await vi.waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
+    await waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
     const outside = (await filesBelow(root.path)).filter((file) => !file.startsWith(`${join('a', 'b', 'data')}/`));
     expect(outside).toEqual([]);
     for (const file of await filesBelow(dataDir)) expect(file).toMatch(/^jobstream\.db(-wal|-shm)?$/);
@@ -389,7 +390,7 @@ describe('error responses', () => {
       JSON.stringify({ id: 1, method: 'query', params: { path: 'upload.get', input: { json: { jobId } } } }),
     );
     raw.subscribe(2, jobId);
-    await vi.waitFor(() => expect(raw.received.filter((m) => m.error)).toHaveLength(2));
+    await waitFor(() => expect(raw.received.filter((m) => m.error)).toHaveLength(2));
     for (const message of raw.received.filter((m) => m.error)) {
       const text = JSON.stringify(message);
       expectNoInternals(text);

@@ -1,8 +1,9 @@
 import { request } from 'node:http';
 import type { AppRouter } from '@jobstream/api';
+import { waitFor } from '@jobstream/testing';
 import { createTRPCClient, httpLink, type TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ApiServer } from '../src/index';
 import { connectClient, follow, progressOf, sseClient, startJob, startTestServer, usersCsv } from './fixtures';
@@ -202,7 +203,7 @@ describe('per-address HTTP rate limits', () => {
     socket.send(
       JSON.stringify({ id: 1, method: 'mutation', params: { path: 'session.create', input: { json: null } } }),
     );
-    await vi.waitFor(() => expect(answers).toHaveLength(1));
+    await waitFor(() => expect(answers).toHaveLength(1));
     expect(answers[0]?.error?.json.data.code).toBe('TOO_MANY_REQUESTS');
     socket.terminate();
 
@@ -218,10 +219,10 @@ describe('SSE streams per client address', () => {
     const a = { trpc: sseClient(server.url, { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.1' }) };
     const first = follow(a, jobId);
     const second = follow(a, jobId);
-    await vi.waitFor(() => expect([first.data.length, second.data.length]).toEqual([1, 1]));
+    await waitFor(() => expect([first.data.length, second.data.length]).toEqual([1, 1]));
 
     const third = follow(a, jobId);
-    await vi.waitFor(() => expect(third.errors).toHaveLength(1));
+    await waitFor(() => expect(third.errors).toHaveLength(1));
     const error = third.errors[0] as TRPCClientError<AppRouter>;
     expect(error.data?.code).toBe('TOO_MANY_REQUESTS');
     expect(error.message).toBe('At most 2 event streams per client address');
@@ -230,17 +231,17 @@ describe('SSE streams per client address', () => {
       { trpc: sseClient(server.url, { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.2' }) },
       jobId,
     );
-    await vi.waitFor(() => expect(b.data).toHaveLength(1));
+    await waitFor(() => expect(b.data).toHaveLength(1));
 
     first.unsubscribe();
-    const fourth = await vi.waitFor(async () => {
+    const fourth = await waitFor(async () => {
       const attempt = follow(a, jobId);
-      await vi.waitFor(() => expect(attempt.data.length + attempt.errors.length).toBe(1));
+      await waitFor(() => expect(attempt.data.length + attempt.errors.length).toBe(1));
       expect(attempt.errors).toEqual([]);
       return attempt;
     });
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 50));
-    await vi.waitFor(() =>
+    await waitFor(() =>
       expect([second, fourth, b].map((got) => got.data.at(-1)?.payload.progress)).toEqual([50, 50, 50]),
     );
     expect([second.errors, fourth.errors, b.errors]).toEqual([[], [], []]);

@@ -2,7 +2,8 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builtInTemplates, defineTemplate } from '@jobstream/importer';
 import { countRows, selectRows } from '@jobstream/storage/testing';
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   connectClient,
@@ -249,9 +250,9 @@ describe('CSV imports', () => {
     const res = await upload(server, { token: client.token, body: usersCsv(2_500) });
     const jobId = res.body.jobId as string;
     const got = follow(client, jobId);
-    await vi.waitFor(() => expect([...hold.held.keys()]).toEqual([jobId]));
+    await waitFor(() => expect([...hold.held.keys()]).toEqual([jobId]));
     expect(await client.trpc.upload.cancel.mutate({ jobId })).toEqual({ cancelled: true });
-    await vi.waitFor(() => expect(got.done).toBe(true));
+    await waitFor(() => expect(got.done).toBe(true));
     expect(lastPayload(got)).toMatchObject({ status: 'failed', message: 'Cancelled' });
     // Stored: exactly what was committed when the cancel came, whether or not a progress report had happened.
     const committed = hold.held.get(jobId);

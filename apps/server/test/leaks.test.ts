@@ -1,4 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import type { WebSocket as WsSocket } from 'ws';
 import {
   connectClient,
@@ -33,13 +34,13 @@ const ENV = {
 };
 
 async function expectGauges(server: Server, expected: Record<string, number>): Promise<void> {
-  await vi.waitFor(
+  await waitFor(
     async () => {
       const values = await scrapeMetrics(server);
       for (const [name, value] of Object.entries(expected))
         expect({ name, value: values[name] }).toEqual({ name, value });
     },
-    { timeout: 5_000, interval: 20 },
+    { interval: 20 },
   );
 }
 
@@ -70,7 +71,7 @@ async function followAll(clients: TestClient[], jobs: string[], perClient: numbe
   const all: Received[] = [];
   for (const client of clients)
     for (let i = 0; i < perClient; i++) all.push(follow(client, jobs[i % jobs.length] as string));
-  await vi.waitFor(() => expect(all.every((got) => got.data.length > 0)).toBe(true), { timeout: 10_000 });
+  await waitFor(() => expect(all.every((got) => got.data.length > 0)).toBe(true));
   return all;
 }
 
@@ -123,10 +124,7 @@ describe('no leaks over real connections', () => {
       );
       const subs = Array.from({ length: count }, (_, i) => follow(clients[i % clients.length] as TestClient, jobId));
       cycles += count;
-      await vi.waitFor(() => expect(subs.every((got) => got.data.length === 1)).toBe(true), {
-        timeout: 5_000,
-        interval: 5,
-      });
+      await waitFor(() => expect(subs.every((got) => got.data.length === 1)).toBe(true), { interval: 5 });
       received += count;
       return { token, jobId, clients, subs };
     };
@@ -172,9 +170,9 @@ describe('no leaks over real connections', () => {
     // The steady connections got every subscription slot back: each holds its 3 again, and no more.
     for (const [c, client] of steady.entries()) {
       const slots = [0, 1, 2].map(() => follow(client, steadyJobs[c] as string));
-      await vi.waitFor(() => expect(slots.every((got) => got.data.length === 1)).toBe(true));
+      await waitFor(() => expect(slots.every((got) => got.data.length === 1)).toBe(true));
       const extra = follow(client, steadyJobs[c] as string);
-      await vi.waitFor(() => expect(extra.errors).toHaveLength(1));
+      await waitFor(() => expect(extra.errors).toHaveLength(1));
       expect(extra.errors[0]).toMatchObject({ data: { code: 'TOO_MANY_REQUESTS' } });
       for (const got of slots) got.unsubscribe();
       received += slots.length;
@@ -207,13 +205,11 @@ describe('no leaks over real connections', () => {
     for (let round = 0; round < 3; round++) {
       server.testing.dropConnections();
       // The clients reconnect on their own and resume every subscription; nothing is left behind from before.
-      await vi.waitFor(async () => expect((await scrapeMetrics(server)).jobstream_ws_connections).toBe(3), {
-        timeout: 5_000,
-      });
+      await waitFor(async () => expect((await scrapeMetrics(server)).jobstream_ws_connections).toBe(3));
       await expectGauges(server, { jobstream_subscriptions_active: 30, jobstream_listeners_active: 30 });
     }
     for (const jobId of jobs) server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
-    await vi.waitFor(() => expect(followed.every((got) => got.done)).toBe(true), { timeout: 5_000 });
+    await waitFor(() => expect(followed.every((got) => got.done)).toBe(true));
     expect(followed.every((got) => got.errors.length === 0)).toBe(true);
     expect(followed.every((got) => got.data.at(-1)?.event === 'upload-completed')).toBe(true);
     await expectGauges(server, { ...IDLE, jobstream_rooms_active: 0 });
@@ -233,7 +229,7 @@ describe('no leaks over real connections', () => {
       jobIds.push(res.body.jobId as string);
     }
     const watching = jobIds.map((jobId) => follow(client, jobId));
-    await vi.waitFor(() => expect(watching.every((got) => got.done)).toBe(true), { timeout: 20_000 });
+    await waitFor(() => expect(watching.every((got) => got.done)).toBe(true));
     expect(watching.map((got) => got.data.at(-1)?.event)).toEqual([
       'upload-completed',
       'upload-completed',

@@ -2,8 +2,9 @@ import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { AppRouter } from '@jobstream/api';
 import { countRows } from '@jobstream/storage/testing';
+import { waitFor } from '@jobstream/testing';
 import type { TRPCClientError } from '@trpc/client';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { ApiServer } from '../src/index';
 import {
@@ -76,7 +77,7 @@ describe('WebSocket limits', () => {
 
     await using small = await openRawClient(server.url, token);
     small.socket.send(rpc(1, 'query', 'upload.ping'));
-    await vi.waitFor(() => expect(small.received[0]?.result?.type).toBe('data'));
+    await waitFor(() => expect(small.received[0]?.result?.type).toBe('data'));
   });
 
   it('answers a third subscription with TOO_MANY_REQUESTS at MAX_SUBSCRIPTIONS_PER_CONNECTION=2, then accepts one once a slot frees', async () => {
@@ -89,22 +90,22 @@ describe('WebSocket limits', () => {
     ];
     const gotA = follow(client, a);
     const gotB = follow(client, b);
-    await vi.waitFor(() => expect(gotA.data.length && gotB.data.length).toBe(1));
+    await waitFor(() => expect(gotA.data.length && gotB.data.length).toBe(1));
 
     const third = follow(client, c);
-    await vi.waitFor(() => expect(third.errors).toHaveLength(1));
+    await waitFor(() => expect(third.errors).toHaveLength(1));
     const error = third.errors[0] as TRPCClientError<AppRouter>;
     expect(error.data?.code).toBe('TOO_MANY_REQUESTS');
     expect(error.message).toBe('At most 2 subscriptions per connection');
     expect(third.data).toEqual([]);
 
     server.hub.emitter.emitCompletion(a, resultOf(a));
-    await vi.waitFor(() => expect(gotA.done).toBe(true));
+    await waitFor(() => expect(gotA.done).toBe(true));
     const again = follow(client, c);
-    await vi.waitFor(() => expect(again.data).toHaveLength(1));
+    await waitFor(() => expect(again.data).toHaveLength(1));
     expect(again.errors).toEqual([]);
     server.hub.emitter.emitProgress(c, progressOf(c, 42));
-    await vi.waitFor(() => expect(again.data.at(-1)?.payload.progress).toBe(42));
+    await waitFor(() => expect(again.data.at(-1)?.payload.progress).toBe(42));
     expect(gotB.errors).toEqual([]);
     gotB.unsubscribe();
     again.unsubscribe();
@@ -119,13 +120,13 @@ describe('WebSocket limits', () => {
     expect((await tryUpgrade(server.url, { headers: { authorization: `Bearer ${token}` } })).status).toBe(429);
 
     await first[Symbol.asyncDispose]();
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       const attempt = await tryUpgrade(server.url, { headers: { authorization: `Bearer ${token}` } });
       attempt.socket?.terminate();
       expect(attempt.status).toBe(101);
     });
     second.socket.send(rpc(7, 'query', 'upload.ping'));
-    await vi.waitFor(() => expect(second.received.at(-1)?.id).toBe(7));
+    await waitFor(() => expect(second.received.at(-1)?.id).toBe(7));
   });
 
   it('ignores X-Forwarded-For for the per-address limit unless TRUST_PROXY=true', async () => {
@@ -164,7 +165,7 @@ describe('WebSocket limits', () => {
     await using other = await connectClient(server);
     const jobId = await startJob(server, other.token);
     const watching = follow(other, jobId);
-    await vi.waitFor(() => expect(watching.data).toHaveLength(1));
+    await waitFor(() => expect(watching.data).toHaveLength(1));
 
     const { token } = await server.services.sessions.create();
     await using noisy = await openRawClient(server.url, token);
@@ -176,7 +177,7 @@ describe('WebSocket limits', () => {
 
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 10));
     server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
-    await vi.waitFor(() => expect(watching.done).toBe(true));
+    await waitFor(() => expect(watching.done).toBe(true));
     expect(watching.data.map((d) => d.event)).toEqual(['upload-progress', 'upload-progress', 'upload-completed']);
     expect(watching.errors).toEqual([]);
     expect((await other.trpc.upload.ping.query()).event).toBe('pong');
@@ -203,7 +204,7 @@ describe('WebSocket limits', () => {
     const batch = Array.from({ length: 50 }, (_, i) => rpc(i + 1, 'mutation', 'session.create'));
     noisy.socket.send(`[${batch.join(',')}]`);
     noisy.socket.send(rpc(99, 'query', 'upload.ping'));
-    await vi.waitFor(() =>
+    await waitFor(() =>
       expect(noisy.socket.readyState === noisy.socket.CLOSED || noisy.received.some((m) => m.id === 99)).toBe(true),
     );
     expect((await sessionCount(server)) - before).toBeLessThanOrEqual(6);
@@ -254,7 +255,7 @@ describe('upload and import limits', () => {
     expect(running.status).toBe(201);
     const runningId = running.body.jobId as string;
     const watching = follow(a, runningId);
-    await vi.waitFor(() => expect([...hold.held.keys()]).toEqual([runningId]));
+    await waitFor(() => expect([...hold.held.keys()]).toEqual([runningId]));
 
     expect(await upload(server, { token: a.token, body: usersCsv(1) })).toEqual({
       status: 429,
@@ -266,7 +267,7 @@ describe('upload and import limits', () => {
 
     expect(await a.trpc.upload.cancel.mutate({ jobId: runningId })).toEqual({ cancelled: true });
     hold.release();
-    await vi.waitFor(() => expect(watching.done).toBe(true));
+    await waitFor(() => expect(watching.done).toBe(true));
     await server.services.imports.settled(runningId);
     const next = await upload(server, { token: a.token, body: usersCsv(1, { offset: 600_000 }) });
     expect(next.status).toBe(201);
@@ -286,7 +287,7 @@ describe('upload and import limits', () => {
     for (const answer of answers) {
       if (answer.body.jobId) await followToEnd(client, answer.body.jobId);
     }
-    await vi.waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
+    await waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
   });
 
   it("holds the session's import slot from an upload's first byte: another upload is refused before its body", async () => {
@@ -309,7 +310,7 @@ describe('upload and import limits', () => {
       body: slowBody,
       duplex: 'half',
     } as RequestInit);
-    await vi.waitFor(async () => expect((await readdir(server.services.spoolDir)).length).toBe(1));
+    await waitFor(async () => expect((await readdir(server.services.spoolDir)).length).toBe(1));
 
     expect(await upload(server, { token: client.token, body: usersCsv(10, { offset: 1_000 }) })).toEqual({
       status: 429,
@@ -321,7 +322,7 @@ describe('upload and import limits', () => {
     expect(accepted.status).toBe(201);
     const { jobId } = (await accepted.json()) as { jobId: string };
     expect(lastPayload(await followToEnd(client, jobId))).toMatchObject({ status: 'completed', inserted: 200 });
-    await vi.waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
+    await waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
     expect(await upload(server, { token: client.token, body: usersCsv(10, { offset: 1_000 }) })).toMatchObject({
       status: 201,
     });
@@ -342,7 +343,7 @@ describe('upload and import limits', () => {
         message,
       });
     }
-    await vi.waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
+    await waitFor(async () => expect(await readdir(server.services.spoolDir)).toEqual([]));
 
     const within = await upload(server, { token, body: 'email,name,role\na@example.com,"A, quoted",member,x,y\n' });
     expect(within.status).toBe(201);

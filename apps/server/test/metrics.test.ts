@@ -1,4 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import { EMIT_LATENCY_SAMPLE_EVERY } from '../src/metrics/emit-latency';
 import {
   connectClient,
@@ -33,9 +34,9 @@ describe('/metrics', () => {
     await using client = await connectClient(server);
     const jobId = await startJob(server, client.token);
     const got = follow(client, jobId);
-    await vi.waitFor(() => expect(got.data).toHaveLength(1));
+    await waitFor(() => expect(got.data).toHaveLength(1));
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 50));
-    await vi.waitFor(() => expect(got.data).toHaveLength(2));
+    await waitFor(() => expect(got.data).toHaveLength(2));
 
     const response = await fetch(server.metricsUrl);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -63,7 +64,7 @@ describe('/metrics', () => {
     });
 
     got.unsubscribe();
-    await vi.waitFor(async () => expect((await scrapeMetrics(server)).jobstream_subscriptions_active).toBe(0));
+    await waitFor(async () => expect((await scrapeMetrics(server)).jobstream_subscriptions_active).toBe(0));
   });
 
   it('times the writes of live events over WebSocket and SSE, one in 32, snapshots never', async () => {
@@ -73,10 +74,10 @@ describe('/metrics', () => {
       await using client = await connectClient(server, { transport });
       const jobId = await startJob(server, client.token);
       const got = follow(client, jobId);
-      await vi.waitFor(() => expect(got.data).toHaveLength(1)); // the snapshot: counted as a write, never timed
+      await waitFor(() => expect(got.data).toHaveLength(1)); // the snapshot: counted as a write, never timed
       for (let p = 1; p < live; p++) server.hub.emitter.emitProgress(jobId, progressOf(jobId, p));
       server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
-      await vi.waitFor(() => expect(got.done).toBe(true));
+      await waitFor(() => expect(got.done).toBe(true));
       expect(got.data).toHaveLength(1 + live);
     }
     // 132 writes, one after another: the 1st (the WebSocket's snapshot, not timed), 33rd, 65th (WebSocket), 97th
@@ -93,7 +94,7 @@ describe('/metrics', () => {
     const done = await upload(server, { token, body: usersCsv(2_500) });
     const failed = await upload(server, { token, body: `email,name,role\n${'x,'.repeat(2_000)}\n` });
     expect([done.status, failed.status]).toEqual([201, 201]);
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       const values = await scrapeMetrics(server);
       expect(values['jobstream_import_duration_seconds_count{status="completed"}']).toBe(1);
       expect(values['jobstream_import_duration_seconds_count{status="failed"}']).toBe(1);

@@ -1,6 +1,7 @@
 import { createAppRouter, middleware, publicProcedure } from '@jobstream/api';
+import { waitFor } from '@jobstream/testing';
 import { TRPCError } from '@trpc/server';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { follow, resultOf, startJob, startTestServer } from './fixtures';
 import { connectTo, TRANSPORTS } from './wire-client';
 
@@ -19,13 +20,13 @@ describe('middleware on the API’s procedures', () => {
     server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
 
     const got = follow(client, jobId);
-    await vi.waitFor(() => expect(got.done).toBe(true));
+    await waitFor(() => expect(got.done).toBe(true));
     expect(got.data).toMatchObject([{ event: 'upload-completed', snapshot: true }]);
     expect(calls).toEqual(['subscription upload.onProgress']);
 
     refuse = true;
     const refused = follow(client, jobId);
-    await vi.waitFor(() => expect(refused.errors).toHaveLength(1));
+    await waitFor(() => expect(refused.errors).toHaveLength(1));
     expect(refused.errors[0]).toMatchObject({ message: 'Not today', data: { code: 'FORBIDDEN' } });
     expect(refused.data).toEqual([]);
     expect(calls).toEqual(['subscription upload.onProgress', 'subscription upload.onProgress']);

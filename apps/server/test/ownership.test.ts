@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AppRouter, AuthorizeJob } from '@jobstream/api';
+import { waitFor } from '@jobstream/testing';
 import { TRPCClientError } from '@trpc/client';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   connectClient,
   eventId,
@@ -42,7 +43,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 async function subscriptionError(client: TestClient, jobId: string): Promise<unknown> {
   const got = follow(client, jobId);
-  await vi.waitFor(() => expect(got.errors.length > 0 || got.done).toBe(true));
+  await waitFor(() => expect(got.errors.length > 0 || got.done).toBe(true));
   expect(got.data).toEqual([]);
   return got.errors[0];
 }
@@ -124,14 +125,12 @@ describe('job ownership', () => {
     const res = await upload(server, { token: owner.token, body: usersCsv(200_000) });
     const jobId = res.body.jobId as string;
     const got = follow(owner, jobId);
-    await vi.waitFor(() => expect(got.data.some((d) => d.payload.status === 'processing')).toBe(true), {
-      timeout: 10_000,
-    });
+    await waitFor(() => expect(got.data.some((d) => d.payload.status === 'processing')).toBe(true));
     const error = await rejection(stranger.trpc.upload.cancel.mutate({ jobId }));
     expect(shapeOf(error, jobId).data).toMatchObject({ code: 'NOT_FOUND' });
     expect((await owner.trpc.upload.get.query({ jobId })).status).not.toBe('failed');
     expect(await owner.trpc.upload.cancel.mutate({ jobId })).toEqual({ cancelled: true });
-    await vi.waitFor(() => expect(got.done).toBe(true), { timeout: 10_000 });
+    await waitFor(() => expect(got.done).toBe(true));
     expect(got.data.at(-1)?.payload).toMatchObject({ status: 'failed', message: 'Cancelled' });
   });
 
@@ -228,19 +227,19 @@ describe('job ownership', () => {
       const { emitter } = server.hub;
 
       const got = follow(auditor, jobId);
-      await vi.waitFor(() => expect(seqs(got.ids)).toEqual(['1']));
+      await waitFor(() => expect(seqs(got.ids)).toEqual(['1']));
       emitter.emitProgress(jobId, progressOf(jobId, 10));
-      await vi.waitFor(() => expect(seqs(got.ids)).toEqual(['1', '2']));
+      await waitFor(() => expect(seqs(got.ids)).toEqual(['1', '2']));
 
       // Revoked while the stream is open: it keeps flowing (the rule runs per subscribe, see SECURITY.md)...
       grants.clear();
       emitter.emitProgress(jobId, progressOf(jobId, 20));
-      await vi.waitFor(() => expect(seqs(got.ids)).toEqual(['1', '2', '3']));
+      await waitFor(() => expect(seqs(got.ids)).toEqual(['1', '2', '3']));
       const checked = checkedJobs.length;
 
       // ...until the connection drops: the client's automatic resubscribe, from its last id, is refused.
       server.testing.dropConnections();
-      await vi.waitFor(() => expect(got.errors).toHaveLength(1), { timeout: 5_000 });
+      await waitFor(() => expect(got.errors).toHaveLength(1));
       expect(shapeOf(got.errors[0], jobId)).toMatchObject({ message: 'No job <id>', data: { code: 'NOT_FOUND' } });
       expect(auditor.wire.subscriptions.map((s) => s.lastEventId)).toEqual([
         undefined,
@@ -252,7 +251,7 @@ describe('job ownership', () => {
       // Nothing more reaches it, and nothing of it stays on the server.
       emitter.emitProgress(jobId, progressOf(jobId, 30));
       emitter.emitCompletion(jobId, resultOf(jobId));
-      await vi.waitFor(() => expect(server.hub.metrics().subscriptionsActive).toBe(0));
+      await waitFor(() => expect(server.hub.metrics().subscriptionsActive).toBe(0));
       expect(seqs(got.ids)).toEqual(['1', '2', '3']);
       expect(got.done).toBe(false);
     },
@@ -265,7 +264,7 @@ describe('job ownership', () => {
     const jobId = await startJob(server, owner.token);
     expect(await anonymous.trpc.upload.get.query({ jobId })).toMatchObject({ jobId, status: 'started' });
     const got = follow(anonymous, jobId);
-    await vi.waitFor(() => expect(got.data).toHaveLength(1));
+    await waitFor(() => expect(got.data).toHaveLength(1));
     expect(got.data[0]).toMatchObject({ snapshot: true, payload: { status: 'started' } });
     // Unknown jobs are still NOT_FOUND.
     const unknown = randomUUID();

@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { STORE_UNAVAILABLE_MESSAGE } from '@jobstream/importer';
 import { PostgresStore } from '@jobstream/storage';
 import { createSchema, type PostgresCluster, startPostgresCluster } from '@jobstream/storage/testing';
+import { waitFor } from '@jobstream/testing';
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, follow, holdImports, startTestServer, tempDir, upload, usersCsv } from './fixtures';
 import { freePort, MAIN } from './server-process';
 
@@ -78,14 +79,14 @@ describe('PostgreSQL faults', () => {
     expect(res.status).toBe(201);
     const jobId = res.body.jobId as string;
     const got = follow(client, jobId);
-    await vi.waitFor(() => expect(hold.held.has(jobId)).toBe(true));
+    await waitFor(() => expect(hold.held.has(jobId)).toBe(true));
     const committed = hold.held.get(jobId)?.processed as number;
     expect(committed).toBeGreaterThan(0);
 
     await cluster.halt();
     hold.release();
     // The subscriber hears the failure from memory while the database is down.
-    await vi.waitFor(() => expect(got.done).toBe(true), { timeout: 15_000 });
+    await waitFor(() => expect(got.done).toBe(true));
     expect(got.data.at(-1)).toMatchObject({
       event: 'upload-error',
       payload: { status: 'failed', message: STORE_UNAVAILABLE_MESSAGE },
@@ -98,9 +99,9 @@ describe('PostgreSQL faults', () => {
     expect(refused).toEqual({ status: 503, body: { error: 'The database is unavailable: try again shortly' } });
 
     await cluster.start();
-    await vi.waitFor(async () => expect(await status(`${server.url}/readyz`)).toBe(200), { timeout: 15_000 });
+    await waitFor(async () => expect(await status(`${server.url}/readyz`)).toBe(200));
     // The end was recorded once the database came back: what the job committed, nothing more.
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect(await client.trpc.upload.get.query({ jobId })).toMatchObject({
         status: 'failed',
         message: STORE_UNAVAILABLE_MESSAGE,
@@ -111,7 +112,7 @@ describe('PostgreSQL faults', () => {
     const again = await upload(server, { token: client.token, body: usersCsv(20) });
     expect(again.status).toBe(201);
     const next = follow(client, again.body.jobId as string);
-    await vi.waitFor(() => expect(next.done).toBe(true));
+    await waitFor(() => expect(next.done).toBe(true));
     expect(next.data.at(-1)).toMatchObject({ event: 'upload-completed', payload: { processed: 20 } });
     await schema.drop();
   });
@@ -142,10 +143,10 @@ describe('PostgreSQL faults', () => {
     await locked;
 
     const blocked = client.trpc.upload.list.query();
-    await vi.waitFor(() => expect(store.pool.counts).toMatchObject({ total: 1, idle: 0 }));
+    await waitFor(() => expect(store.pool.counts).toMatchObject({ total: 1, idle: 0 }));
     // Two may wait; the next is refused at once, without joining the queue.
     const waiting = [client.trpc.upload.list.query(), client.trpc.upload.list.query()];
-    await vi.waitFor(() => expect(store.pool.counts.waiting).toBe(2));
+    await waitFor(() => expect(store.pool.counts.waiting).toBe(2));
     expect(await statusOf(client.trpc.upload.list.query())).toBe(503);
     // Those waiting give up after PG_POOL_TIMEOUT_MS.
     expect(await Promise.all(waiting.map(statusOf))).toEqual([503, 503]);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AppRouter } from '@jobstream/api';
+import { waitFor } from '@jobstream/testing';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import superjson from 'superjson';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createLogger } from '../src/index';
 import { startTestServer } from './fixtures';
@@ -30,7 +31,7 @@ describe('request ids in the server log', () => {
       ids.push(response.headers.get('x-request-id') ?? '');
     }
     expect(new Set(ids).size).toBe(3);
-    await vi.waitFor(() => expect(entries().filter((entry) => entry.msg === 'request')).toHaveLength(3));
+    await waitFor(() => expect(entries().filter((entry) => entry.msg === 'request')).toHaveLength(3));
     const requests = entries().filter((entry) => entry.msg === 'request');
     expect(requests.map((entry) => [entry.path, entry.reqId])).toEqual([
       ['/healthz', ids[0]],
@@ -49,7 +50,7 @@ describe('request ids in the server log', () => {
     const trpc = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
     await expect(trpc.upload.get.query({ jobId: randomUUID() })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
     await wsClient.close();
-    await vi.waitFor(() => expect(entries().map((entry) => entry.msg)).toContain('connection closed'));
+    await waitFor(() => expect(entries().map((entry) => entry.msg)).toContain('connection closed'));
     const connection = entries().filter((entry) =>
       ['upgrade', 'client error', 'connection closed'].includes(entry.msg),
     );
@@ -71,7 +72,7 @@ describe('request ids in the server log', () => {
     await using exposed = await startTestServer({}, { logger: direct.logger });
     const replaced = await fetch(`${exposed.url}/healthz`, { headers: { 'x-request-id': 'web-42' } });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    await vi.waitFor(() => expect(direct.entries().some((entry) => entry.msg === 'request')).toBe(true));
+    await waitFor(() => expect(direct.entries().some((entry) => entry.msg === 'request')).toBe(true));
     expect(direct.entries().map((entry) => entry.reqId)).not.toContain('web-42');
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import { follow, type Received, seqs, type Transport, testData, upload, usersCsv } from './fixtures';
 import { freePort, httpClient, type LoggedProcess, startLoggedProcess } from './server-process';
 import { connectWire, TRANSPORTS, type WireClient } from './wire-client';
@@ -19,9 +20,7 @@ async function runningImport(server: LoggedProcess, token: string, client: WireC
   expect(res.status).toBe(201);
   const jobId = res.body.jobId as string;
   const running: Received = follow(client, jobId);
-  await vi.waitFor(() => expect(running.data.some((d) => d.payload.status === 'processing')).toBe(true), {
-    timeout: 20_000,
-  });
+  await waitFor(() => expect(running.data.some((d) => d.payload.status === 'processing')).toBe(true));
   return { jobId, running };
 }
 
@@ -57,7 +56,7 @@ describe.each(TRANSPORTS)('the server process, with subscribers over %s', (trans
     // A new subscriber gets the failure as the job's current state, and the stream ends.
     await using fresh = connectWire(second.url, { transport, token });
     const late = follow(fresh, jobId);
-    await vi.waitFor(() => expect(late.done).toBe(true), { timeout: 10_000 });
+    await waitFor(() => expect(late.done).toBe(true));
     expect(late.errors).toEqual([]);
     expect(late.data).toEqual([
       { event: 'upload-error', snapshot: true, payload: expect.objectContaining({ jobId, ...INTERRUPTED }) },
@@ -65,7 +64,7 @@ describe.each(TRANSPORTS)('the server process, with subscribers over %s', (trans
 
     // The subscriber that watched the job die reconnects on its own, resumes after the last id it saw,
     // and must be told how the job ended, with an id after that one.
-    await vi.waitFor(() => expect(running.done || running.errors.length > 0).toBe(true), { timeout: 10_000 });
+    await waitFor(() => expect(running.done || running.errors.length > 0).toBe(true));
     expectInterruptedOnce(running, jobId);
     expect(Number(seqs([running.ids.at(-1)])[0])).toBeGreaterThan(Number(seqs([lastSeen])[0]));
     expect(client.wire.subscriptions.at(-1)?.lastEventId).toBe(lastSeen);
@@ -85,7 +84,7 @@ describe.each(TRANSPORTS)('the server process, with subscribers over %s', (trans
     await using client = reconnectingClient(server.url, token, transport);
     const { jobId, running } = await runningImport(server, token, client);
     const second = follow(client, jobId); // a second subscription on the same connection
-    await vi.waitFor(() => expect(second.data.length).toBeGreaterThan(0));
+    await waitFor(() => expect(second.data.length).toBeGreaterThan(0));
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });
@@ -98,7 +97,7 @@ describe.each(TRANSPORTS)('the server process, with subscribers over %s', (trans
     await using again = await startLoggedProcess(env);
     expect(again.logs.some((l) => l.msg === 'marked interrupted jobs as failed')).toBe(false);
     expect(await httpClient(again.url, token).upload.get.query({ jobId })).toMatchObject(INTERRUPTED);
-    await vi.waitFor(() => expect(running.done && second.done).toBe(true), { timeout: 10_000 });
+    await waitFor(() => expect(running.done && second.done).toBe(true));
     for (const got of [running, second]) expectInterruptedOnce(got, jobId);
   });
 
@@ -111,9 +110,9 @@ describe.each(TRANSPORTS)('the server process, with subscribers over %s', (trans
     const res = await upload(server, { token, body: usersCsv(10) });
     const jobId = res.body.jobId as string;
     const done = follow(client, jobId);
-    await vi.waitFor(() => expect(done.done).toBe(true), { timeout: 10_000 });
+    await waitFor(() => expect(done.done).toBe(true));
     const unknown = follow(client, randomUUID());
-    await vi.waitFor(() => expect(unknown.errors).toHaveLength(1));
+    await waitFor(() => expect(unknown.errors).toHaveLength(1));
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });

@@ -1,5 +1,6 @@
 import { JobLifecycleError, jobEvents } from '@jobstream/progress';
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import {
   connectClient,
   eventId,
@@ -23,7 +24,7 @@ type Server = Awaited<ReturnType<typeof startTestServer>>;
 const SEND_BUFFER_BYTES = 64 * 1024;
 
 async function expectIdle(server: Server, rooms: number): Promise<void> {
-  await vi.waitFor(async () =>
+  await waitFor(async () =>
     expect(await scrapeMetrics(server)).toMatchObject({
       jobstream_rooms_active: rooms,
       jobstream_subscriptions_active: 0,
@@ -68,7 +69,7 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
 
     for (const lastEventId of [terminalId, await eventId(server, jobId, 9)]) {
       const resumed = follow(client, jobId, lastEventId);
-      await vi.waitFor(() => expect(resumed.done).toBe(true));
+      await waitFor(() => expect(resumed.done).toBe(true));
       expect(resumed).toMatchObject({ ids: [], data: [], errors: [] });
     }
     expect(await server.hub.log.latest(jobId)).toBeDefined();
@@ -77,7 +78,7 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
 
     // The room has left memory: the stored terminal event serves the same way.
     const fromStorage = follow(client, jobId, terminalId);
-    await vi.waitFor(() => expect(fromStorage.done).toBe(true));
+    await waitFor(() => expect(fromStorage.done).toBe(true));
     expect(fromStorage).toMatchObject({ ids: [], data: [], errors: [] });
     const late = await followToEnd(client, jobId);
     expect(late.ids).toEqual([terminalId]);
@@ -92,11 +93,11 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     const jobId = await startJob(server, client.token);
     for (let p = 1; p <= 5; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..6
     const foreign = follow(client, jobId, 'Elsewhere:4');
-    await vi.waitFor(() => expect(foreign.data).toHaveLength(1));
+    await waitFor(() => expect(foreign.data).toHaveLength(1));
     expect(foreign.data[0]).toMatchObject({ snapshot: true, missed: true, payload: { progress: 5 } });
     expect(foreign.ids).toEqual([await eventId(server, jobId, 6)]);
     emitter.emitProgress(jobId, progressOf(jobId, 6));
-    await vi.waitFor(() => expect(seqs(foreign.ids)).toEqual(['6', '7']));
+    await waitFor(() => expect(seqs(foreign.ids)).toEqual(['6', '7']));
     foreign.unsubscribe();
 
     // The job's history starts again (its room was released and it is started anew): an id of the first history
@@ -108,7 +109,7 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     emitter.emitProgress(jobId, progressOf(jobId, 50));
     expect(await eventId(server, jobId, 2)).not.toBe(oldId);
     const resumed = follow(client, jobId, oldId);
-    await vi.waitFor(() => expect(resumed.data).toHaveLength(1));
+    await waitFor(() => expect(resumed.data).toHaveLength(1));
     expect(resumed.data[0]).toMatchObject({ snapshot: true, missed: true, payload: { progress: 50 } });
     expect(resumed.ids).toEqual([await eventId(server, jobId, 2)]);
     resumed.unsubscribe();
@@ -120,11 +121,11 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     const { emitter } = server.hub;
     const jobId = await startJob(server, client.token);
     const got = follow(client, jobId);
-    await vi.waitFor(() => expect(seqs(got.ids)).toEqual(['1']));
-    await vi.waitFor(() => expect(server.hub.metrics().listenersActive).toBe(1));
+    await waitFor(() => expect(seqs(got.ids)).toEqual(['1']));
+    await waitFor(() => expect(server.hub.metrics().listenersActive).toBe(1));
     for (let p = 1; p <= 10; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..11, one task
     emitter.emitCompletion(jobId, resultOf(jobId)); // 12
-    await vi.waitFor(() => expect(got.done).toBe(true));
+    await waitFor(() => expect(got.done).toBe(true));
     expect(seqs(got.ids)).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
     expect(got.data.slice(1, 11).map((d) => d.payload.progress)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(got.data.filter((d) => d.snapshot)).toHaveLength(1);
@@ -138,9 +139,9 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     const jobId = await startJob(server, client.token);
     for (let step = 1; step <= 600; step++) emitter.emitProgress(jobId, largeProgress(jobId, step, 600)); // 2..601
     const got = follow(client, jobId, await eventId(server, jobId, 101));
-    await vi.waitFor(() => expect(got.ids).toHaveLength(500), { timeout: 15_000 });
+    await waitFor(() => expect(got.ids).toHaveLength(500));
     emitter.emitCompletion(jobId, resultOf(jobId)); // 602
-    await vi.waitFor(() => expect(got.done).toBe(true));
+    await waitFor(() => expect(got.done).toBe(true));
     expect(seqs(got.ids)).toEqual(Array.from({ length: 501 }, (_, i) => String(102 + i)));
     expect(got.data.some((d) => d.snapshot || d.missed)).toBe(false);
     expect(got.data.at(-2)).toMatchObject({ payload: { processed: 600 } });
@@ -168,16 +169,16 @@ describe('bounded memory for a stalled WebSocket reader', () => {
     slow.socket.pause(); // about 15 MB to replay; the reader takes none of it for now
 
     const buffered = async () => (await scrapeMetrics(server)).jobstream_ws_buffered_bytes as number;
-    await vi.waitFor(async () => expect(await buffered()).toBeGreaterThan(SEND_BUFFER_BYTES));
+    await waitFor(async () => expect(await buffered()).toBeGreaterThan(SEND_BUFFER_BYTES));
     for (let i = 0; i < 5; i++) {
       await new Promise((resolve) => setImmediate(resolve));
       expect(await buffered()).toBeLessThanOrEqual(SEND_BUFFER_BYTES + LARGE_EVENT_BYTES);
     }
 
     slow.socket.resume();
-    await vi.waitFor(() => expect(dataOf(slow.received)).toHaveLength(1500), { timeout: 20_000 });
+    await waitFor(() => expect(dataOf(slow.received)).toHaveLength(1500));
     server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
-    await vi.waitFor(() => expect(slow.received.at(-1)?.result?.type).toBe('stopped'));
+    await waitFor(() => expect(slow.received.at(-1)?.result?.type).toBe('stopped'));
     const data = dataOf(slow.received);
     expect(seqs(data.map((d) => d?.id))).toEqual(Array.from({ length: 1501 }, (_, i) => String(i + 2)));
     expect(data.some((d) => 'snapshot' in (d?.data ?? {}))).toBe(false);
@@ -190,7 +191,7 @@ describe('bounded memory for a stalled WebSocket reader', () => {
     const jobId = await startJob(server, token);
     await using slow = await openRawClient(server.url, token);
     slow.subscribe(1, jobId);
-    await vi.waitFor(() => expect(dataOf(slow.received)).toHaveLength(1));
+    await waitFor(() => expect(dataOf(slow.received)).toHaveLength(1));
     slow.socket.pause();
 
     let maxBuffered = 0;
@@ -207,7 +208,7 @@ describe('bounded memory for a stalled WebSocket reader', () => {
     expect(maxBuffered).toBeLessThanOrEqual(SEND_BUFFER_BYTES + 3 * LARGE_EVENT_BYTES);
 
     slow.socket.resume();
-    await vi.waitFor(() => expect(slow.received.at(-1)?.result?.type).toBe('stopped'), { timeout: 15_000 });
+    await waitFor(() => expect(slow.received.at(-1)?.result?.type).toBe('stopped'));
     const data = dataOf(slow.received);
     const ids = seqs(data.map((d) => d?.id)).map(Number);
     expect(ids.every((id, i) => i === 0 || id > (ids[i - 1] as number))).toBe(true);
@@ -248,7 +249,7 @@ describe('raw SSE', () => {
     for (let p = 1; p <= 9; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..10
     emitter.emitCompletion(jobId, resultOf(jobId)); // 11
     await using sse = await openRawSse(server.url, token, jobId, { 'last-event-id': await eventId(server, jobId, 6) });
-    await vi.waitFor(() => expect(sse.ended()).toBe(true));
+    await waitFor(() => expect(sse.ended()).toBe(true));
     const events = sse.messages;
     const data = events.filter((e) => e.id !== undefined);
     expect(seqs(data.map((e) => e.id))).toEqual(['7', '8', '9', '10', '11']);

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { countRows } from '@jobstream/storage/testing';
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import { connectClient, followToEnd, holdImports, startTestServer, upload, usersCsv } from './fixtures';
 
 /** `JOB_RETENTION_DAYS` for an age of `ms` milliseconds. */
@@ -25,7 +26,7 @@ describe('retention sweep', () => {
     const hold = holdImports(server);
     const running = await upload(server, { token: client.token, body: usersCsv(3_000, { offset: 100 }) });
     const runningId = running.body.jobId as string;
-    await vi.waitFor(() => expect(hold.held.has(runningId)).toBe(true));
+    await waitFor(() => expect(hold.held.has(runningId)).toBe(true));
     const unused = (await server.services.sessions.create()).token;
 
     await mkdir(spoolDir, { recursive: true });
@@ -38,9 +39,9 @@ describe('retention sweep', () => {
     const runningUpload = join(spoolDir, `${runningId}.csv`);
     await utimes(runningUpload, new Date(0), new Date(0));
 
-    await vi.waitFor(async () => expect(await server.services.jobs.get(ended.body.jobId as string)).toBeUndefined());
-    await vi.waitFor(() => expect(existsSync(stale)).toBe(false));
-    await vi.waitFor(async () => expect(await server.services.sessions.resolve(unused)).toBeUndefined());
+    await waitFor(async () => expect(await server.services.jobs.get(ended.body.jobId as string)).toBeUndefined());
+    await waitFor(() => expect(existsSync(stale)).toBe(false));
+    await waitFor(async () => expect(await server.services.sessions.resolve(unused)).toBeUndefined());
     expect(await countRows(store, 'job_row_errors')).toBe(0);
     // The running job, its owner's session and its upload stay, however old; so do files the sweep did not write.
     expect(await server.services.jobs.get(runningId)).toMatchObject({ status: 'processing' });
@@ -52,7 +53,7 @@ describe('retention sweep', () => {
 
     hold.release();
     await followToEnd(client, runningId);
-    await vi.waitFor(async () => expect(await server.services.jobs.get(runningId)).toBeUndefined());
+    await waitFor(async () => expect(await server.services.jobs.get(runningId)).toBeUndefined());
   });
 
   it('keeps everything with JOB_RETENTION_DAYS=0', async () => {

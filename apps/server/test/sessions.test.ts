@@ -1,7 +1,8 @@
 import type { AppRouter } from '@jobstream/api';
+import { waitFor } from '@jobstream/testing';
 import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
 import superjson from 'superjson';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { follow, followToEnd, startTestServer, upload, usersCsv } from './fixtures';
 
@@ -105,7 +106,7 @@ describe('sessions', () => {
     await using client = cookieWsClient(server, cookie);
     expect(await client.trpc.session.current.query()).toEqual({ active: true });
     const got = follow(client, jobId);
-    await vi.waitFor(() => expect(got.done).toBe(true), { timeout: 10_000 });
+    await waitFor(() => expect(got.done).toBe(true));
     expect(got.errors).toEqual([]);
     expect(got.data.at(-1)).toMatchObject({
       event: 'upload-completed',

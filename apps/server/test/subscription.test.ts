@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AppRouter } from '@jobstream/api';
+import { waitFor } from '@jobstream/testing';
 import { TRPCClientError } from '@trpc/client';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { follow, progressOf, type Received, resultOf, seqs, startJob, startTestServer } from './fixtures';
 import { connectTo, TRANSPORTS } from './wire-client';
 
@@ -16,15 +17,15 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
     const { emitter } = server.hub;
     const jobId = await startJob(server, client.token);
     const got = follow(client, jobId);
-    await vi.waitFor(() => expect(got.data).toHaveLength(1));
+    await waitFor(() => expect(got.data).toHaveLength(1));
     expect(got.data[0]).toMatchObject({ event: 'upload-progress', snapshot: true, payload: { status: 'started' } });
 
     for (let p = 10; p <= 90; p += 10) {
       emitter.emitProgress(jobId, progressOf(jobId, p));
-      await vi.waitFor(() => expect(got.data.at(-1)?.payload.progress).toBe(p));
+      await waitFor(() => expect(got.data.at(-1)?.payload.progress).toBe(p));
     }
     emitter.emitCompletion(jobId, resultOf(jobId));
-    await vi.waitFor(() => expect(got.done).toBe(true));
+    await waitFor(() => expect(got.done).toBe(true));
 
     expect(seqs(got.ids)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
     expect(got.data.map((d) => d.event).at(-1)).toBe('upload-completed');
@@ -40,7 +41,7 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
     emitter.emitError(jobId, 'Disk full');
 
     const got = follow(client, jobId);
-    await vi.waitFor(() => expect(got.done).toBe(true));
+    await waitFor(() => expect(got.done).toBe(true));
     expect(got.data).toEqual([
       {
         event: 'upload-error',
@@ -68,13 +69,13 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     // Every subscriber has joined (however long its access check took) before the job goes on to its end.
-    await vi.waitFor(() => expect(subscribers.every((s) => s.data.length > 0)).toBe(true));
+    await waitFor(() => expect(subscribers.every((s) => s.data.length > 0)).toBe(true));
     while (progress < 40) {
       emitter.emitProgress(jobId, progressOf(jobId, ++progress));
       await new Promise((resolve) => setImmediate(resolve));
     }
     emitter.emitCompletion(jobId, resultOf(jobId));
-    await vi.waitFor(() => expect(subscribers.every((s) => s.done)).toBe(true));
+    await waitFor(() => expect(subscribers.every((s) => s.done)).toBe(true));
 
     for (const got of subscribers) {
       const ids = numeric(got.ids);
@@ -100,7 +101,7 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
     emitter.emitProgress(b, progressOf(b, 70));
     emitter.emitCompletion(a, resultOf(a));
     emitter.emitError(b, 'Bad header');
-    await vi.waitFor(() => expect(gotA.done && gotB.done).toBe(true));
+    await waitFor(() => expect(gotA.done && gotB.done).toBe(true));
     expect(gotA.data.every((d) => (d.payload as { jobId?: string }).jobId === a)).toBe(true);
     expect(gotB.data.every((d) => (d.payload as { jobId?: string }).jobId === b)).toBe(true);
     expect(gotA.data.at(-1)?.event).toBe('upload-completed');
@@ -112,8 +113,8 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
     await using client = await connectTo(server, transport);
     const unknown = follow(client, randomUUID());
     const bad = follow(client, 'not-a-uuid');
-    await vi.waitFor(() => expect(unknown.errors).toHaveLength(1));
-    await vi.waitFor(() => expect(bad.errors).toHaveLength(1));
+    await waitFor(() => expect(unknown.errors).toHaveLength(1));
+    await waitFor(() => expect(bad.errors).toHaveLength(1));
     const notFound = unknown.errors[0] as TRPCClientError<AppRouter>;
     expect(notFound).toBeInstanceOf(TRPCClientError);
     expect(notFound.data?.code).toBe('NOT_FOUND');

@@ -1,7 +1,8 @@
 import type { AppRouter } from '@jobstream/api';
+import { waitFor } from '@jobstream/testing';
 import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
 import superjson from 'superjson';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createLogger } from '../src/index';
 import { follow, startTestServer, usersCsv } from './fixtures';
@@ -38,7 +39,7 @@ describe('session tokens in the server log', () => {
     const http = createTRPCClient<AppRouter>({
       links: [httpLink({ url: `${server.url}/trpc`, transformer: superjson, headers: bearer })],
     });
-    await vi.waitFor(async () => expect((await http.upload.get.query({ jobId })).status).toBe('completed'));
+    await waitFor(async () => expect((await http.upload.get.query({ jobId })).status).toBe('completed'));
     expect((await http.upload.list.query()).map((job) => job.jobId)).toEqual([jobId]);
     expect((await fetch(`${server.url}/uploads/${jobId}/errors.csv`, { headers: bearer })).status).toBe(200);
 
@@ -58,7 +59,7 @@ describe('session tokens in the server log', () => {
     const ws = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
     expect((await ws.session.current.query()).active).toBe(true);
     const got = follow({ trpc: ws }, jobId);
-    await vi.waitFor(() => expect(got.done).toBe(true));
+    await waitFor(() => expect(got.done).toBe(true));
     expect(got.errors).toEqual([]);
     await wsClient.close();
 

@@ -1,4 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../src/connection-status';
 import { trackConnectionStatus } from '../src/connection-tracker';
 import { createJobstreamHttpClient } from '../src/create-clients';
@@ -53,7 +54,7 @@ describe('followJob against the real API server', () => {
     const jobId = await startJob(server, token);
     const { seen, handlers } = recorder();
     const follow = followJob(clients.trpcClient, jobId, handlers);
-    await vi.waitFor(() => expect(seen.events).toHaveLength(1));
+    await waitFor(() => expect(seen.events).toHaveLength(1));
     expect(seen.events[0]).toMatchObject({
       id: `${await epochOf(server, jobId)}:1`,
       data: { event: 'upload-progress', snapshot: true },
@@ -61,7 +62,7 @@ describe('followJob against the real API server', () => {
 
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 40, [A]));
     completeJob(server, jobId, [A, B]);
-    await vi.waitFor(() => expect(seen.completed).toBeDefined());
+    await waitFor(() => expect(seen.completed).toBeDefined());
     const epoch = await epochOf(server, jobId);
     expect(seen.events.map((event) => event.id)).toEqual([1, 2, 3].map((seq) => `${epoch}:${seq}`));
     expect(follow.state).toMatchObject({
@@ -84,17 +85,17 @@ describe('followJob against the real API server', () => {
     const jobId = await startJob(server, token);
     const { seen, handlers } = recorder();
     followJob(clients.trpcClient, jobId, handlers);
-    await vi.waitFor(() => expect(seen.events).toHaveLength(1));
+    await waitFor(() => expect(seen.events).toHaveLength(1));
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 10));
-    await vi.waitFor(() => expect(seen.events).toHaveLength(2));
+    await waitFor(() => expect(seen.events).toHaveLength(2));
 
     server.testing.dropConnections();
-    await vi.waitFor(() => expect(statuses).toContain('reconnecting'));
+    await waitFor(() => expect(statuses).toContain('reconnecting'));
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 20, [A]));
     server.hub.emitter.emitProgress(jobId, progressOf(jobId, 30, [A, B]));
-    await vi.waitFor(() => expect(statuses.at(-1)).toBe('connected'), { timeout: 10_000 });
+    await waitFor(() => expect(statuses.at(-1)).toBe('connected'));
     completeJob(server, jobId, [A, B]);
-    await vi.waitFor(() => expect(seen.completed).toBeDefined());
+    await waitFor(() => expect(seen.completed).toBeDefined());
     tracker.stop();
 
     const epoch = await epochOf(server, jobId);
@@ -110,7 +111,7 @@ describe('followJob against the real API server', () => {
     await using stranger = clientsOf(server, (await server.services.sessions.create()).token);
     const { seen, handlers } = recorder();
     followJob(stranger.trpcClient, jobId, handlers);
-    await vi.waitFor(() => expect(seen.errors).toHaveLength(1));
+    await waitFor(() => expect(seen.errors).toHaveLength(1));
     expect(trpcErrorCode(seen.errors[0])).toBe('NOT_FOUND');
     expect(seen.events).toEqual([]);
   });

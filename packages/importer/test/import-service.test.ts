@@ -7,7 +7,8 @@ import type { JobStreamEvent } from '@jobstream/contracts';
 import { createProgressHub, jobEvents, type ProgressHub, parseEventId } from '@jobstream/progress';
 import { type JobRepository, PostgresStore, type SqliteStore, type Store } from '@jobstream/storage';
 import { countRows, createSchema, startPostgresCluster } from '@jobstream/storage/testing';
-import { describe, expect, inject, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, inject, it } from 'vitest';
 import {
   CANCELLED_MESSAGE,
   ImportService,
@@ -123,7 +124,7 @@ describe('ImportService', () => {
       failed: 1,
       lastEventId: last?.id,
     });
-    await vi.waitFor(() => expect(existsSync(file)).toBe(false));
+    await waitFor(() => expect(existsSync(file)).toBe(false));
   });
 
   it('ends a job whose file fails validation as failed with the reason, and deletes the file', async () => {
@@ -143,7 +144,7 @@ describe('ImportService', () => {
       payload: { status: 'failed', message: stored?.message },
     });
     expect(stored?.lastEventId).toBe((await env.hub.log.latest(jobId))?.id);
-    await vi.waitFor(() => expect(existsSync(file)).toBe(false));
+    await waitFor(() => expect(existsSync(file)).toBe(false));
   });
 
   it('cancels a job held after its first batch: stored counts are exactly the committed rows', async () => {
@@ -314,7 +315,7 @@ describe('ImportService', () => {
         await cluster.halt();
         hold.release();
         // Subscribers hear the failure while the database is still down; the store records it when it is back.
-        await vi.waitFor(async () =>
+        await waitFor(async () =>
           expect(await env.hub.log.latest(jobId)).toMatchObject({
             event: 'upload-error',
             payload: { status: 'failed', message: STORE_UNAVAILABLE_MESSAGE },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobStreamEvent } from '@jobstream/contracts';
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import {
   createDeliveryMetrics,
   createProgressHub,
@@ -106,7 +107,7 @@ describe('exact resume under backpressure', () => {
     }
     connection.block();
     const pending = stream.next();
-    await vi.waitFor(() => expect(connection.waits).toBe(1));
+    await waitFor(() => expect(connection.waits).toBe(1));
     for (let p = 30; p < 40; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p)); // 31..40, after the replay
     connection.drain();
     const after = await pending;
@@ -127,7 +128,7 @@ describe('exact resume under backpressure', () => {
     expect(seqOf(first.value?.id ?? '')).toBe('3');
     connection.block();
     const pending = stream.next();
-    await vi.waitFor(() => expect(connection.waits).toBe(1));
+    await waitFor(() => expect(connection.waits).toBe(1));
     for (let p = 10; p < 30; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p)); // 11..30: 4..20 leave
     connection.drain();
     expect(await pending).toEqual({

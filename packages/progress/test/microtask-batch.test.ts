@@ -1,3 +1,4 @@
+import { waitFor } from '@jobstream/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { MicrotaskBatch } from '../src/microtask-batch';
 
@@ -13,7 +14,7 @@ describe('MicrotaskBatch', () => {
     expect(spy).toHaveBeenCalledTimes(1);
     spy.mockRestore();
     await Promise.resolve();
-    await vi.waitFor(() => expect(ran).toEqual(['a', 'b', 'queued while running']));
+    await waitFor(() => expect(ran).toEqual(['a', 'b', 'queued while running']));
   });
 
   it('runs the others when one throws, and reports the error as uncaught', async () => {
@@ -28,7 +29,7 @@ describe('MicrotaskBatch', () => {
         throw new Error('boom');
       });
       batch.add(() => ran.push('after'));
-      await vi.waitFor(() => expect(uncaught).toHaveLength(1));
+      await waitFor(() => expect(uncaught).toHaveLength(1));
       expect(ran).toEqual(['after']);
       expect((uncaught[0] as Error).message).toBe('boom');
     } finally {

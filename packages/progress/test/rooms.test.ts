@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JobStreamEvent, UploadProgress, UploadResult } from '@jobstream/contracts';
+import { waitFor } from '@jobstream/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   conflate,
@@ -86,7 +87,7 @@ async function expectWaiting(hub: ProgressHub, stream: Stream, abort: AbortContr
   const pending = stream.next().finally(() => {
     settled = true;
   });
-  await vi.waitFor(() => expect(hub.metrics().listenersActive).toBe(1));
+  await waitFor(() => expect(hub.metrics().listenersActive).toBe(1));
   expect(settled).toBe(false);
   abort.abort();
   expect(await pending).toEqual({ done: true, value: undefined });
@@ -189,7 +190,7 @@ describe('resuming from a lastEventId', () => {
     emitSequence(hub, jobId, 5);
     const { stream } = subscribe(hub, jobId, '5');
     const pending = next(stream);
-    await vi.waitFor(() => expect(hub.metrics().listenersActive).toBe(1));
+    await waitFor(() => expect(hub.metrics().listenersActive).toBe(1));
     hub.emitter.emitProgress(jobId, progressOf(jobId, 50));
     expect(await pending).toEqual({ id: '6', event: 'upload-progress', payload: progressOf(jobId, 50) });
     await stream.return();
@@ -323,7 +324,7 @@ describe('backpressure (writable)', () => {
     connection.block();
     const pending = next(stream);
     for (let p = 1; p <= 100; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p));
-    await vi.waitFor(() => expect(connection.waits).toBe(1)); // it tried to send, and had to wait
+    await waitFor(() => expect(connection.waits).toBe(1)); // it tried to send, and had to wait
     connection.drain();
     expect(await pending).toEqual({ id: '101', event: 'upload-progress', payload: progressOf(jobId, 100) });
     expect(hub.metrics().eventsConflated).toBe(99);
@@ -343,7 +344,7 @@ describe('backpressure (writable)', () => {
     await Promise.resolve();
     abort.abort(); // the subscriber left; its connection is still full
     try {
-      await vi.waitFor(() => expect(hub.metrics().subscriptionsActive).toBe(0));
+      await waitFor(() => expect(hub.metrics().subscriptionsActive).toBe(0));
     } finally {
       connection.drain(); // let the stream finish either way
     }
@@ -382,7 +383,7 @@ describe('conflation', () => {
     const { stream } = subscribe(hub, jobId);
     await next(stream);
     const pending = next(stream);
-    await vi.waitFor(() => expect(hub.metrics().listenersActive).toBe(1));
+    await waitFor(() => expect(hub.metrics().listenersActive).toBe(1));
     for (let i = 1; i <= 10_000; i++) hub.emitter.emitProgress(jobId, progressOf(jobId, i / 100, 'processing', i));
     hub.emitter.emitCompletion(jobId, resultOf(jobId));
     const delivered = [await pending];
@@ -407,7 +408,7 @@ describe('conflation', () => {
     expect(await next(stream)).toEqual({ id: '51', event: 'upload-progress', payload: progressOf(jobId, 50) });
     expect(hub.metrics().eventsConflated).toBe(49);
     const pending = next(stream);
-    await vi.waitFor(() => expect(hub.metrics().listenersActive).toBe(1));
+    await waitFor(() => expect(hub.metrics().listenersActive).toBe(1));
     for (let p = 51; p <= 55; p++) hub.emitter.emitProgress(jobId, progressOf(jobId, p)); // 52..56
     const caughtUp = [await pending, ...(await take(stream, 4))];
     expect(caughtUp.map((e) => e.id)).toEqual(['52', '53', '54', '55', '56']);
@@ -525,7 +526,7 @@ describe('room release', () => {
     connection.block();
     const pending = stream.next();
     hub.emitter.emitCompletion(jobId, resultOf(jobId));
-    await vi.waitFor(() => expect(connection.waits).toBe(1));
+    await waitFor(() => expect(connection.waits).toBe(1));
     vi.advanceTimersByTime(60_000);
     expect(hub.metrics()).toMatchObject({ roomsActive: 1, subscriptionsActive: 1 });
     await stream.return();

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { describe, expect, inject, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, inject, it } from 'vitest';
 import { connectRedis, type RedisConnection, RedisImportCoordinator, RedisJobEventLog } from '../src/index';
 
 /** A coordinator (and, sharing its pub/sub connection as the server does, a log) on the run's Redis under `prefix`. */
@@ -38,7 +39,7 @@ describe('RedisImportCoordinator', () => {
     expect(await a.coordinator.reserve('owner', 2)).toBeUndefined();
     expect(await b.coordinator.reserve('someone-else', 2)).toBeDefined();
     second?.release();
-    await vi.waitFor(async () => expect(await a.coordinator.reserve('owner', 2)).toBeDefined());
+    await waitFor(async () => expect(await a.coordinator.reserve('owner', 2)).toBeDefined());
   });
 
   it('lets the slots of an instance that stopped renewing lapse after the lease', async () => {
@@ -48,7 +49,7 @@ describe('RedisImportCoordinator', () => {
     expect(await a.coordinator.reserve('owner', 1)).toBeDefined();
     await a.coordinator.close(); // stops renewing, as a dead instance would
     expect(await b.coordinator.reserve('owner', 1)).toBeUndefined();
-    await vi.waitFor(async () => expect(await b.coordinator.reserve('owner', 1)).toBeDefined(), { timeout: 5_000 });
+    await waitFor(async () => expect(await b.coordinator.reserve('owner', 1)).toBeDefined());
   });
 
   it('routes a cancel to the instance holding the job, also after its pub/sub connection was killed', async () => {
@@ -60,10 +61,10 @@ describe('RedisImportCoordinator', () => {
     const jobId = randomUUID();
     const lease = await runner.coordinator.lease(jobId, () => {});
     expect(await other.coordinator.requestCancel(jobId)).toBe(true);
-    await vi.waitFor(() => expect(cancelled).toEqual([jobId]));
+    await waitFor(() => expect(cancelled).toEqual([jobId]));
 
     expect(await killPubSub(other.client)).toBeGreaterThanOrEqual(2);
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(await other.coordinator.requestCancel(jobId)).toBe(true);
       expect(cancelled).toHaveLength(2);
     });
@@ -83,12 +84,12 @@ describe('RedisImportCoordinator', () => {
     expect(await a.coordinator.claimLapsed([jobId])).toEqual([]);
     await dead.coordinator.close(); // it stops renewing; its claim lapses
     const claimed: string[] = [];
-    await vi.waitFor(
+    await waitFor(
       async () => {
         claimed.push(...(await a.coordinator.claimLapsed([jobId])), ...(await b.coordinator.claimLapsed([jobId])));
         expect(claimed).toEqual([jobId]);
       },
-      { timeout: 5_000, interval: 100 },
+      { interval: 100 },
     );
     expect(await a.coordinator.claimLapsed([jobId])).toEqual([]);
     expect(lost).toBe(0); // it no longer renews, so it cannot hear; a living holder would:
@@ -96,7 +97,7 @@ describe('RedisImportCoordinator', () => {
     let livingLost = 0;
     await a.coordinator.lease(living, () => livingLost++);
     await a.client.set(`${prefix}lease:{${living}}`, 'taken-over:someone');
-    await vi.waitFor(() => expect(livingLost).toBe(1));
+    await waitFor(() => expect(livingLost).toBe(1));
   });
 
   it('does not take over a job whose claim Redis lost while its instance still renews', async () => {
@@ -110,7 +111,7 @@ describe('RedisImportCoordinator', () => {
     await runner.client.del(key); // what a Redis restart without persistence does
     expect(await reaper.coordinator.claimLapsed([jobId])).toEqual([]); // first look: missing
     // Its instance renews every third of a lease, and a missing claim is made again.
-    await vi.waitFor(async () => expect(await runner.client.get(key)).toBe(runner.coordinator.instanceId));
+    await waitFor(async () => expect(await runner.client.get(key)).toBe(runner.coordinator.instanceId));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await reaper.coordinator.claimLapsed([jobId])).toEqual([]); // a lease later: there again
     expect(lost).toBe(0);

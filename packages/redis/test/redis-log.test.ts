@@ -8,6 +8,7 @@ import {
   parseEventId,
 } from '@jobstream/progress';
 import { progressOf, resultOf } from '@jobstream/progress/testing';
+import { waitFor } from '@jobstream/testing';
 import { describe, expect, it } from 'vitest';
 import { jobKeys } from '../src/job-keys';
 import { startRedisServer } from '../src/testing/index';
@@ -37,7 +38,7 @@ describe('RedisJobEventLog across instances', () => {
     for (let p = 1; p <= 5; p++) ids.push(await a.log.append(jobId, progress(jobId, p)));
     const live = follow(b, jobId);
     const resumed = follow(b, jobId, ids[2]);
-    await expect.poll(() => b.log.metrics().roomsActive).toBe(1);
+    await waitFor(() => expect(b.log.metrics().roomsActive).toBe(1));
     for (let p = 6; p <= 40; p++) ids.push(await a.log.append(jobId, progress(jobId, p)));
     ids.push(await a.log.append(jobId, completed(jobId)));
 
@@ -47,7 +48,7 @@ describe('RedisJobEventLog across instances', () => {
     expect(seqs.every((seq, i) => i === 0 || seq === (seqs[i - 1] as number) + 1)).toBe(true);
     expect(got.at(-1)?.id).toBe(ids.at(-1));
     expect((await resumed).map((event) => event.id)).toEqual(ids.slice(3));
-    await expect.poll(() => b.log.subscriptions).toBe(0);
+    await waitFor(() => expect(b.log.subscriptions).toBe(0));
     expect(b.log.metrics()).toMatchObject({ roomsActive: 0, listenersActive: 0 });
   });
 
@@ -74,7 +75,7 @@ describe('RedisJobEventLog across instances', () => {
     const jobId = randomUUID();
     await writer.log.append(jobId, started(jobId));
     const got = follow(reader, jobId);
-    await expect.poll(() => reader.log.subscriptions).toBe(1);
+    await waitFor(() => expect(reader.log.subscriptions).toBe(1));
     const kills: number[] = [];
     for (let p = 1; p <= 200; p++) {
       await writer.log.append(jobId, progress(jobId, p / 2));
@@ -98,16 +99,16 @@ describe('RedisJobEventLog across instances', () => {
     await writer.log.append(jobId, started(jobId));
     const first = await writer.log.append(jobId, progress(jobId, 10));
     const got = follow(reader, jobId, first);
-    await expect.poll(() => reader.log.subscriptions).toBe(1);
+    await waitFor(() => expect(reader.log.subscriptions).toBe(1));
 
     await redis.halt();
     await expect(writer.log.append(jobId, progress(jobId, 20))).rejects.toThrow(EventLogUnavailableError);
     await redis.start();
     // Redis lost the job: the writer's next event starts a new epoch after the newest event it knows.
-    const next = await expect
-      .poll(() => writer.log.append(jobId, progress(jobId, 30)).catch(() => undefined), { timeout: 10_000 })
-      .toBeDefined()
-      .then(() => writer.log.latest(jobId));
+    await waitFor(async () =>
+      expect(await writer.log.append(jobId, progress(jobId, 30)).catch(() => undefined)).toBeDefined(),
+    );
+    const next = await writer.log.latest(jobId);
     expect(parseEventId(next?.id)?.epoch).not.toBe(parseEventId(first)?.epoch);
     await writer.log.append(jobId, completed(jobId));
 
@@ -133,16 +134,7 @@ describe('RedisJobEventLog across instances', () => {
     } finally {
       redis.process.kill('SIGCONT');
     }
-    await expect
-      .poll(
-        () =>
-          env.log.append(jobId, progress(jobId, 30)).then(
-            () => true,
-            () => false,
-          ),
-        { timeout: 10_000 },
-      )
-      .toBe(true);
+    await waitFor(() => env.log.append(jobId, progress(jobId, 30)));
     expect((await env.log.latest(jobId))?.payload).toMatchObject({ progress: 30 });
   });
 
@@ -154,7 +146,7 @@ describe('RedisJobEventLog across instances', () => {
     await writer.log.append(jobId, started(jobId));
     for (let p = 1; p <= 4; p++) await writer.log.append(jobId, progress(jobId, p));
     const got = follow(reader, jobId);
-    await expect.poll(() => reader.log.metrics().roomsActive).toBe(1);
+    await waitFor(() => expect(reader.log.metrics().roomsActive).toBe(1));
     // What a replica that had not received the last two writes holds once promoted.
     await writer.client.xDel(keys.events, ['4-0', '5-0']);
     await writer.client.hSet(keys.meta, 'seq', '3');
@@ -181,7 +173,7 @@ describe('RedisJobEventLog across instances', () => {
     expect(await env.client.pTTL(keys.events)).toBeGreaterThan(10_000);
     await env.log.append(jobId, completed(jobId));
     expect(await env.client.pTTL(keys.meta)).toBeLessThanOrEqual(200);
-    await expect.poll(() => env.client.exists([keys.events, keys.meta])).toBe(0);
+    await waitFor(async () => expect(await env.client.exists([keys.events, keys.meta])).toBe(0));
     expect(await env.log.open(jobId)).toBeUndefined();
   });
 
@@ -195,12 +187,12 @@ describe('RedisJobEventLog across instances', () => {
       Object.fromEntries(jobs.map((jobId) => [jobKeys(env.prefix, jobId).channel, 1])),
     );
     for (const room of rooms) if (room) env.log.close(room);
-    await expect.poll(() => env.log.subscriptions).toBe(0);
+    await waitFor(() => expect(env.log.subscriptions).toBe(0));
     expect(env.log.metrics()).toMatchObject({ roomsActive: 0, listenersActive: 0 });
-    await expect
-      .poll(async () =>
+    await waitFor(async () =>
+      expect(
         Object.values(await env.client.pubSubNumSub(jobs.map((jobId) => jobKeys(env.prefix, jobId).channel))),
-      )
-      .toEqual(jobs.map(() => 0));
+      ).toEqual(jobs.map(() => 0)),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { CANCELLED_MESSAGE, INSTANCE_LOST_MESSAGE } from '@jobstream/importer';
+import { waitFor } from '@jobstream/testing';
 import { createClient } from '@redis/client';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { follow, parseMetrics, usersCsv } from '../fixtures';
 import { httpClient } from '../server-process';
 import { contiguous, seqsOf, startCluster, uploadTo } from './cluster-env';
@@ -22,10 +23,10 @@ describe('three instances behind a round-robin proxy, on one Redis and one Postg
     cluster.proxy.backends = [a.port, b.port];
     const client = cluster.client(token);
     const got = follow(client, jobId);
-    await vi.waitFor(() => expect(got.ids.length).toBeGreaterThanOrEqual(3), { timeout: 20_000 });
+    await waitFor(() => expect(got.ids.length).toBeGreaterThanOrEqual(3));
     const serving = cluster.byPort(cluster.proxy.history.at(-1) as number);
     await serving.kill();
-    await vi.waitFor(() => expect(got.done).toBe(true), { timeout: 60_000 });
+    await waitFor(() => expect(got.done).toBe(true), { timeout: 60_000 });
 
     expect(got.errors).toEqual([]);
     const seqs = seqsOf(got.ids);
@@ -36,7 +37,7 @@ describe('three instances behind a round-robin proxy, on one Redis and one Postg
     expect(cluster.proxy.history.at(-1)).not.toBe(serving.port);
     // Once the stream is over, no instance still alive holds a room or a Redis subscription for it.
     for (const instance of cluster.instances.filter((each) => each !== serving)) {
-      await vi.waitFor(async () =>
+      await waitFor(async () =>
         expect(parseMetrics(await (await fetch(`${instance.url}/metrics`)).text())).toMatchObject({
           jobstream_rooms_active: 0,
           jobstream_subscriptions_active: 0,
@@ -57,9 +58,9 @@ describe('three instances behind a round-robin proxy, on one Redis and one Postg
     const jobId = await uploadTo(runner, token, usersCsv(ROWS));
     cluster.proxy.backends = [a.port, b.port];
     const got = follow(cluster.client(token), jobId);
-    await vi.waitFor(() => expect(got.ids.length).toBeGreaterThanOrEqual(3), { timeout: 20_000 });
+    await waitFor(() => expect(got.ids.length).toBeGreaterThanOrEqual(3));
     await runner.kill();
-    await vi.waitFor(() => expect(got.done).toBe(true), { timeout: 60_000 });
+    await waitFor(() => expect(got.done).toBe(true), { timeout: 60_000 });
 
     expect(got.errors).toEqual([]);
     expect(contiguous(seqsOf(got.ids))).toBe(true);
@@ -87,13 +88,13 @@ describe('three instances behind a round-robin proxy, on one Redis and one Postg
     const redis = await createClient({ url: cluster.redis.url }).connect();
     await using _closeRedis = { [Symbol.asyncDispose]: () => redis.close() };
     const killed: number[] = [];
-    await vi.waitFor(() => expect(got.ids.length).toBeGreaterThanOrEqual(3), { timeout: 20_000 });
+    await waitFor(() => expect(got.ids.length).toBeGreaterThanOrEqual(3));
     while (!got.done && killed.length < 20) {
       killed.push(await redis.clientKill({ filter: 'TYPE', type: 'pubsub' }));
-      await vi.waitFor(() => expect(got.ids.length).toBeGreaterThan(0));
+      await waitFor(() => expect(got.ids.length).toBeGreaterThan(0));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await vi.waitFor(() => expect(got.done).toBe(true), { timeout: 60_000 });
+    await waitFor(() => expect(got.done).toBe(true), { timeout: 60_000 });
 
     expect(killed.some((count) => count >= 1)).toBe(true);
     expect(got.errors).toEqual([]);
@@ -113,9 +114,9 @@ describe('three instances behind a round-robin proxy, on one Redis and one Postg
     const jobId = await uploadTo(runner, token, usersCsv(ROWS));
     cluster.proxy.backends = [a.port, b.port];
     const got = follow(cluster.client(token), jobId);
-    await vi.waitFor(() => expect(got.ids.length).toBeGreaterThanOrEqual(3), { timeout: 20_000 });
+    await waitFor(() => expect(got.ids.length).toBeGreaterThanOrEqual(3));
     await cluster.redis.restart();
-    await vi.waitFor(() => expect(got.done).toBe(true), { timeout: 60_000 });
+    await waitFor(() => expect(got.done).toBe(true), { timeout: 60_000 });
 
     expect(got.errors).toEqual([]);
     const epochs = [...new Set(got.ids.map((id) => id.slice(0, id.indexOf(':'))))];
@@ -136,9 +137,9 @@ describe('three instances behind a round-robin proxy, on one Redis and one Postg
     const token = await cluster.session();
     const jobId = await uploadTo(runner, token, usersCsv(ROWS));
     const got = follow(cluster.client(token), jobId);
-    await vi.waitFor(() => expect(got.ids.length).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
+    await waitFor(() => expect(got.ids.length).toBeGreaterThanOrEqual(2));
     expect(await httpClient(a.url, token).upload.cancel.mutate({ jobId })).toEqual({ cancelled: true });
-    await vi.waitFor(() => expect(got.done).toBe(true), { timeout: 30_000 });
+    await waitFor(() => expect(got.done).toBe(true), { timeout: 30_000 });
     expect(got.data.at(-1)).toMatchObject({ event: 'upload-error', payload: { message: CANCELLED_MESSAGE } });
     expect(await httpClient(a.url, token).upload.cancel.mutate({ jobId })).toEqual({ cancelled: false });
   });

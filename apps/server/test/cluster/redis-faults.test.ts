@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createSchema } from '@jobstream/storage/testing';
-import { describe, expect, inject, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, inject, it } from 'vitest';
 import { follow, tempDir, usersCsv } from '../fixtures';
 import { freePort, MAIN } from '../server-process';
 import { contiguous, seqsOf, startCluster, uploadTo } from './cluster-env';
@@ -50,10 +51,10 @@ describe('Redis faults', () => {
     const jobId = await uploadTo(runner, token, usersCsv(4_000));
     cluster.proxy.backends = [other.port];
     const got = follow(cluster.client(token), jobId);
-    await vi.waitFor(() => expect(got.ids.length).toBeGreaterThanOrEqual(3), { timeout: 20_000 });
+    await waitFor(() => expect(got.ids.length).toBeGreaterThanOrEqual(3));
 
     await cluster.redis.halt();
-    await vi.waitFor(async () => expect(await status(`${other.url}/readyz`)).toBe(503));
+    await waitFor(async () => expect(await status(`${other.url}/readyz`)).toBe(503));
     expect(await (await fetch(`${runner.url}/readyz`)).json()).toEqual({
       ready: false,
       reason: 'Redis does not answer',
@@ -68,8 +69,8 @@ describe('Redis faults', () => {
     const seenWhileAway = got.ids.length;
 
     await cluster.redis.start();
-    await vi.waitFor(async () => expect(await status(`${runner.url}/readyz`)).toBe(200), { timeout: 20_000 });
-    await vi.waitFor(() => expect(got.done).toBe(true), { timeout: 60_000 });
+    await waitFor(async () => expect(await status(`${runner.url}/readyz`)).toBe(200));
+    await waitFor(() => expect(got.done).toBe(true), { timeout: 60_000 });
     expect(got.errors).toEqual([]);
     // Redis kept the job (it persists): the same epoch, every id once, in order, through the outage.
     expect(new Set(got.ids.map((id) => id.slice(0, id.indexOf(':')))).size).toBe(1);

@@ -1,6 +1,7 @@
 import { startRedisServer } from '@jobstream/redis/testing';
 import { createSchema } from '@jobstream/storage/testing';
-import { describe, expect, inject, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, inject, it } from 'vitest';
 import { connectClient, follow, startTestServer, upload, usersCsv } from '../fixtures';
 
 describe('two instances on one Redis and one PostgreSQL', () => {
@@ -17,13 +18,13 @@ describe('two instances on one Redis and one PostgreSQL', () => {
     await using client = await connectClient(a);
     const res = await upload(a, { token: client.token, body: usersCsv(2_000) });
     expect(res.status).toBe(201);
-    await vi.waitFor(async () =>
+    await waitFor(async () =>
       expect((await a.services.jobs.get(res.body.jobId as string))?.processed).toBeGreaterThan(0),
     );
     await using b = await startTestServer(env);
     await using other = await connectClient(b, { token: client.token });
     const got = follow(other, res.body.jobId as string);
-    await vi.waitFor(() => expect(got.done).toBe(true), { timeout: 20_000 });
+    await waitFor(() => expect(got.done).toBe(true));
     expect(got.errors).toEqual([]);
     expect(got.data.at(-1)).toMatchObject({ event: 'upload-completed', payload: { processed: 2_000 } });
     await a.shutdown();

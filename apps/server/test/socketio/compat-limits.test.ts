@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import type { UploadProgress } from '@jobstream/contracts';
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createLogger } from '../../src/index';
 import { parseMetrics, progressOf, resultOf, scrapeMetrics, startJob, startTestServer } from '../fixtures';
@@ -107,7 +108,7 @@ describe('Socket.IO compatibility path: who may connect', () => {
     expect((await fetch(`${server.url}/trpc/upload.ping`)).status).toBe(200);
 
     first.socket.disconnect();
-    await vi.waitFor(async () => expect((await scrapeMetrics(server)).jobstream_socketio_connections).toBe(1));
+    await waitFor(async () => expect((await scrapeMetrics(server)).jobstream_socketio_connections).toBe(1));
     await using third = await connectGateway(server.url, { token });
     expect(third.socket.connected && second.socket.connected).toBe(true);
   });
@@ -138,7 +139,7 @@ describe('Socket.IO compatibility path: limits of a connection', () => {
     for (let i = 0; i < 50; i++) client.socket.emit('ping');
     expect(await reason).toBe('transport close');
     expect(client.payloads('pong').length).toBeLessThanOrEqual(4);
-    await vi.waitFor(async () => expect((await scrapeMetrics(server)).jobstream_socketio_connections).toBe(0));
+    await waitFor(async () => expect((await scrapeMetrics(server)).jobstream_socketio_connections).toBe(0));
   });
 
   it('closes a connection whose message is larger than WS_MAX_PAYLOAD_BYTES', async () => {
@@ -231,6 +232,6 @@ describe('Socket.IO compatibility path: the raw protocol', () => {
     const [response] = (await once(close, 'response')) as [{ statusCode: number; resume(): void }];
     response.resume();
     expect(response.statusCode).toBe(200);
-    await vi.waitFor(async () => expect((await scrapeMetrics(server)).jobstream_socketio_connections).toBe(0));
+    await waitFor(async () => expect((await scrapeMetrics(server)).jobstream_socketio_connections).toBe(0));
   });
 });

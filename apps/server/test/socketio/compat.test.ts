@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { UploadProgress } from '@jobstream/contracts';
+import { waitFor } from '@jobstream/testing';
 import { io } from 'socket.io-client';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiServer } from '../../src/index';
 import {
   holdImports,
@@ -38,7 +39,7 @@ function expectNonDecreasing(values: readonly number[]): void {
 }
 
 async function expectIdle(server: ApiServer): Promise<void> {
-  await vi.waitFor(async () => {
+  await waitFor(async () => {
     const metrics = await scrapeMetrics(server);
     expect(metrics).toMatchObject({
       jobstream_subscriptions_active: 0,
@@ -58,16 +59,16 @@ describe('the old gateway’s frontend code, unchanged, against the compatibilit
       const held = holdImports(server);
       const { body } = await upload(server, { token, body: usersCsv(5_000) });
       const jobId = body.jobId as string;
-      await vi.waitFor(() => expect(held.held.has(jobId)).toBe(true));
+      await waitFor(() => expect(held.held.has(jobId)).toBe(true));
 
       // A browser on the web app's origin sends the session cookie with the handshake; here the client does.
       const page = recorder();
       const withCookie = ((url: string) =>
         io(url, clientOptions({ token, cookie: true, ...(transports ? { transports } : {}) }))) as typeof io;
       const socket = watchUpload(withCookie, server.url, jobId, page.console);
-      await vi.waitFor(() => expect(page.lines.log.length).toBeGreaterThan(0));
+      await waitFor(() => expect(page.lines.log.length).toBeGreaterThan(0));
       held.release();
-      await vi.waitFor(() => expect(page.lines.log.some(([line]) => line === 'Upload completed:')).toBe(true));
+      await waitFor(() => expect(page.lines.log.some(([line]) => line === 'Upload completed:')).toBe(true));
 
       const progress = page.lines.log
         .filter(([line]) => typeof line === 'string' && line.startsWith('Progress: '))
@@ -128,8 +129,8 @@ describe('Socket.IO compatibility path', () => {
     const { token } = await await server.services.sessions.create();
     const { body } = await upload(server, { token, body: usersCsv(1_500) });
     const jobId = body.jobId as string;
-    await vi.waitFor(async () => expect((await server.services.jobs.get(jobId))?.status).toBe('completed'));
-    await vi.waitFor(async () => expect(await server.hub.log.latest(jobId)).toBeUndefined());
+    await waitFor(async () => expect((await server.services.jobs.get(jobId))?.status).toBe('completed'));
+    await waitFor(async () => expect(await server.hub.log.latest(jobId)).toBeUndefined());
 
     await using client = await connectGateway(server.url, { token });
     client.socket.emit('join-upload-room', { jobId });
@@ -244,7 +245,7 @@ describe('Socket.IO compatibility path', () => {
       for (const jobId of jobs) client.socket.emit('join-upload-room', { jobId });
       clients.push(client);
     }
-    await vi.waitFor(async () => expect((await scrapeMetrics(server)).jobstream_subscriptions_active).toBe(36));
+    await waitFor(async () => expect((await scrapeMetrics(server)).jobstream_subscriptions_active).toBe(36));
     expect((await scrapeMetrics(server)).jobstream_socketio_connections).toBe(12);
 
     // Every way out: the client disconnects, a join still opening when the socket goes, the network drops.
@@ -253,7 +254,7 @@ describe('Socket.IO compatibility path', () => {
       client.socket.emit('join-upload-room', { jobId: await startJob(server, token) });
       client.socket.disconnect();
     }
-    await vi.waitFor(async () => expect((await scrapeMetrics(server)).jobstream_socketio_connections).toBe(4));
+    await waitFor(async () => expect((await scrapeMetrics(server)).jobstream_socketio_connections).toBe(4));
     server.testing.dropConnections();
     await Promise.all(clients.slice(8).map((client) => disconnected(client.socket)));
     await expectIdle(server);
@@ -265,7 +266,7 @@ describe('Socket.IO compatibility path', () => {
     const held = holdImports(server);
     const { body } = await upload(server, { token, body: usersCsv(5_000) });
     const jobId = body.jobId as string;
-    await vi.waitFor(() => expect(held.held.has(jobId)).toBe(true));
+    await waitFor(() => expect(held.held.has(jobId)).toBe(true));
     await using client = await connectGateway(server.url, { token });
     client.socket.emit('join-upload-room', { jobId });
     await receive(client, 'upload-progress');

@@ -3,9 +3,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UPLOAD_GATEWAY_NAMESPACE, type UploadProgress, WebSocketEvents } from '@jobstream/contracts';
 import type { DeliveredEvent } from '@jobstream/progress';
+import { waitFor } from '@jobstream/testing';
 import { Server, type Socket } from 'socket.io';
 import { io } from 'socket.io-client';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventPacket } from '../../src/socketio/event-packet';
 import { progressOf, resultOf } from '../fixtures';
 
@@ -49,7 +50,7 @@ describe('eventPacket', () => {
         }),
       ];
       for (const event of events) socket.emit(event.data.event, event.data.payload);
-      await vi.waitFor(() => expect(written).toHaveLength(events.length));
+      await waitFor(() => expect(written).toHaveLength(events.length));
       const ours = events.map((event) => eventPacket(UPLOAD_GATEWAY_NAMESPACE, event));
       expect(ours.map((packet) => packet.text)).toEqual(written);
       for (const packet of ours) expect(packet.bytes).toBe(Buffer.byteLength(packet.text));

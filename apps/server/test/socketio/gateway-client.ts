@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { createConnection, createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { UPLOAD_GATEWAY_NAMESPACE } from '@jobstream/contracts';
+import { waitFor } from '@jobstream/testing';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { vi } from 'vitest';
 
 /** A real socket.io-client 4.8 socket on the gateway namespace, with everything it received. */
 export interface GatewayClient extends AsyncDisposable {
@@ -72,7 +72,7 @@ export async function disconnected(socket: Socket): Promise<string> {
 
 /** Waits until `client` has received `count` events named `name`. */
 export async function receive(client: GatewayClient, name: string, count = 1): Promise<void> {
-  await vi.waitFor(() => {
+  await waitFor(() => {
     if (client.payloads(name).length < count) throw new Error(`${client.payloads(name).length} of ${count} ${name}`);
   });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '@jobstream/testing';
 import { describe, expect, it } from 'vitest';
 import { type JobEventLog, JobLifecycleError, parseEventId, Waiter } from '../index';
 import { progressOf, resultOf } from './payloads';
@@ -69,7 +70,7 @@ export function describeJobEventLog(name: string, make: () => Promise<LogUnderTe
       }));
       appends.push(failed);
       const ids = await Promise.all(appends);
-      await expect.poll(() => room?.latest?.payload).toMatchObject({ templateName: 'users', message: 'Disk full' });
+      await waitFor(() => expect(room?.latest?.payload).toMatchObject({ templateName: 'users', message: 'Disk full' }));
       if (room) log.close(room);
       expect(ids.map((id) => parseEventId(id)?.seq)).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
     });
@@ -85,7 +86,7 @@ export function describeJobEventLog(name: string, make: () => Promise<LogUnderTe
       let woken = 0;
       room.addWaiter(new Waiter(() => woken++));
       const second = await log.append(jobId, { event: 'upload-progress', payload: progressOf(jobId, 30) });
-      await expect.poll(() => room.latest?.id).toBe(second);
+      await waitFor(() => expect(room.latest?.id).toBe(second));
       expect(woken).toBe(1);
       expect(room.eventsAfter(parseEventId(first)?.seq ?? 0)?.map((e) => e.id)).toEqual([second]);
       log.close(room);
@@ -117,12 +118,12 @@ export function describeJobEventLog(name: string, make: () => Promise<LogUnderTe
       const room = await log.open(jobId);
       if (!room) throw new Error('no room');
       await log.append(jobId, { event: 'upload-completed', payload: resultOf(jobId) });
-      await expect.poll(() => room.ended).toBe(true);
+      await waitFor(() => expect(room.ended).toBe(true));
       const again = await log.open(jobId);
       expect(again?.ended).toBe(true);
       log.close(room);
       if (again) log.close(again);
-      await expect.poll(async () => log.open(jobId)).toBeUndefined();
+      await waitFor(async () => expect(await log.open(jobId)).toBeUndefined());
       expect(log.metrics()).toMatchObject({ roomsActive: 0, listenersActive: 0 });
     });
   });

@@ -1,0 +1,1 @@
+export { WAIT_TIMEOUT_MS, waitFor } from './wait-for';
