@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '@jobstream/testing';
+import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { PostgresStore, StoreBusyError, StoreUnavailableError } from '../src/index';
 import { createSchema, startPostgresCluster } from '../src/testing/index';
@@ -30,14 +32,24 @@ describe('PostgreSQL: migrations, faults and limits', () => {
 
   it('queues at most maxWaiting callers for a connection, each for at most timeoutMs, then refuses with StoreBusyError', async () => {
     const schema = await createSchema(inject('postgresUrl'));
-    await using store = await PostgresStore.open({ url: schema.url, pool: { max: 1, maxWaiting: 1, timeoutMs: 300 } });
     try {
-      const holding = store.pool.query('SELECT pg_sleep(1.5)');
-      await expect.poll(() => store.pool.counts.total).toBe(1);
+      await using store = await PostgresStore.open({
+        url: schema.url,
+        pool: { max: 1, maxWaiting: 1, timeoutMs: 2_000 },
+      });
+      // The store's one connection runs a statement that waits for an advisory lock held by another connection, so
+      // it stays busy until the test lets it go, however long the steps before take on a busy machine.
+      const locker = new pg.Client({ connectionString: schema.url });
+      await locker.connect();
+      await using _closeLocker = { [Symbol.asyncDispose]: () => locker.end() };
+      await locker.query('SELECT pg_advisory_lock(1)');
+      const holding = store.pool.query('SELECT pg_advisory_xact_lock(1)');
+      await waitFor(() => expect(store.pool.counts).toMatchObject({ total: 1, idle: 0 }));
       const waiting = store.pool.query('SELECT 1');
-      await expect.poll(() => store.pool.counts.waiting).toBe(1);
+      await waitFor(() => expect(store.pool.counts.waiting).toBe(1));
       await expect(store.pool.query('SELECT 1')).rejects.toBeInstanceOf(StoreBusyError);
       await expect(waiting).rejects.toThrow(StoreBusyError);
+      await locker.query('SELECT pg_advisory_unlock(1)');
       await holding;
       expect((await store.pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
@@ -48,7 +60,7 @@ describe('PostgreSQL: migrations, faults and limits', () => {
   it('reports a server that went away as StoreUnavailableError, and recovers by itself once it is back', async () => {
     const cluster = await startPostgresCluster();
     try {
-      await using store = await PostgresStore.open({ url: cluster.url, pool: { timeoutMs: 1_000 } });
+      await using store = await PostgresStore.open({ url: cluster.url });
       await store.jobs.create({ jobId: randomUUID(), owner: 'o', templateName: 'users', message: '' });
       await cluster.halt();
       await expect(store.jobs.get(randomUUID())).rejects.toBeInstanceOf(StoreUnavailableError);
