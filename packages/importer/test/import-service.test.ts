@@ -299,7 +299,7 @@ describe('ImportService', () => {
       const cluster = await startPostgresCluster();
       try {
         const schema = await createSchema(cluster.url);
-        await using store = await PostgresStore.open({ url: schema.url, pool: { timeoutMs: 1_000 } });
+        await using store = await PostgresStore.open({ url: schema.url });
         const unexpected: unknown[] = [];
         await using env = await serviceEnv({
           store,
