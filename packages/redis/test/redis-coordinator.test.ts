@@ -3,8 +3,16 @@ import { waitFor } from '@jobstream/testing';
 import { describe, expect, inject, it } from 'vitest';
 import { connectRedis, type RedisConnection, RedisImportCoordinator, RedisJobEventLog } from '../src/index';
 
+/**
+ * A lease no pause of a busy machine outlasts: an instance renews every third of it, and a test whose claims must
+ * not lapse would fail if one did.
+ */
+const LONG_LEASE_MS = 60_000;
+/** A lease the tests about lapsing wait out, long enough that an instance still renewing keeps its claims. */
+const SHORT_LEASE_MS = 2_000;
+
 /** A coordinator (and, sharing its pub/sub connection as the server does, a log) on the run's Redis under `prefix`. */
-async function instance(prefix: string, leaseMs = 300) {
+async function instance(prefix: string, leaseMs = LONG_LEASE_MS) {
   const url = inject('redisUrl');
   const client = await connectRedis({ url, name: 'test-commands' });
   const subscriber = await connectRedis({ url, name: 'test-subscriber' });
@@ -44,8 +52,8 @@ describe('RedisImportCoordinator', () => {
 
   it('lets the slots of an instance that stopped renewing lapse after the lease', async () => {
     const prefix = newPrefix();
-    await using a = await instance(prefix, 300);
-    await using b = await instance(prefix, 300);
+    await using a = await instance(prefix, SHORT_LEASE_MS);
+    await using b = await instance(prefix, SHORT_LEASE_MS);
     expect(await a.coordinator.reserve('owner', 1)).toBeDefined();
     await a.coordinator.close(); // stops renewing, as a dead instance would
     expect(await b.coordinator.reserve('owner', 1)).toBeUndefined();
@@ -102,8 +110,8 @@ describe('RedisImportCoordinator', () => {
 
   it('does not take over a job whose claim Redis lost while its instance still renews', async () => {
     const prefix = newPrefix();
-    await using runner = await instance(prefix, 300);
-    await using reaper = await instance(prefix, 300);
+    await using runner = await instance(prefix, SHORT_LEASE_MS);
+    await using reaper = await instance(prefix, SHORT_LEASE_MS);
     const jobId = randomUUID();
     const key = `${prefix}lease:{${jobId}}`;
     let lost = 0;
@@ -112,7 +120,7 @@ describe('RedisImportCoordinator', () => {
     expect(await reaper.coordinator.claimLapsed([jobId])).toEqual([]); // first look: missing
     // Its instance renews every third of a lease, and a missing claim is made again.
     await waitFor(async () => expect(await runner.client.get(key)).toBe(runner.coordinator.instanceId));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, SHORT_LEASE_MS));
     expect(await reaper.coordinator.claimLapsed([jobId])).toEqual([]); // a lease later: there again
     expect(lost).toBe(0);
   });
