@@ -122,7 +122,9 @@ describe('RedisJobEventLog across instances', () => {
 
   it('fails appends within the command timeout while Redis does not answer, queueing nothing, and goes on after', async () => {
     await using redis = await startRedisServer();
-    await using env = await redisLog({ url: redis.url, commandTimeoutMs: 200 });
+    // Long enough that the commands Redis answers (before the stop, and after) are not timed out on a busy machine; the
+    // 20 appends while it is stopped run one after another, so the test takes 20 times this.
+    await using env = await redisLog({ url: redis.url, commandTimeoutMs: 500 });
     const jobId = randomUUID();
     await env.log.append(jobId, started(jobId));
     redis.process.kill('SIGSTOP'); // the connection stays open; nothing answers
