@@ -37,9 +37,13 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** How long a starting server may take to answer: a bound on a hang, long because the machine may be busy. */
+const START_TIMEOUT_MS = 30_000;
+
 /** Resolves once the server answers `PING` with `PONG` (the inline protocol, no client library needed). */
 async function waitForPong(port: number, server: ChildProcess, log: () => string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
     if (server.exitCode !== null) throw new Error(`redis-server exited (${server.exitCode}): ${log()}`);
     const answer = await new Promise<string>((resolve) => {
       const socket = createConnection({ port, host: '127.0.0.1' });
@@ -53,7 +57,7 @@ async function waitForPong(port: number, server: ChildProcess, log: () => string
       socket.on('error', () => resolve(''));
     });
     if (answer.startsWith('+PONG')) return;
-    if (attempt > 200) throw new Error(`redis-server did not answer on port ${port}: ${log()}`);
+    if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}: ${log()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -54,8 +54,12 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** How long a starting server may take to accept connections: a bound on a hang, long because the machine may be busy. */
+const START_TIMEOUT_MS = 30_000;
+
 async function waitUntilReady(url: string, server: ChildProcess, log: () => string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
     if (server.exitCode !== null) throw new Error(`PostgreSQL exited (${server.exitCode}): ${log()}`);
     const client = new pg.Client({ connectionString: url.replace(/\/jobstream$/, '/postgres') });
     try {
@@ -64,7 +68,7 @@ async function waitUntilReady(url: string, server: ChildProcess, log: () => stri
       return;
     } catch (error) {
       await client.end().catch(() => {});
-      if (attempt > 300) throw new Error(`PostgreSQL did not start: ${String(error)}: ${log()}`);
+      if (Date.now() > deadline) throw new Error(`PostgreSQL did not start: ${String(error)}: ${log()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
