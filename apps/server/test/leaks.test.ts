@@ -1,4 +1,4 @@
-import { waitFor } from '@jobstream/testing';
+import { WAIT_TIMEOUT_MS, waitFor } from '@jobstream/testing';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket as WsSocket } from 'ws';
 import {
@@ -51,7 +51,7 @@ function subscribeOnce(client: TestClient, jobId: string, signal?: AbortSignal) 
   let settle: { resolve: () => void; reject: (error: unknown) => void } = { resolve: () => {}, reject: () => {} };
   const first = new Promise<void>((resolve, reject) => {
     settle = { resolve, reject };
-    setTimeout(() => reject(new Error('no first event')), 5_000).unref();
+    setTimeout(() => reject(new Error('no first event')), WAIT_TIMEOUT_MS).unref();
   });
   const sub = client.trpc.upload.onProgress.subscribe(
     { jobId },
