@@ -34,9 +34,13 @@ export interface ClusterEnv extends AsyncDisposable {
   byPort(port: number): Instance;
 }
 
-/** What the test cluster's instances share, and the bounds the tests lean on (a short lease, paced imports). */
+/**
+ * What the test cluster's instances share, and the bounds the tests lean on: a short lease, so that a killed
+ * instance's job is taken over within seconds, renewed every second, so that a living instance a busy machine pauses
+ * for less than two seconds keeps its job; paced imports, still running when a test acts.
+ */
 const CLUSTER_ENV = {
-  IMPORT_LEASE_MS: '1000',
+  IMPORT_LEASE_MS: '3000',
   PROGRESS_INTERVAL_MS: '20',
   IMPORT_ROWS_PER_SECOND: '500',
   LOG_LEVEL: 'info',

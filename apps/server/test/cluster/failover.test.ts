@@ -9,7 +9,8 @@ import { contiguous, seqsOf, startCluster, uploadTo } from './cluster-env';
 /** Long enough that each fault lands mid-import: the instances read 500 rows a second. */
 const ROWS = 4_000;
 
-describe('three instances behind a round-robin proxy, on one Redis and one PostgreSQL', () => {
+// Each test runs a cluster of server processes, and waits up to a minute for a job to end.
+describe('three instances behind a round-robin proxy, on one Redis and one PostgreSQL', { timeout: 120_000 }, () => {
   it('resumes a client on another instance when its own is SIGKILLed mid-job: every id once, in order, the end once', async () => {
     await using cluster = await startCluster();
     const [runner, a, b] = cluster.instances as [

@@ -11,7 +11,8 @@ async function status(url: string): Promise<number> {
   return (await fetch(url)).status;
 }
 
-describe('Redis faults', () => {
+// Each test runs a cluster of server processes, and waits up to a minute for a job to end.
+describe('Redis faults', { timeout: 120_000 }, () => {
   it('exits non-zero with one clear log line when Redis cannot be reached at start', async () => {
     await using dir = await tempDir();
     const schema = await createSchema(inject('postgresUrl'));
