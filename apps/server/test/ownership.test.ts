@@ -248,9 +248,11 @@ describe('job ownership', () => {
       expect(auditor.wire.subscriptions[1]?.connection).toBeGreaterThan(auditor.wire.subscriptions[0]?.connection ?? 0);
       expect(checkedJobs.slice(checked)).toEqual([jobId]);
 
-      // Nothing more reaches it, and nothing of it stays on the server.
+      // Nothing more reaches it, and nothing of it stays on the server. Over WebSocket a ping's answer follows on the
+      // connection whatever the server sent before it; over SSE the refused stream is closed.
       emitter.emitProgress(jobId, progressOf(jobId, 30));
       emitter.emitCompletion(jobId, resultOf(jobId));
+      expect(await auditor.trpc.upload.ping.query()).toMatchObject({ event: 'pong' });
       await waitFor(() => expect(server.hub.metrics().subscriptionsActive).toBe(0));
       expect(seqs(got.ids)).toEqual(['1', '2', '3']);
       expect(got.done).toBe(false);
