@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { appRouter, createApiContext } from '@jobstream/api';
+import { WAIT_TIMEOUT_MS } from '@jobstream/testing';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { Histogram } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,7 +108,7 @@ async function run(url: string, testCase: Case): Promise<Outcome> {
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${testCase.name}: no end in ${JSON.stringify(replies)}`)),
-        10_000,
+        WAIT_TIMEOUT_MS,
       );
       changed = () => {
         if (!done()) return;
