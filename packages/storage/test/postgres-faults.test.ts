@@ -90,10 +90,10 @@ describe('PostgreSQL: migrations, faults and limits', () => {
         await paused;
         await client.query('SELECT 1');
       });
-      await expect.poll(() => backend).toBeGreaterThan(0);
+      await waitFor(() => expect(backend).toBeGreaterThan(0));
       // The server ends that connection while its holder waits between queries (57P01, as a shutdown does).
       await store.pool.query('SELECT pg_terminate_backend($1)', [backend]);
-      await expect.poll(() => reported.length).toBeGreaterThan(0);
+      await waitFor(() => expect(reported.length).toBeGreaterThan(0));
       resume();
       await expect(held).rejects.toBeInstanceOf(StoreUnavailableError);
       expect((await store.pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
