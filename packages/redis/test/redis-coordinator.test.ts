@@ -4,11 +4,11 @@ import { describe, expect, inject, it } from 'vitest';
 import { connectRedis, type RedisConnection, RedisImportCoordinator, RedisJobEventLog } from '../src/index';
 
 /**
- * A lease no pause of a busy machine outlasts: an instance renews every third of it, and a test whose claims must
- * not lapse would fail if one did.
+ * A lease far longer than a test, for the tests whose claims must not lapse: with a short one, a pause of a busy
+ * machine longer than two thirds of it (an instance renews every third) lets a claim lapse.
  */
 const LONG_LEASE_MS = 60_000;
-/** A lease the tests about lapsing wait out, long enough that an instance still renewing keeps its claims. */
+/** A lease the tests about lapsing wait out; an instance still renewing keeps its claims through pauses under 1.3 s. */
 const SHORT_LEASE_MS = 2_000;
 
 /** A coordinator (and, sharing its pub/sub connection as the server does, a log) on the run's Redis under `prefix`. */
