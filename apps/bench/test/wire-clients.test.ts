@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobStreamEvent } from '@jobstream/contracts';
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { describe, expect, it } from 'vitest';
 import type { Subscribe } from '../src/load/clients/client';
 import { subscribeSocketIo } from '../src/load/clients/socketio-client';
 import { subscribeTrpc } from '../src/load/clients/trpc-client';
@@ -51,7 +52,7 @@ describe('the load generator’s wire clients receive what the official clients 
         for (let k = 1; k <= 3; k++) server.emitProgress(jobId, progressPayload({ jobId, k, sentAtMicros: k }));
         server.emitCompletion(jobId, resultPayload({ jobId, processed: 3 }));
         const officialEvents = followed.events;
-        await vi.waitFor(() => {
+        await waitFor(() => {
           expect(lightEvents.at(-1)?.event).toBe('upload-completed');
           expect(officialEvents.at(-1)?.event).toBe('upload-completed');
         });

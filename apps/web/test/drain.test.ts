@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { Agent, createServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { PageHandlers, WebServer } from '../server/web-server';
 import { startTestWebServer } from './web-server-fixture';
 
@@ -115,7 +116,7 @@ describe('the web server on shutdown (SIGTERM)', () => {
     const page = get(web.port, '/jobs');
     const call = get(web.port, '/trpc/slow');
     await pageStarted.opened;
-    await vi.waitFor(() => expect(upstream.arrived).toContain('/trpc/slow'));
+    await waitFor(() => expect(upstream.arrived).toContain('/trpc/slow'));
 
     let ended = false;
     const stopped = web.shutdown().then(() => {

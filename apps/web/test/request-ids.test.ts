@@ -1,6 +1,7 @@
 import { createLogger } from '@jobstream/logger';
 import { type ApiServer, ConfigSchema, startApiServer } from '@jobstream/server';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@jobstream/testing';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { WebServer } from '../server/web-server';
 import { startTestWebServer } from './web-server-fixture';
 
@@ -37,13 +38,13 @@ describe('one request id through the web server and the API server behind it', (
     const page = await fetch(`${web.url}/jobs`, { headers: { 'x-request-id': 'forged' } });
     expect(await page.text()).toBe('page');
 
-    await vi.waitFor(() => expect(webLog.entries().filter((entry) => entry.msg === 'request')).toHaveLength(2));
+    await waitFor(() => expect(webLog.entries().filter((entry) => entry.msg === 'request')).toHaveLength(2));
     const [webPing, webPage] = webLog.entries().filter((entry) => entry.msg === 'request');
     expect(webPing).toMatchObject({ path: '/trpc/upload.ping', reqId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(webPage?.path).toBe('/jobs');
     expect(page.headers.get('x-request-id')).toBe(webPage?.reqId);
     expect(proxied.headers.get('x-request-id')).toBe(webPing?.reqId);
-    await vi.waitFor(() => expect(apiLog.entries().some((entry) => entry.msg === 'request')).toBe(true));
+    await waitFor(() => expect(apiLog.entries().some((entry) => entry.msg === 'request')).toBe(true));
     expect(apiLog.entries().find((entry) => entry.msg === 'request')).toMatchObject({
       path: '/trpc/upload.ping',
       reqId: webPing?.reqId,

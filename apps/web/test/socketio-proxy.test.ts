@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { UPLOAD_GATEWAY_NAMESPACE, type UploadProgress } from '@jobstream/contracts';
 import { type ApiServer, ConfigSchema, startApiServer } from '@jobstream/server';
+import { waitFor } from '@jobstream/testing';
 import { io, type Socket } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WebServer } from '../server/web-server';
 import { startTestWebServer } from './web-server-fixture';
 
@@ -101,7 +102,7 @@ describe('the web server forwards /socket.io/ to the API server, as it forwards 
     expect(await pollingHandshake(port, '127.0.0.2')).toBe(200);
     expect(await pollingHandshake(port, '127.0.0.3')).toBe(200);
     expect(await pollingHandshake(port, '127.0.0.2')).toBe(429);
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       const metrics = await (await fetch(`${api.url}/metrics`)).text();
       expect(metrics).toContain('jobstream_socketio_connections 2\n');
     });
