@@ -250,8 +250,8 @@ describe('job ownership', () => {
 
       // Nothing more reaches it, and nothing of it stays on the server. Over WebSocket a ping's answer follows on the
       // connection whatever the server sent before it; over SSE the refused stream is closed.
-      emitter.emitProgress(jobId, progressOf(jobId, 30));
-      emitter.emitCompletion(jobId, resultOf(jobId));
+      await emitter.emitProgress(jobId, progressOf(jobId, 30));
+      await emitter.emitCompletion(jobId, resultOf(jobId));
       expect(await auditor.trpc.upload.ping.query()).toMatchObject({ event: 'pong' });
       await waitFor(() => expect(server.hub.metrics().subscriptionsActive).toBe(0));
       expect(seqs(got.ids)).toEqual(['1', '2', '3']);

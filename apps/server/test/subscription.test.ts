@@ -37,8 +37,8 @@ describe.each(TRANSPORTS)('upload.onProgress over %s', (transport) => {
     await using client = await connectTo(server, transport);
     const { emitter } = server.hub;
     const jobId = await startJob(server, client.token);
-    emitter.emitProgress(jobId, progressOf(jobId, 50));
-    emitter.emitError(jobId, 'Disk full');
+    await emitter.emitProgress(jobId, progressOf(jobId, 50));
+    await emitter.emitError(jobId, 'Disk full');
 
     const got = follow(client, jobId);
     await waitFor(() => expect(got.done).toBe(true));
