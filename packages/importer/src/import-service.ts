@@ -74,6 +74,15 @@ const SHUTDOWN = Symbol('shutdown');
 /** The job was taken over by another instance, which reports its end. */
 const LEASE_LOST = Symbol('lease lost');
 
+/**
+ * The id of an interrupted job's failure, given the last id the store recorded for it. The reporter records an
+ * event's id after appending it, so the process that died may have delivered one event more than the store knows;
+ * the failure takes the id after that one, so that a client which saw it never receives its id again.
+ */
+function idAfterUnrecorded(lastRecordedId: string | null): string {
+  return eventIdAfter(eventIdAfter(lastRecordedId));
+}
+
 /** Runs imports in the background, reporting each through the emitter, and cancels them on request. */
 export class ImportService {
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
@@ -97,7 +106,7 @@ export class ImportService {
 
   /** Marks jobs left running by a previous process as failed; call once at start-up of a single instance. */
   failInterrupted(): Promise<number> {
-    return this.options.store.jobs.failInterrupted(INTERRUPTED_MESSAGE, eventIdAfter);
+    return this.options.store.jobs.failInterrupted(INTERRUPTED_MESSAGE, idAfterUnrecorded);
   }
 
   /**

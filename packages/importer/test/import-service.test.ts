@@ -353,8 +353,15 @@ describe('ImportService', () => {
     await using env = await serviceEnv();
     const jobId = randomUUID();
     await env.jobs.create({ jobId, owner: 'me', templateName: 'users', message: '' });
+    const update = { status: 'processing', progress: 5, message: '', processed: 5, total: 100 } as const;
+    await env.jobs.recordProgress(jobId, { ...update, lastEventId: 'e1:5' });
     expect(await env.imports.failInterrupted()).toBe(1);
-    expect(await env.jobs.get(jobId)).toMatchObject({ status: 'failed', message: INTERRUPTED_MESSAGE });
+    // The dead process may have delivered e1:6 before recording it: the failure never reuses that id.
+    expect(await env.jobs.get(jobId)).toMatchObject({
+      status: 'failed',
+      message: INTERRUPTED_MESSAGE,
+      lastEventId: 'e1:7',
+    });
   });
 
   it('limits the imports one owner runs at once', async () => {
