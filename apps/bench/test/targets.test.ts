@@ -73,6 +73,45 @@ describe('the Socket.IO compatibility path’s targets', () => {
   });
 });
 
+describe('the event log’s S1 and S2 targets', () => {
+  function verdicts(jobstream: { cpu: number; events: number }) {
+    const rows = (server: ServerKind, cpu: number, events: number): ServerRow[] => [
+      { scenario: 'S1', server, metrics: { cpuMicrosPerMsg: cpu }, check: { ok: true, problems: [] } },
+      { scenario: 'S2', server, metrics: { eventsPerSec: events }, check: { ok: true, problems: [] } },
+    ];
+    const results: BenchResults = {
+      mode: 'quick',
+      sizes: FULL,
+      startedAt: '2026-11-28T00:00:00.000Z',
+      elapsedMs: 0,
+      machine: { node: 'v20', cpus: 2, cpuModel: 'test', loadAverageAtStart: 0, loadAverageAtEnd: 0 },
+      servers: [...rows('socketio', 20, 100), ...rows('jobstream', jobstream.cpu, jobstream.events)],
+    };
+    const targets = evaluateTargets(results);
+    return {
+      s1: targets.find((target) => target.name.startsWith('S1 server CPU')),
+      s2: targets.find((target) => target.name.startsWith('S2 events/s')),
+    };
+  }
+
+  it('asks S1 for at most 0.8x Socket.IO’s CPU per message and S2 for at least 1.2x its events/s', () => {
+    const met = verdicts({ cpu: 16, events: 120 });
+    expect(met.s1).toEqual({
+      name: "S1 server CPU per delivered message <= 0.8x Socket.IO's",
+      status: 'met',
+      detail: 'jobstream 16.0 us vs Socket.IO 20.0 us (0.80x)',
+    });
+    expect(met.s2?.status).toBe('met');
+    const missed = verdicts({ cpu: 16.5, events: 119 });
+    expect(missed.s1?.status).toBe('not met');
+    expect(missed.s2).toEqual({
+      name: "S2 events/s to 1,000 subscribers >= 1.2x Socket.IO's",
+      status: 'not met',
+      detail: 'jobstream 119.0 vs Socket.IO 100.0 (1.19x)',
+    });
+  });
+});
+
 describe('the S4 targets, per store', () => {
   function importRun(store: ImportStore, variant: ImportVariant, rowsPerSec: number): ImportRow {
     const elapsedMs = 1_000_000 / (rowsPerSec / 1000);

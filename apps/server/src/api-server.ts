@@ -220,10 +220,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const ws = createWsTransport({
     router,
-    context: async (req, socket, connectionParams) =>
+    context: async (req, writer, connectionParams) =>
       createApiContext(services, {
         caller: await identifyCaller(req, connectionParams),
-        connection: new WsConnectionHandle(socket, connectionLimits, metrics.emitLatency),
+        connection: new WsConnectionHandle(writer, connectionLimits, metrics.emitLatency),
         admitSession: async () => sessionRate.take(addressOf(req)),
       }),
     clientAddress: addressOf,

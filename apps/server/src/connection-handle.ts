@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ConnectionHandle } from '@jobstream/api';
 import type { DeliveredEvent } from '@jobstream/progress';
-import type { WebSocket } from 'ws';
 import type { EmitLatency } from './metrics/emit-latency';
+import type { TextFrameWriter } from './ws/text-frames';
 
 /** Limits that apply to one connection's subscriptions. */
 export interface ConnectionLimits {
@@ -46,10 +46,10 @@ export abstract class SlotCountingHandle implements ConnectionHandle {
   abstract writable(): Promise<void> | undefined;
 }
 
-/** A WebSocket's handle: writable while `bufferedAmount` is under the limit; waits by polling otherwise. */
+/** A WebSocket's handle: writable while its queued bytes are under the limit; waits by polling otherwise. */
 export class WsConnectionHandle extends SlotCountingHandle {
   constructor(
-    private readonly socket: WebSocket,
+    private readonly writer: TextFrameWriter,
     limits: ConnectionLimits,
     latency: EmitLatency,
   ) {
@@ -68,8 +68,8 @@ export class WsConnectionHandle extends SlotCountingHandle {
   }
 
   private blocked(): boolean {
-    const { socket } = this;
-    return socket.readyState === socket.OPEN && socket.bufferedAmount > this.limits.sendBufferBytes;
+    const { writer } = this;
+    return writer.open && writer.bufferedBytes > this.limits.sendBufferBytes;
   }
 }
 

@@ -1,11 +1,28 @@
 import type { DeliveredEvent } from '@jobstream/progress';
 import { payloadJson } from '../ws/event-json';
+import { textFrame } from '../ws/text-frames';
 
-/** A Socket.IO packet ready to send: its text, and its size in UTF-8 bytes (what it adds to the send buffer). */
+/**
+ * Engine.IO's options for sending a packet. Engine.IO's WebSocket transport writes a packet whose options carry
+ * `wsPreEncodedFrame` (its whole WebSocket frame, as buffers) as it is, without encoding and framing it again for
+ * each socket: the option Socket.IO's own room broadcasts use. It is not in Engine.IO's typings; an Engine.IO
+ * without it would encode the packet's text as usual (and `engine-frames.test.ts` would fail, showing the loss).
+ * Long-polling ignores it. `compress` is Engine.IO's default, which it writes into the options of every send.
+ */
+export interface PacketSendOptions {
+  compress: boolean;
+  wsPreEncodedFrame: [Buffer];
+}
+
+/** A Socket.IO packet ready to send: its text, its size in UTF-8 bytes (what it adds to the send buffer), its options. */
 export interface EventPacket {
   readonly text: string;
   readonly bytes: number;
+  readonly options: PacketSendOptions;
 }
+
+/** Engine.IO protocol v4's packet type for a message, which prefixes a Socket.IO packet on the wire. */
+const ENGINE_MESSAGE = '4';
 
 /** Socket.IO protocol v5's packet type for an event. */
 const EVENT = '2';
@@ -24,15 +41,18 @@ let last: LastPacket | undefined;
  * The Socket.IO packet that carries `event` to a socket of `namespace`, byte for byte what socket.io-parser writes
  * for `socket.emit(name, payload)`: `2/file-upload,["upload-progress",{…}]`. Only the gateway's event name and
  * payload travel, never the event's id or snapshot flags, which its clients do not know. Subscribers at the same
- * position receive the same stored payload in a row, so an event is encoded once for all of them, as a Socket.IO
- * room broadcast encodes it once.
+ * position receive the same stored payload in a row, so an event is encoded and framed once for all of them, as a
+ * Socket.IO room broadcast encodes and frames it once.
  */
 export function eventPacket(namespace: string, event: DeliveredEvent): EventPacket {
   const { data } = event;
   if (last?.payload !== data.payload || last.namespace !== namespace) {
     const prefix = namespace === '/' ? EVENT : `${EVENT}${namespace},`;
     const text = `${prefix}[${JSON.stringify(data.event)},${payloadJson(data)}]`;
-    last = { payload: data.payload, namespace, packet: { text, bytes: Buffer.byteLength(text) } };
+    // One buffer, header and payload, so that each socket's copy is one write.
+    const frame = textFrame(Buffer.from(ENGINE_MESSAGE + text));
+    const options: PacketSendOptions = { compress: true, wsPreEncodedFrame: [frame] };
+    last = { payload: data.payload, namespace, packet: { text, bytes: Buffer.byteLength(text), options } };
   }
   return last.packet;
 }

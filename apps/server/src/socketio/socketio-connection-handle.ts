@@ -4,13 +4,6 @@ import type { EmitLatency } from '../metrics/emit-latency';
 import type { EventPacket } from './event-packet';
 
 /**
- * Engine.IO's options of every event sent: compressed when the transport compresses (long-polling responses over
- * its threshold), as Socket.IO's own emits are. One object for all sends: Engine.IO sets `compress` on it to the
- * same value each time.
- */
-const SEND_OPTIONS = { compress: true };
-
-/**
  * A Socket.IO connection's handle: its subscriptions' events go out through Engine.IO's public
  * `send(data, options, callback)`, whose callback runs once the transport has written the packet out (over
  * WebSocket, handed it to the kernel; over long-polling, written it into a poll's response). The bytes sent and not
@@ -45,7 +38,7 @@ export class SocketIoConnectionHandle extends SlotCountingHandle {
     if (this.conn.readyState !== 'open') return;
     this.queuedBytes += packet.bytes;
     this.unwritten.push(packet.bytes);
-    this.conn.send(packet.text, SEND_OPTIONS, this.written);
+    this.conn.send(packet.text, packet.options, this.written);
   }
 
   writable(): Promise<void> | undefined {

@@ -1,10 +1,11 @@
 import type { DeliveredEvent } from '@jobstream/progress';
 import { eventJson } from './event-json';
+import { textFrame } from './text-frames';
 
-/** A data message ready to send: its text, and its UTF-8 bytes, encoded once for all its sends. */
+/** A data message ready to send: its text, and its WebSocket frame, built once for all its sends. */
 export interface DataMessage {
   readonly text: string;
-  readonly bytes: Buffer;
+  readonly frame: Buffer;
 }
 
 interface LastMessage extends DataMessage {
@@ -17,7 +18,7 @@ interface LastMessage extends DataMessage {
   tail: string;
   head: string;
   text: string;
-  bytes: Buffer;
+  frame: Buffer;
 }
 
 /** The last message built: consecutive sends of one event (its fan-out) reuse it. Holds one event at most. */
@@ -30,6 +31,10 @@ let last: LastMessage | undefined;
 function tailOf(event: DeliveredEvent): string {
   const id = JSON.stringify(event.id);
   return `,"result":{"type":"data","data":{"json":{"id":${id},"data":${eventJson(event.data)}}},"id":${id}}}`;
+}
+
+function frameOf(text: string): Buffer {
+  return textFrame(Buffer.from(text));
 }
 
 /**
@@ -51,18 +56,18 @@ function isLast(event: DeliveredEvent): boolean {
 /**
  * tRPC's data message carrying `event` to the subscription whose messages start with `head` (`{"id":…`). An
  * event sent to many subscribers in a row is serialized once, and its whole message reused for every
- * subscription with the same head (clients number their requests alike, so most share one), and encoded once.
+ * subscription with the same head (clients number their requests alike, so most share one), and framed once.
  */
 export function dataMessage(head: string, event: DeliveredEvent): DataMessage {
   if (!last || !isLast(event)) {
     const tail = tailOf(event);
     const text = head + tail;
     const { payload, event: kind, snapshot, missed } = event.data;
-    last = { payload, id: event.id, event: kind, snapshot, missed, tail, head, text, bytes: Buffer.from(text) };
+    last = { payload, id: event.id, event: kind, snapshot, missed, tail, head, text, frame: frameOf(text) };
   } else if (last.head !== head) {
     last.head = head;
     last.text = head + last.tail;
-    last.bytes = Buffer.from(last.text);
+    last.frame = frameOf(last.text);
   }
   return last;
 }

@@ -7,6 +7,7 @@ import { parseTRPCMessage, type TRPCClientOutgoingMessage, type TRPCResponseMess
 import type { WebSocket } from 'ws';
 import { dataMessage } from './data-message';
 import { NOT_JSON } from './message-rate';
+import type { TextFrameWriter } from './text-frames';
 import { errorShape, routerConfig } from './trpc-internals';
 
 /** A procedure's kind, as tRPC's messages name it. */
@@ -25,6 +26,8 @@ export interface ProcedureError {
 /** What a connection is built from. */
 export interface TrpcConnectionOptions {
   socket: WebSocket;
+  /** Where the connection's text messages go: all of them, so they leave in order. */
+  writer: TextFrameWriter;
   req: IncomingMessage;
   router: AppRouter;
   /** The connection's context, created once, from its connection params when the client sends them. */
@@ -34,8 +37,6 @@ export interface TrpcConnectionOptions {
 
 type RequestId = number | string;
 
-/** How a pre-encoded message goes out: as a text frame, as tRPC's clients expect every message. */
-const TEXT = { binary: false } as const;
 type Request = Extract<TRPCClientOutgoingMessage, { method: ProcedureType }>;
 type ContextResult = { ok: true; ctx: ApiContext } | { ok: false; error: TRPCError };
 
@@ -184,7 +185,7 @@ export class TrpcConnection {
    */
   private subscribe(id: RequestId, jsonrpc: '2.0' | undefined, path: string, input: unknown, stream: ProgressStream) {
     const head = `{"id":${JSON.stringify(id)}${jsonrpc === undefined ? '' : ',"jsonrpc":"2.0"'}`;
-    const { socket } = this.options;
+    const { writer } = this.options;
     const ctx = this.ctx as ApiContext;
     let subscription: JobSubscription | undefined;
     let active = true;
@@ -198,9 +199,7 @@ export class TrpcConnection {
     const sink: SubscriptionSink = {
       writable: () => ctx.connection.writable(),
       send: (event) => {
-        if (socket.readyState !== socket.OPEN) return;
-        socket.send(dataMessage(head, event).bytes, TEXT);
-        ctx.connection.sent?.(event);
+        if (writer.sendFrame(dataMessage(head, event).frame)) ctx.connection.sent?.(event);
       },
       end: stop,
     };
@@ -256,8 +255,7 @@ export class TrpcConnection {
   }
 
   private send(text: string): void {
-    const { socket } = this.options;
-    if (socket.readyState === socket.OPEN) socket.send(text);
+    this.options.writer.sendText(text);
   }
 }
 

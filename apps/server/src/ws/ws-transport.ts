@@ -6,6 +6,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { AddressLimiter } from '../address-limiter';
 import { keepAlive } from './keep-alive';
 import { messageRate, NOT_JSON, parseFrame, requestCount } from './message-rate';
+import { TextFrameWriter } from './text-frames';
 import { type ConnectionParams, type ProcedureError, TrpcConnection } from './trpc-connection';
 
 export type { ConnectionParams, ProcedureError } from './trpc-connection';
@@ -20,10 +21,10 @@ export interface WsLimits {
   maxMessagesPerSecond: number;
 }
 
-/** Builds a connection's context from its upgrade request and connection params. */
+/** Builds a connection's context from its upgrade request, its writer and its connection params. */
 export type WsContextFactory = (
   req: IncomingMessage,
-  socket: WebSocket,
+  writer: TextFrameWriter,
   params: ConnectionParams,
 ) => Promise<ApiContext>;
 
@@ -95,21 +96,23 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
   const addresses = new AddressLimiter(limits.maxConnectionsPerAddress);
   const liveness = keepAlive(options.pingMs, options.pongWaitMs);
-  const connections = new Map<WebSocket, TrpcConnection>();
+  const connections = new Map<WebSocket, { connection: TrpcConnection; writer: TextFrameWriter }>();
 
   /**
    * One client's messages: each text frame is parsed once, for the rate limit (a batch costs the number of requests
    * it parsed to; past the limit the socket is closed with 1008 and nothing more runs) and for the connection.
    */
-  const serve = (client: WebSocket, req: IncomingMessage) => {
+  const serve = (client: WebSocket, req: IncomingMessage, socket: Duplex) => {
+    const writer = new TextFrameWriter(client, socket);
     const connection = new TrpcConnection({
       socket: client,
+      writer,
       req,
       router: options.router,
-      createContext: (params) => options.context(req, client, params),
+      createContext: (params) => options.context(req, writer, params),
       onError: options.onError,
     });
-    connections.set(client, connection);
+    connections.set(client, { connection, writer });
     const allow = messageRate(limits.maxMessagesPerSecond);
     let exceeded = false;
     client.on('message', (data: Buffer, isBinary: boolean) => {
@@ -134,15 +137,15 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
       const address = options.clientAddress(req);
       if (!addresses.acquire(address)) return refuse(socket, '429 Too Many Requests');
       socket.on('close', () => addresses.release(address));
-      wss.handleUpgrade(req, socket, head, (client) => serve(client, req));
+      wss.handleUpgrade(req, socket, head, (client) => serve(client, req, socket));
     },
     bufferedBytes() {
       let total = 0;
-      for (const client of wss.clients) total += client.bufferedAmount;
+      for (const { writer } of connections.values()) total += writer.bufferedBytes;
       return total;
     },
     broadcastReconnect() {
-      for (const connection of connections.values()) connection.notifyReconnect();
+      for (const { connection } of connections.values()) connection.notifyReconnect();
     },
     clientsGone: (timeoutMs) => allClosed(wss.clients, timeoutMs),
     async close(timeoutMs) {

@@ -8,6 +8,7 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { dataMessage } from '../../src/ws/data-message';
+import { textFrame } from '../../src/ws/text-frames';
 
 function headOf(requestId: number | string, jsonrpc: boolean): string {
   return `{"id":${JSON.stringify(requestId)}${jsonrpc ? ',"jsonrpc":"2.0"' : ''}`;
@@ -85,21 +86,20 @@ describe('dataMessage', () => {
     const head = headOf(1, false);
     const event = delivered('4', 'shared');
     const copy = { ...event, data: { ...event.data } };
-    const { bytes } = dataMessage(head, event);
-    expect(dataMessage(head, copy).bytes).toBe(bytes);
+    const { frame } = dataMessage(head, event);
+    expect(dataMessage(head, copy).frame).toBe(frame);
     const snapshot = { ...event, data: { ...event.data, snapshot: true as const } };
     expect(dataMessage(head, snapshot).text).toContain('"snapshot":true');
     expect(dataMessage(head, { ...event, id: '5' }).text).toContain('"id":"5"');
     expect(dataMessage(head, event).text).not.toContain('"snapshot"');
   });
 
-  it('encodes a message once for all its sends, and the bytes are exactly its text in UTF-8', () => {
+  it('frames a message once for all its sends, as its text frame', () => {
     const head = headOf(1, false);
     const event = delivered('11', 'fan-out é');
-    const { bytes, text } = dataMessage(head, event);
-    expect(dataMessage(head, event).bytes).toBe(bytes);
-    expect(dataMessage(headOf(2, false), event).bytes).not.toBe(bytes);
-    expect(bytes.toString()).toBe(text);
-    expect(bytes).toHaveLength(Buffer.byteLength(text));
+    const { frame, text } = dataMessage(head, event);
+    expect(dataMessage(head, event).frame).toBe(frame);
+    expect(dataMessage(headOf(2, false), event).frame).not.toBe(frame);
+    expect(frame).toEqual(textFrame(Buffer.from(text)));
   });
 });

@@ -1,0 +1,69 @@
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+
+/** First byte of an unfragmented text frame: FIN set, opcode 1. */
+const FIN_TEXT = 0x81;
+
+/**
+ * `payload` as one unmasked, unfragmented RFC 6455 text frame (what a server sends for a message), header and
+ * payload in one buffer.
+ */
+export function textFrame(payload: Buffer): Buffer {
+  const length = payload.length;
+  const headerBytes = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerBytes + length);
+  frame[0] = FIN_TEXT;
+  if (length < 126) {
+    frame[1] = length;
+  } else if (length < 0x10000) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 0x100000000), 2);
+    frame.writeUInt32BE(length >>> 0, 6);
+  }
+  payload.copy(frame, headerBytes);
+  return frame;
+}
+
+/**
+ * Writes a connection's text messages as whole frames to its TCP socket (the one the HTTP server's `upgrade` event
+ * handed over), while `ws` keeps the handshake, reading, and the control frames (ping, pong, close).
+ *
+ * Why not `ws`'s `send`: it frames every call on its own and writes header and payload as two corked writes, one
+ * `writev` per message per socket. An event fanned out to many subscribers is the same frame for all of them;
+ * built once and written as one buffer it costs about a quarter less server CPU per delivered message (S2 of
+ * `pnpm bench`: 8.1 against 10.6 µs). The frame is the standard's, which no `ws` release can change, and `ws` writes
+ * only whole frames too, so neither splits the other's. Every text message of the connection goes through here,
+ * so they leave in the order they were sent.
+ */
+export class TextFrameWriter {
+  constructor(
+    private readonly client: WebSocket,
+    private readonly socket: Duplex,
+  ) {}
+
+  /** Bytes written and not yet taken by the kernel (ours and `ws`'s control frames). */
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Messages can still be sent: the WebSocket is open (once it is closing, its close frame may be out). */
+  get open(): boolean {
+    const { client } = this;
+    return client.readyState === client.OPEN && this.socket.writable;
+  }
+
+  /** Sends `text` as one message; nothing once the WebSocket is closing. */
+  sendText(text: string): void {
+    this.sendFrame(textFrame(Buffer.from(text)));
+  }
+
+  /** Sends a frame built by `textFrame`; false, having sent nothing, once the WebSocket is closing. */
+  sendFrame(frame: Buffer): boolean {
+    if (!this.open) return false;
+    this.socket.write(frame);
+    return true;
+  }
+}
