@@ -50,7 +50,7 @@ export function eventPacket(namespace: string, event: DeliveredEvent): EventPack
     const prefix = namespace === '/' ? EVENT : `${EVENT}${namespace},`;
     const text = `${prefix}[${JSON.stringify(data.event)},${payloadJson(data)}]`;
     // One buffer, header and payload, so that each socket's copy is one write.
-    const frame = textFrame(Buffer.from(ENGINE_MESSAGE + text));
+    const frame = textFrame(ENGINE_MESSAGE + text);
     const options: PacketSendOptions = { compress: true, wsPreEncodedFrame: [frame] };
     last = { payload: data.payload, namespace, packet: { text, bytes: Buffer.byteLength(text), options } };
   }

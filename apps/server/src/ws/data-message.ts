@@ -33,10 +33,6 @@ function tailOf(event: DeliveredEvent): string {
   return `,"result":{"type":"data","data":{"json":{"id":${id},"data":${eventJson(event.data)}}},"id":${id}}}`;
 }
 
-function frameOf(text: string): Buffer {
-  return textFrame(Buffer.from(text));
-}
-
 /**
  * Whether `last` was built from this very event: subscribers each get their own delivered object, but the stored
  * payload object is the event's, and nothing mutates it.
@@ -63,11 +59,11 @@ export function dataMessage(head: string, event: DeliveredEvent): DataMessage {
     const tail = tailOf(event);
     const text = head + tail;
     const { payload, event: kind, snapshot, missed } = event.data;
-    last = { payload, id: event.id, event: kind, snapshot, missed, tail, head, text, frame: frameOf(text) };
+    last = { payload, id: event.id, event: kind, snapshot, missed, tail, head, text, frame: textFrame(text) };
   } else if (last.head !== head) {
     last.head = head;
     last.text = head + last.tail;
-    last.frame = frameOf(last.text);
+    last.frame = textFrame(last.text);
   }
   return last;
 }

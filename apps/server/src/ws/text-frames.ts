@@ -5,11 +5,11 @@ import type { WebSocket } from 'ws';
 const FIN_TEXT = 0x81;
 
 /**
- * `payload` as one unmasked, unfragmented RFC 6455 text frame (what a server sends for a message), header and
- * payload in one buffer.
+ * `text` as one unmasked, unfragmented RFC 6455 text frame (what a server sends for a message): header and UTF-8
+ * payload in one buffer, the text encoded straight into it.
  */
-export function textFrame(payload: Buffer): Buffer {
-  const length = payload.length;
+export function textFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text);
   const headerBytes = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerBytes + length);
   frame[0] = FIN_TEXT;
@@ -23,7 +23,7 @@ export function textFrame(payload: Buffer): Buffer {
     frame.writeUInt32BE(Math.floor(length / 0x100000000), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  payload.copy(frame, headerBytes);
+  frame.write(text, headerBytes);
   return frame;
 }
 
@@ -57,7 +57,7 @@ export class TextFrameWriter {
 
   /** Sends `text` as one message; nothing once the WebSocket is closing. */
   sendText(text: string): void {
-    this.sendFrame(textFrame(Buffer.from(text)));
+    this.sendFrame(textFrame(text));
   }
 
   /** Sends a frame built by `textFrame`; false, having sent nothing, once the WebSocket is closing. */

@@ -41,7 +41,7 @@ describe('Engine.IO with a pre-encoded frame', () => {
   it('writes the packet’s frame as it is over WebSocket (if this fails, every socket’s copy is framed again)', async () => {
     const served = await engineWithClient();
     try {
-      const frame = textFrame(Buffer.from('4from the frame'));
+      const frame = textFrame('4from the frame');
       served.conn.send('from the text', { compress: true, wsPreEncodedFrame: [frame] } as { compress: boolean });
       await waitFor(() => expect(served.received).toContain('4from the frame'));
       expect(served.received).not.toContain('4from the text');

@@ -100,6 +100,6 @@ describe('dataMessage', () => {
     const { frame, text } = dataMessage(head, event);
     expect(dataMessage(head, event).frame).toBe(frame);
     expect(dataMessage(headOf(2, false), event).frame).not.toBe(frame);
-    expect(frame).toEqual(textFrame(Buffer.from(text)));
+    expect(frame).toEqual(textFrame(text));
   });
 });

@@ -46,10 +46,17 @@ afterEach(async () => {
 
 describe('textFrame', () => {
   it('uses the 7-bit, 16-bit and 64-bit length forms at their boundaries', () => {
-    expect([...textFrame(Buffer.alloc(125)).subarray(0, 2)]).toEqual([0x81, 125]);
-    expect([...textFrame(Buffer.alloc(126)).subarray(0, 4)]).toEqual([0x81, 126, 0, 126]);
-    expect([...textFrame(Buffer.alloc(0xffff)).subarray(0, 4)]).toEqual([0x81, 126, 0xff, 0xff]);
-    expect([...textFrame(Buffer.alloc(0x10000)).subarray(0, 10)]).toEqual([0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0]);
+    expect([...textFrame('x'.repeat(125)).subarray(0, 2)]).toEqual([0x81, 125]);
+    expect([...textFrame('x'.repeat(126)).subarray(0, 4)]).toEqual([0x81, 126, 0, 126]);
+    expect([...textFrame('x'.repeat(0xffff)).subarray(0, 4)]).toEqual([0x81, 126, 0xff, 0xff]);
+    expect([...textFrame('x'.repeat(0x10000)).subarray(0, 10)]).toEqual([0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0]);
+  });
+
+  it('measures the payload in UTF-8 bytes, not characters', () => {
+    const text = 'é'.repeat(63);
+    const frame = textFrame(text);
+    expect([...frame.subarray(0, 4)]).toEqual([0x81, 126, 0, 126]);
+    expect(frame.subarray(4).toString()).toBe(text);
   });
 });
 
@@ -65,7 +72,7 @@ describe('TextFrameWriter', () => {
     const texts = [0, 1, 125, 126, 127, 0xffff, 0x10000, 70_000].map((size, i) => `${i}`.padEnd(size, 'x'));
     texts.push('é \u2028 😀 "quoted"');
     for (const [i, text] of texts.entries()) {
-      expect(writer.sendFrame(textFrame(Buffer.from(text)))).toBe(true);
+      expect(writer.sendFrame(textFrame(text))).toBe(true);
       if (i === 3) client.ping();
       if (i === 5) client.send('from ws');
     }
@@ -90,7 +97,7 @@ describe('TextFrameWriter', () => {
     writer.sendText('before');
     client.close(1000, 'done');
     expect(writer.open).toBe(false);
-    expect(writer.sendFrame(textFrame(Buffer.from('after')))).toBe(false);
+    expect(writer.sendFrame(textFrame('after'))).toBe(false);
     writer.sendText('after too');
     expect(await closed).toBe(1000);
     expect(received).toEqual(['before']);
@@ -105,7 +112,7 @@ describe('TextFrameWriter', () => {
     expect(writer.bufferedBytes).toBe(0);
     // A peer that stops reading: the kernel buffers fill, then the rest waits in the socket.
     peer.pause();
-    const frame = textFrame(Buffer.alloc(1 << 20, 'x'));
+    const frame = textFrame('x'.repeat(1 << 20));
     for (let i = 0; i < 64 && writer.bufferedBytes === 0; i++) writer.sendFrame(frame);
     expect(writer.bufferedBytes).toBeGreaterThan(0);
     peer.terminate();
