@@ -310,17 +310,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   const server = createServer((req, res) => {
     const address = addressOf(req);
-    const { reqId, log } = requestLogs.open(req);
-    res.setHeader(REQUEST_ID_HEADER, reqId);
-    res.once('finish', () =>
-      log.debug({ method: req.method, path: pathOf(req), status: res.statusCode, address }, 'request'),
-    );
+    res.setHeader(REQUEST_ID_HEADER, requestLogs.open(req));
+    if (requestLogs.enabled('debug')) {
+      res.once('finish', () =>
+        requestLogs
+          .of(req)
+          .debug({ method: req.method, path: pathOf(req), status: res.statusCode, address }, 'request'),
+      );
+    }
     if (!originAllowed(req.headers.origin, config.ALLOWED_ORIGINS)) {
       return sendJson(res, 403, { error: 'Origin not allowed' });
     }
     if (applyCors(req, res)) return;
     route(req, res, pathOf(req)).catch((error: unknown) => {
       const unavailable = outageMessage(error);
+      const log = requestLogs.of(req);
       if (unavailable) log.warn({ path: pathOf(req), err: error }, 'request refused: a shared service is unavailable');
       else log.error({ path: pathOf(req), err: error }, 'request failed');
       if (res.headersSent) res.destroy();
@@ -329,9 +333,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   });
   server.on('upgrade', (req, socket, head) => {
-    const { log } = requestLogs.open(req);
-    log.debug({ path: pathOf(req), address: addressOf(req) }, 'upgrade');
-    socket.once('close', () => log.debug('connection closed'));
+    requestLogs.open(req);
+    if (requestLogs.enabled('debug')) {
+      const log = requestLogs.of(req);
+      log.debug({ path: pathOf(req), address: addressOf(req) }, 'upgrade');
+      socket.once('close', () => log.debug('connection closed'));
+    }
     if (!originAllowed(req.headers.origin, config.ALLOWED_ORIGINS)) {
       return socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
     }

@@ -3,7 +3,7 @@ import { parseEventId } from './event-id';
 import type { JobEventLog } from './job-event-log';
 import type { JobRoom } from './job-room';
 import type { DeliveryMetrics } from './metrics';
-import { MicrotaskBatch } from './microtask-batch';
+import { type Batched, MicrotaskBatch } from './microtask-batch';
 import { type DeliveredEvent, type StoredEvent, toDelivered } from './stored-event';
 import { Waiter } from './waiter-list';
 
@@ -46,7 +46,7 @@ function storedDelivery(terminal: StoredEvent, lastEventId: string | null | unde
  * queued run in one microtask, in rounds of one event per subscription, so that subscribers at the same position
  * send each event in a row (a transport can then encode it once for all of them).
  */
-export class JobSubscription {
+export class JobSubscription extends Waiter implements Batched {
   private room: JobRoom | undefined;
   private cursor: DeliveryCursor | undefined;
   private closed = false;
@@ -59,11 +59,6 @@ export class JobSubscription {
   private since = 0;
   /** A flush is queued for the end of the current task. */
   private queued = false;
-  /** Its place in the room's waiters while it waits for the next event: one object for its whole life. */
-  private readonly waiter: Waiter;
-  /** Queues a flush for the end of the task (the waiter's wake-up), and runs the queued flush. */
-  private readonly queueFlush: () => void;
-  private readonly queuedFlush: () => void;
 
   constructor(
     private readonly log: JobEventLog,
@@ -71,11 +66,8 @@ export class JobSubscription {
     private readonly delivery: DeliveryMetrics,
     private readonly options: JobSubscriptionOptions = {},
   ) {
-    // Methods bound once, not arrows per wake: the subscription allocates nothing per event it waits for. Bound
-    // rather than arrow-function fields, which tsx's keepNames gives a name property each (256 bytes apiece).
-    this.queueFlush = this.wake.bind(this);
-    this.queuedFlush = this.runQueued.bind(this);
-    this.waiter = new Waiter(this.queueFlush);
+    // It is its own room waiter and batch item: waiting for an event and queueing a flush allocate nothing.
+    super();
     delivery.subscriptionsActive++;
   }
 
@@ -109,7 +101,7 @@ export class JobSubscription {
     if (this.closed) return;
     this.closed = true;
     if (this.room) {
-      this.room.removeWaiter(this.waiter);
+      this.room.removeWaiter(this);
       this.log.close(this.room);
     }
     this.delivery.subscriptionsActive--;
@@ -133,13 +125,15 @@ export class JobSubscription {
     return true;
   }
 
-  private wake(): void {
+  /** The room's next event (or the next round of a flush): queues a flush for the end of the current task. */
+  override wake(): void {
     if (this.queued) return;
     this.queued = true;
-    flushes.add(this.queuedFlush);
+    flushes.add(this);
   }
 
-  private runQueued(): void {
+  /** Runs the queued flush, with every other subscription's of the same task. */
+  runBatched(): void {
     this.queued = false;
     this.flush();
   }
@@ -166,8 +160,8 @@ export class JobSubscription {
     for (const event of events) this.sink.send(event);
     this.since = room.seq;
     if (cursor.done) this.finish();
-    else if (events.length === 0 || cursor.caughtUp) room.addWaiter(this.waiter);
-    else this.queueFlush();
+    else if (events.length === 0 || cursor.caughtUp) room.addWaiter(this);
+    else this.wake();
   }
 
   /** The stream is over: everything is given back before the transport says so, so a slot is free when the client hears it. */

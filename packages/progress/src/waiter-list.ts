@@ -1,6 +1,9 @@
+function nothing(): void {}
+
 /**
  * A subscriber waiting for a room's next event: one object for the subscription's whole life, linked into the
- * room's list in place, so waiting and waking allocate nothing (a busy room wakes its waiters at every event).
+ * room's list in place, so waiting and waking allocate nothing (a busy room wakes its waiters at every event). A
+ * long-lived waiter extends it and overrides `wake`, so that its waiting costs no object of its own.
  */
 export class Waiter {
   /** The list it waits in, if any. */
@@ -10,7 +13,12 @@ export class Waiter {
   /** The next waiter to wake while its list wakes them all. */
   wakeNext: Waiter | undefined = undefined;
 
-  constructor(readonly wake: () => void) {}
+  constructor(private readonly onWake: () => void = nothing) {}
+
+  /** Called once at the next event of the room it waits in. */
+  wake(): void {
+    this.onWake();
+  }
 }
 
 /**

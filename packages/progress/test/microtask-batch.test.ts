@@ -1,15 +1,19 @@
 import { waitFor } from '@jobstream/testing';
 import { describe, expect, it, vi } from 'vitest';
-import { MicrotaskBatch } from '../src/microtask-batch';
+import { type Batched, MicrotaskBatch } from '../src/microtask-batch';
+
+function item(run: () => void): Batched {
+  return { runBatched: run };
+}
 
 describe('MicrotaskBatch', () => {
   it('runs everything queued in one task together, after that task, in order', async () => {
     const batch = new MicrotaskBatch();
     const ran: string[] = [];
     const spy = vi.spyOn(globalThis, 'queueMicrotask');
-    batch.add(() => ran.push('a'));
-    batch.add(() => ran.push('b'));
-    batch.add(() => batch.add(() => ran.push('queued while running')));
+    batch.add(item(() => ran.push('a')));
+    batch.add(item(() => ran.push('b')));
+    batch.add(item(() => batch.add(item(() => ran.push('queued while running')))));
     expect(ran).toEqual([]);
     expect(spy).toHaveBeenCalledTimes(1);
     spy.mockRestore();
@@ -25,10 +29,12 @@ describe('MicrotaskBatch', () => {
     process.removeAllListeners('uncaughtException');
     process.on('uncaughtException', (error) => uncaught.push(error));
     try {
-      batch.add(() => {
-        throw new Error('boom');
-      });
-      batch.add(() => ran.push('after'));
+      batch.add(
+        item(() => {
+          throw new Error('boom');
+        }),
+      );
+      batch.add(item(() => ran.push('after')));
       await waitFor(() => expect(uncaught).toHaveLength(1));
       expect(ran).toEqual(['after']);
       expect((uncaught[0] as Error).message).toBe('boom');

@@ -29,8 +29,6 @@ export class SocketIoConnectionHandle extends SlotCountingHandle {
     super(limits, latency);
     // Bound, not arrow-function fields: tsx's keepNames gives each such field a name property, 256 bytes a handle.
     this.written = this.onWritten.bind(this);
-    // `on`, not `once` (whose wrapper costs two objects more): a connection closes once.
-    conn.on('close', () => this.onClosed());
   }
 
   /** Sends one event packet, counting its bytes until Engine.IO has written it out; nothing once the connection is closing. */
@@ -54,8 +52,11 @@ export class SocketIoConnectionHandle extends SlotCountingHandle {
     if (this.queuedBytes <= this.limits.sendBufferBytes) this.release();
   }
 
-  /** Engine.IO drops what it had not written when a connection closes, and never calls back for it. */
-  private onClosed(): void {
+  /**
+   * The connection closed (its transport calls this from its own 'close' listener, one for all connections): Engine.IO
+   * drops what it had not written, and never calls back for it.
+   */
+  closed(): void {
     this.queuedBytes = 0;
     this.unwritten.length = 0;
     this.release();

@@ -8,7 +8,7 @@ import type { ConnectionLimits } from '../connection-handle';
 import { rejectRequest } from '../http/respond';
 import type { EmitLatency } from '../metrics/emit-latency';
 import type { ServerServices } from '../services';
-import { messageRate } from '../ws/message-rate';
+import { MessageRate } from '../ws/message-rate';
 import type { ProcedureError, WsLimits } from '../ws/ws-transport';
 import { SocketIoConnectionHandle } from './socketio-connection-handle';
 import { serveUploadGateway } from './upload-gateway';
@@ -59,8 +59,8 @@ interface OpenConnection {
   handle: SocketIoConnectionHandle;
   /** The client address whose connection slot it holds. */
   address: string;
-  /** Takes one of its messages from its per-second allowance; false past it. */
-  allow: (count?: number) => boolean;
+  /** Its messages' per-second allowance. */
+  rate: MessageRate;
 }
 
 function closedOf(conn: EngineSocket): Promise<void> {
@@ -90,13 +90,14 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
   // connection costs no closures of its own. 'packet' comes before Socket.IO reads a message ('data'), and a
   // discarding close removes Socket.IO's reader at once: the message past the limit is never read.
   function onPacket(this: EngineSocket, packet: { type: string }): void {
-    if (packet.type === 'message' && !open.get(this)?.allow()) this.close(true);
+    if (packet.type === 'message' && !open.get(this)?.rate.take()) this.close(true);
   }
   function onClose(this: EngineSocket): void {
     const connection = open.get(this);
     if (!connection) return;
     open.delete(this);
     addresses.release(connection.address);
+    connection.handle.closed();
   }
 
   // Registered after `bind`, so Socket.IO has set the connection up when a refusal below closes it.
@@ -105,7 +106,7 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
     // The handshake's check below refuses most; sessions opened in the same tick (pipelined requests) pass it together.
     if (!addresses.acquire(address)) return conn.close(true);
     const handle = new SocketIoConnectionHandle(conn, options.connection, options.latency);
-    open.set(conn, { handle, address, allow: messageRate(limits.maxMessagesPerSecond) });
+    open.set(conn, { handle, address, rate: new MessageRate(limits.maxMessagesPerSecond) });
     // `on`, not `once` (whose wrapper costs two objects a connection): a connection closes once.
     conn.on('packet', onPacket);
     conn.on('close', onClose);

@@ -5,7 +5,7 @@ import { getTRPCErrorFromUnknown } from '@trpc/server';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AddressLimiter } from '../address-limiter';
 import { keepAlive } from './keep-alive';
-import { messageRate, NOT_JSON, parseFrame, requestCount } from './message-rate';
+import { MessageRate, NOT_JSON, parseFrame, requestCount } from './message-rate';
 import { TextFrameWriter } from './text-frames';
 import { type ConnectionParams, type ProcedureError, TrpcConnection } from './trpc-connection';
 
@@ -113,12 +113,12 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
       onError: options.onError,
     });
     connections.set(client, { connection, writer });
-    const allow = messageRate(limits.maxMessagesPerSecond);
+    const rate = new MessageRate(limits.maxMessagesPerSecond);
     let exceeded = false;
     client.on('message', (data: Buffer, isBinary: boolean) => {
       if (exceeded) return;
       const frame = isBinary ? NOT_JSON : parseFrame(data);
-      if (allow(requestCount(frame))) return connection.receive(data, isBinary, frame);
+      if (rate.take(requestCount(frame))) return connection.receive(data, isBinary, frame);
       exceeded = true;
       client.close(CLOSE_RATE_LIMITED, 'Message rate limit exceeded');
       setTimeout(() => client.terminate(), 1_000).unref();
