@@ -8,6 +8,7 @@ import { Server, type Socket } from 'socket.io';
 import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { eventPacket } from '../../src/socketio/event-packet';
+import { textFrame } from '../../src/ws/text-frames';
 import { progressOf, resultOf } from '../fixtures';
 
 const jobId = '6f1c1f5e-8a51-4f3a-9a49-8f1c2b7d9e10';
@@ -63,11 +64,15 @@ describe('eventPacket', () => {
   it('is built once for a fan-out: the same stored payload gives the same packet', () => {
     const payload = progressOf(jobId, 10);
     const first = eventPacket(UPLOAD_GATEWAY_NAMESPACE, delivered({ event: 'upload-progress', payload }));
-    const again = eventPacket(
+    const again = eventPacket(UPLOAD_GATEWAY_NAMESPACE, delivered({ event: 'upload-progress', payload }));
+    expect(again).toBe(first);
+    expect(first.options.wsPreEncodedFrame?.[0]).toEqual(textFrame(`4${first.text}`));
+    const snapshot = eventPacket(
       UPLOAD_GATEWAY_NAMESPACE,
       delivered({ event: 'upload-progress', payload, snapshot: true }),
     );
-    expect(again).toBe(first);
+    expect(snapshot.text).toBe(first.text);
+    expect(snapshot.options.wsPreEncodedFrame).toBeUndefined();
     const other = eventPacket(
       UPLOAD_GATEWAY_NAMESPACE,
       delivered({ event: 'upload-progress', payload: { ...payload } }),
