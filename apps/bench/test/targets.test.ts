@@ -4,6 +4,17 @@ import type { ServerKind } from '../src/server-kinds';
 import { FULL } from '../src/sizes';
 import { evaluateTargets } from '../src/targets';
 
+/** A run's results with the given rows, on a made-up machine. */
+function benchRun(fields: Pick<BenchResults, 'mode' | 'servers'> & Partial<BenchResults>): BenchResults {
+  return {
+    sizes: FULL,
+    startedAt: '2026-11-28T00:00:00.000Z',
+    elapsedMs: 0,
+    machine: { node: 'v20', cpus: 2, cpuModel: 'test', loadAverageAtStart: 0, loadAverageAtEnd: 0 },
+    ...fields,
+  };
+}
+
 type Round = { p99Ms: number; gcSpikes: number; gcMaxPauseMs: number; completionGcMaxPauseMs: number };
 
 function latencyRow(server: ServerKind, rounds: Round[]): ServerRow {
@@ -12,17 +23,13 @@ function latencyRow(server: ServerKind, rounds: Round[]): ServerRow {
 }
 
 function latencyVerdict(rounds: Round[]) {
-  const results: BenchResults = {
+  const results = benchRun({
     mode: 'full',
-    sizes: FULL,
-    startedAt: '2026-11-28T00:00:00.000Z',
-    elapsedMs: 0,
-    machine: { node: 'v20', cpus: 2, cpuModel: 'test', loadAverageAtStart: 0, loadAverageAtEnd: 0 },
     servers: [
       latencyRow('jobstream', rounds),
       latencyRow('raw-ws', [{ p99Ms: 0.2, gcSpikes: 1, gcMaxPauseMs: 2.3, completionGcMaxPauseMs: 0 }]),
     ],
-  };
+  });
   return evaluateTargets(results).find((target) => target.name.startsWith('S1-latency'));
 }
 
@@ -52,14 +59,10 @@ describe('the Socket.IO compatibility path’s targets', () => {
   }
 
   function compatVerdict(compat: number) {
-    const results: BenchResults = {
+    const results = benchRun({
       mode: 'quick',
-      sizes: FULL,
-      startedAt: '2026-11-28T00:00:00.000Z',
-      elapsedMs: 0,
-      machine: { node: 'v20', cpus: 2, cpuModel: 'test', loadAverageAtStart: 0, loadAverageAtEnd: 0 },
       servers: [s1Row('socketio', 20), s1Row('jobstream-socketio', compat)],
-    };
+    });
     return evaluateTargets(results).find((target) => target.name.startsWith('S1 Socket.IO compat path'));
   }
 
@@ -79,14 +82,10 @@ describe('the event log’s S1 and S2 targets', () => {
       { scenario: 'S1', server, metrics: { cpuMicrosPerMsg: cpu }, check: { ok: true, problems: [] } },
       { scenario: 'S2', server, metrics: { eventsPerSec: events }, check: { ok: true, problems: [] } },
     ];
-    const results: BenchResults = {
+    const results = benchRun({
       mode: 'quick',
-      sizes: FULL,
-      startedAt: '2026-11-28T00:00:00.000Z',
-      elapsedMs: 0,
-      machine: { node: 'v20', cpus: 2, cpuModel: 'test', loadAverageAtStart: 0, loadAverageAtEnd: 0 },
       servers: [...rows('socketio', 20, 100), ...rows('jobstream', jobstream.cpu, jobstream.events)],
-    };
+    });
     const targets = evaluateTargets(results);
     return {
       s1: targets.find((target) => target.name.startsWith('S1 server CPU')),
@@ -120,16 +119,12 @@ describe('the S4 targets, per store', () => {
   }
 
   function importVerdicts(imports: ImportRow[], importsNotMeasured: BenchResults['importsNotMeasured'] = []) {
-    const results: BenchResults = {
+    const results = benchRun({
       mode: 'full',
-      sizes: FULL,
-      startedAt: '2026-11-28T00:00:00.000Z',
-      elapsedMs: 0,
-      machine: { node: 'v20', cpus: 2, cpuModel: 'test', loadAverageAtStart: 0, loadAverageAtEnd: 0 },
       servers: [],
       imports,
       importsNotMeasured,
-    };
+    });
     const verdicts = evaluateTargets(results);
     return {
       sqlite: verdicts.find((t) => t.name === 'S4 full import (progress on) >= 70% of the bare loop'),
@@ -165,15 +160,11 @@ describe('the cluster’s targets', () => {
   }
 
   function clusterVerdicts(servers: ServerRow[], serversNotMeasured: BenchResults['serversNotMeasured'] = []) {
-    const results: BenchResults = {
+    const results = benchRun({
       mode: 'quick',
-      sizes: FULL,
-      startedAt: '2026-11-28T00:00:00.000Z',
-      elapsedMs: 0,
-      machine: { node: 'v20', cpus: 2, cpuModel: 'test', loadAverageAtStart: 0, loadAverageAtEnd: 0 },
       servers,
       serversNotMeasured,
-    };
+    });
     const verdicts = evaluateTargets(results);
     return {
       latency: verdicts.find((t) => t.name.startsWith('S1-latency: two instances on one Redis')),

@@ -69,7 +69,7 @@ export class WsConnectionHandle extends SlotCountingHandle {
 
   private blocked(): boolean {
     const { writer } = this;
-    return writer.open && writer.bufferedBytes > this.limits.sendBufferBytes;
+    return writer.bufferedBytes > this.limits.sendBufferBytes && writer.open;
   }
 }
 
