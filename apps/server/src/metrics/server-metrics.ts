@@ -74,7 +74,7 @@ export class ServerMetrics {
       socketioConnections: gauge('jobstream_socketio_connections', 'Open Socket.IO connections.'),
       socketioQueuedBytes: gauge(
         'jobstream_socketio_queued_bytes',
-        'Bytes handed to Engine.IO and not yet written out, over Socket.IO connections.',
+        'Bytes of events waiting in Engine.IO write buffers, over Socket.IO connections.',
       ),
       redisSubscriptions: gauge('jobstream_redis_subscriptions', 'Job channels this instance subscribes to on Redis.'),
     };

@@ -4,22 +4,19 @@ import type { EmitLatency } from '../metrics/emit-latency';
 import type { EventPacket } from './event-packet';
 
 /**
- * A Socket.IO connection's handle: its subscriptions' events go out through Engine.IO's public
- * `send(data, options, callback)`, whose callback runs once the transport has written the packet out (over
- * WebSocket, handed it to the kernel; over long-polling, written it into a poll's response). The bytes sent and not
- * yet written out are what is queued for the client, in Engine.IO's write buffer or the socket's: above
- * `sendBufferBytes` the subscriptions wait, and conflate, until it falls back under.
+ * A Socket.IO connection's handle: its subscriptions' events go out through Engine.IO's public `send`. Engine.IO
+ * hands its write buffer to the transport whenever the transport can take it (over WebSocket, once the previous
+ * batch is written to the kernel; over long-polling, when a poll is waiting) and then emits `drain`. What is sent
+ * in between waits in that buffer: above `sendBufferBytes` of it the subscriptions wait, and conflate, until the
+ * next `drain`. So at most `sendBufferBytes` (and the event that crossed it) waits in Engine.IO, and at most one
+ * such batch more is being written out. Sends pass no callback: a send callback costs Engine.IO an array per packet.
  */
 export class SocketIoConnectionHandle extends SlotCountingHandle {
-  /** Bytes of events sent on this connection and not yet written out. */
+  /** Bytes of events sent on this connection that wait in Engine.IO's write buffer. */
   queuedBytes = 0;
-  /** Sizes of the packets not yet written out, in send order: Engine.IO runs send callbacks in that order. */
-  private readonly unwritten: number[] = [];
-  /** Resolves when the queue falls under the limit or the connection closes; one for all waiting subscriptions. */
+  /** Resolves at the next `drain` or when the connection closes; one for all waiting subscriptions. */
   private drained: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  /** Engine.IO's callback of every send: one bound function for the connection's life, not one per packet. */
-  private readonly written: () => void;
 
   constructor(
     private readonly conn: EngineSocket,
@@ -27,16 +24,14 @@ export class SocketIoConnectionHandle extends SlotCountingHandle {
     latency: EmitLatency,
   ) {
     super(limits, latency);
-    // Bound, not arrow-function fields: tsx's keepNames gives each such field a name property, 256 bytes a handle.
-    this.written = this.onWritten.bind(this);
   }
 
-  /** Sends one event packet, counting its bytes until Engine.IO has written it out; nothing once the connection is closing. */
+  /** Sends one event packet; nothing once the connection is closing. */
   send(packet: EventPacket): void {
     if (this.conn.readyState !== 'open') return;
+    // Counted first: when the transport can take it, Engine.IO flushes within `send` and `flushed` zeroes the count.
     this.queuedBytes += packet.bytes;
-    this.unwritten.push(packet.bytes);
-    this.conn.send(packet.text, packet.options, this.written);
+    this.conn.send(packet.text, packet.options);
   }
 
   writable(): Promise<void> | undefined {
@@ -47,19 +42,18 @@ export class SocketIoConnectionHandle extends SlotCountingHandle {
     return this.drained;
   }
 
-  private onWritten(): void {
-    this.queuedBytes -= this.unwritten.shift() ?? 0;
-    if (this.queuedBytes <= this.limits.sendBufferBytes) this.release();
+  /** Engine.IO handed its write buffer to the transport (its `drain` event, which the transport listens to). */
+  flushed(): void {
+    this.queuedBytes = 0;
+    this.release();
   }
 
   /**
    * The connection closed (its transport calls this from its own 'close' listener, one for all connections): Engine.IO
-   * drops what it had not written, and never calls back for it.
+   * drops what it had not written.
    */
   closed(): void {
-    this.queuedBytes = 0;
-    this.unwritten.length = 0;
-    this.release();
+    this.flushed();
   }
 
   private release(): void {

@@ -41,7 +41,7 @@ export interface SocketIoTransport {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Open Engine.IO connections. */
   connections(): number;
-  /** Bytes of events sent and not yet written out, summed over connections. */
+  /** Bytes of events that wait in Engine.IO's write buffers, summed over connections. */
   queuedBytes(): number;
   /** Closes every connection after what is queued for it; cuts any still open after `timeoutMs`. */
   close(timeoutMs: number): Promise<void>;
@@ -99,6 +99,9 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
     addresses.release(connection.address);
     connection.handle.closed();
   }
+  function onDrain(this: EngineSocket): void {
+    open.get(this)?.handle.flushed();
+  }
 
   // Registered after `bind`, so Socket.IO has set the connection up when a refusal below closes it.
   engine.on('connection', (conn: EngineSocket) => {
@@ -110,6 +113,7 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
     // `on`, not `once` (whose wrapper costs two objects a connection): a connection closes once.
     conn.on('packet', onPacket);
     conn.on('close', onClose);
+    conn.on('drain', onDrain);
   });
 
   serveUploadGateway(io.of(UPLOAD_GATEWAY_NAMESPACE), {

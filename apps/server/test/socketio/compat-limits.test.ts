@@ -196,9 +196,12 @@ describe('Socket.IO compatibility path: limits of a connection', () => {
       }
     }
     server.hub.emitter.emitCompletion(jobId, resultOf(jobId));
+    // What waits in Engine.IO's write buffer stops at the event that crossed the limit; the socket holds at most
+    // the one batch Engine.IO handed over before, itself bounded the same way.
     expect(maxCounted).toBeGreaterThan(SEND_BUFFER_BYTES);
-    expect(maxCounted).toBeLessThanOrEqual(SEND_BUFFER_BYTES + 3 * eventBytes);
-    expect(maxQueued).toBeLessThanOrEqual(SEND_BUFFER_BYTES + 3 * eventBytes);
+    expect(maxCounted).toBeLessThanOrEqual(SEND_BUFFER_BYTES + eventBytes);
+    expect(maxQueued).toBeGreaterThan(0);
+    expect(maxQueued).toBeLessThanOrEqual(SEND_BUFFER_BYTES + eventBytes);
     expect(server.hub.metrics().eventsDelivered).toBeLessThan(5_000);
 
     proxy.resume();
