@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createLogger, type LogLevel, REDACTED, requestId } from '../src/index';
 
@@ -100,5 +102,17 @@ describe('requestId', () => {
       expect(requestId(incoming)).toMatch(uuid);
     }
     expect(requestId()).not.toBe(requestId());
+  });
+
+  it('is one flat string, not the tree of pieces `randomUUID` returns (about 490 bytes each)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const ids = Array.from({ length: 20_000 }, () => requestId());
+    gc();
+    const bytesPerId = (process.memoryUsage().heapUsed - before) / ids.length;
+    // A flat 36-character string is about 60 bytes, and the array 8 bytes an id.
+    expect(bytesPerId).toBeLessThan(150);
   });
 });

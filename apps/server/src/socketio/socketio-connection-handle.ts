@@ -42,7 +42,7 @@ export class SocketIoConnectionHandle extends SlotCountingHandle {
     return this.drained;
   }
 
-  /** Engine.IO handed its write buffer to the transport (its `drain` event, which the transport listens to). */
+  /** Engine.IO handed the connection's write buffer to its transport (its server's `drain` event). */
   flushed(): void {
     this.queuedBytes = 0;
     this.release();

@@ -99,9 +99,9 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
     addresses.release(connection.address);
     connection.handle.closed();
   }
-  function onDrain(this: EngineSocket): void {
-    open.get(this)?.handle.flushed();
-  }
+  // Engine.IO's server-wide `drain` (a connection handed its write buffer to its transport), documented in its API:
+  // one listener for all connections, none on each.
+  engine.on('drain', (conn: EngineSocket) => open.get(conn)?.handle.flushed());
 
   // Registered after `bind`, so Socket.IO has set the connection up when a refusal below closes it.
   engine.on('connection', (conn: EngineSocket) => {
@@ -113,7 +113,6 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
     // `on`, not `once` (whose wrapper costs two objects a connection): a connection closes once.
     conn.on('packet', onPacket);
     conn.on('close', onClose);
-    conn.on('drain', onDrain);
   });
 
   serveUploadGateway(io.of(UPLOAD_GATEWAY_NAMESPACE), {

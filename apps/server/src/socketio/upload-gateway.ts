@@ -1,4 +1,4 @@
-import { type Caller, createApiContext } from '@jobstream/api';
+import type { Caller } from '@jobstream/api';
 import { type Pong, WebSocketEvents } from '@jobstream/contracts';
 import { getTRPCErrorFromUnknown } from '@trpc/server';
 import type { Namespace, Socket } from 'socket.io';
@@ -73,8 +73,7 @@ export function serveUploadGateway(namespace: Namespace, options: UploadGatewayO
   namespace.on('connection', (socket) => {
     const data = socket.data as GatewaySocketData;
     const handle = options.handleOf(socket);
-    const ctx = createApiContext(services, { caller: data.caller, connection: handle });
-    data.rooms = new UploadRooms(socket, ctx, handle, options.onError);
+    data.rooms = new UploadRooms(socket, services, data.caller, handle, options.onError);
     socket.on(WebSocketEvents.JOIN_UPLOAD_ROOM, join);
     socket.on(WebSocketEvents.LEAVE_UPLOAD_ROOM, leave);
     socket.on(WebSocketEvents.PING, ping);
