@@ -1,4 +1,4 @@
-import type { JobEvent } from '@jobstream/contracts';
+import { type JobEvent, WebSocketEvents } from '@jobstream/contracts';
 import { createStoredEvent, type StoredEvent } from '@jobstream/progress';
 
 /**
@@ -8,6 +8,16 @@ import { createStoredEvent, type StoredEvent } from '@jobstream/progress';
  * the id were a quarter of each entry.
  */
 type EncodedEvent = [event: JobEvent['event'], payload: Record<string, unknown>, at: number];
+
+/**
+ * Each event name to its constant: `JSON.parse` gives every decoded name a string of its own (32 B), which a room keeps
+ * with each event of its history; the constant is one string for all.
+ */
+const EVENT_NAMES = new Map<string, JobEvent['event']>([
+  [WebSocketEvents.UPLOAD_PROGRESS, WebSocketEvents.UPLOAD_PROGRESS],
+  [WebSocketEvents.UPLOAD_COMPLETED, WebSocketEvents.UPLOAD_COMPLETED],
+  [WebSocketEvents.UPLOAD_ERROR, WebSocketEvents.UPLOAD_ERROR],
+]);
 
 /** The stream field of an event of job `event.payload.jobId`. */
 export function encodeEvent(event: JobEvent, at: number): string {
@@ -19,7 +29,8 @@ export function encodeEvent(event: JobEvent, at: number): string {
 /** A stored event of `jobId` from its stream field, epoch and sequence number. */
 export function decodeEvent(jobId: string, field: string, epoch: string, seq: number): StoredEvent {
   const [event, rest, at] = JSON.parse(field) as EncodedEvent;
-  return createStoredEvent({ event, payload: { jobId, ...rest } } as JobEvent, epoch, seq, at);
+  const name = EVENT_NAMES.get(event) ?? event;
+  return createStoredEvent({ event: name, payload: { jobId, ...rest } } as JobEvent, epoch, seq, at);
 }
 
 /** A published notification: `<epoch>:<seq> <stream field>`. */

@@ -18,3 +18,8 @@ export function jobKeys(prefix: string, jobId: string): JobKeys {
   const base = `${prefix}job:{${jobId}}`;
   return { jobId, events: `${base}:events`, meta: `${base}:meta`, channel: `${base}:events` };
 }
+
+/** The job id of a job's channel under `prefix` (`<prefix>job:{<jobId>}:events`, as `jobKeys` makes it). */
+export function jobIdOfChannel(prefix: string, channel: string): string {
+  return channel.slice(prefix.length + 'job:{'.length, -'}:events'.length);
+}

@@ -18,7 +18,7 @@ import {
 import { ErrorReply } from '@redis/client';
 import { AppendScript } from './append-script';
 import { decodeEvent, encodeEvent, type Notification, parseNotification, seqOfEntry } from './event-codec';
-import { type JobKeys, jobKeys } from './job-keys';
+import { type JobKeys, jobIdOfChannel, jobKeys } from './job-keys';
 import type { RedisConnection } from './redis-connection';
 
 /** Options of the Redis log; every bound has a default. */
@@ -48,19 +48,23 @@ interface WriterState {
   latest: StoredEvent;
 }
 
-/** A job this process has subscribers of: its room, kept current from the job's channel and stream. */
+/**
+ * A job this process has subscribers of: its room, kept current from the job's channel and stream. Its stream and
+ * meta key names are made again for each read rather than kept (two strings of ~80 B per job), as reads are rare.
+ */
 interface Watched {
   room: JobRoom;
-  keys: JobKeys;
+  /** The job's channel, the same string the subscriber connection holds it under. */
+  channel: string;
   members: number;
-  listener: (message: string) => void;
   /** Resolves once the channel is subscribed and the room has caught up the first time. */
   ready: Promise<void>;
   /** A catch-up read is running: notifications wait in `pending`. */
   syncing: boolean;
   /** Read again once the current read ends (a gap, an epoch change, a reconnect). */
   syncWanted: boolean;
-  pending: Notification[];
+  /** Notifications that arrived during the current read; made by the first of them, as most reads have none. */
+  pending: Notification[] | undefined;
   retry: NodeJS.Timeout | undefined;
 }
 
@@ -103,9 +107,17 @@ export class RedisJobEventLog implements JobEventLog {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly rooms = new Map<string, Watched>();
   private eventsEmitted = 0;
+  /**
+   * The listener of every job channel: one function that finds the room by the channel's job id, rather than a
+   * closure and its context per job (~104 B each).
+   */
+  private readonly onMessage = (message: string, channel: string) => {
+    const watched = this.rooms.get(jobIdOfChannel(this.prefix, channel));
+    if (watched) this.onNotification(watched, message);
+  };
   /** After a reconnect: drop channels no room watches any more (their unsubscribe failed), catch every room up. */
   private readonly onReconnect = () => {
-    const watchedChannels = new Set([...this.rooms.values()].map((watched) => watched.keys.channel));
+    const watchedChannels = new Set([...this.rooms.values()].map((watched) => watched.channel));
     for (const channel of this.ownChannels()) {
       if (!watchedChannels.has(channel)) void this.subscriber.unsubscribe(channel).catch(() => {});
     }
@@ -168,10 +180,13 @@ export class RedisJobEventLog implements JobEventLog {
     if (watched.members > 0) return;
     this.rooms.delete(room.jobId);
     clearTimeout(watched.retry);
-    // After the subscribe has been answered; one that fails (Redis away) is retried at the next reconnect.
+    // After the subscribe has been answered, and only if no new room of the job has joined the shared listener on the
+    // channel meanwhile; an unsubscribe that fails (Redis away) is retried at the next reconnect.
     void watched.ready
       .catch(() => {})
-      .then(() => this.subscriber.unsubscribe(watched.keys.channel, watched.listener))
+      .then(async () => {
+        if (!this.rooms.has(room.jobId)) await this.subscriber.unsubscribe(watched.channel, this.onMessage);
+      })
       .catch(() => {});
   }
 
@@ -290,20 +305,18 @@ export class RedisJobEventLog implements JobEventLog {
 
   /** Starts watching a job: a room, its channel subscribed, then its stream read. */
   private watch(jobId: string): Watched {
-    const keys = jobKeys(this.prefix, jobId);
     const watched: Watched = {
       room: new JobRoom(jobId, '', this.limits, this.now),
-      keys,
+      channel: jobKeys(this.prefix, jobId).channel,
       members: 0,
-      listener: (message) => this.onNotification(watched, message),
       ready: Promise.resolve(),
       syncing: true,
       syncWanted: true,
-      pending: [],
+      pending: undefined,
       retry: undefined,
     };
     this.rooms.set(jobId, watched);
-    watched.ready = this.subscriber.subscribe(keys.channel, watched.listener).then(() => this.syncLoop(watched));
+    watched.ready = this.subscriber.subscribe(watched.channel, this.onMessage).then(() => this.syncLoop(watched));
     return watched;
   }
 
@@ -316,9 +329,10 @@ export class RedisJobEventLog implements JobEventLog {
 
   private onNotification(watched: Watched, message: string): void {
     const notification = parseNotification(message);
-    if (!notification || this.rooms.get(watched.room.jobId) !== watched) return;
+    if (!notification) return;
     if (watched.syncing) {
       // Bounded: past a ring's worth, the read that follows brings them anyway.
+      watched.pending ??= [];
       if (watched.pending.length < this.limits.maxEvents) watched.pending.push(notification);
       else watched.syncWanted = true;
       return;
@@ -357,8 +371,8 @@ export class RedisJobEventLog implements JobEventLog {
         watched.syncWanted = false;
         await this.catchUp(watched);
         const pending = watched.pending;
-        watched.pending = [];
-        for (const notification of pending) this.apply(watched, notification);
+        watched.pending = undefined;
+        for (const notification of pending ?? []) this.apply(watched, notification);
       }
     } catch (error) {
       watched.syncWanted = true;
@@ -370,7 +384,8 @@ export class RedisJobEventLog implements JobEventLog {
 
   /** Brings the room up to the stream: the events after its newest, or a new history when the epoch changed. */
   private async catchUp(watched: Watched): Promise<void> {
-    const { room, keys } = watched;
+    const { room } = watched;
+    const keys = jobKeys(this.prefix, room.jobId);
     const from = room.seq > 0 ? `(${room.seq}-0` : '-';
     const [meta, entries] = (await this.client
       .multi()

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type JobEvent, UploadStatus, WebSocketEvents } from '@jobstream/contracts';
 import { describe, expect, it } from 'vitest';
 import { decodeEvent, encodeEvent } from '../src/event-codec';
+import { jobIdOfChannel, jobKeys } from '../src/job-keys';
 
 describe('event codec', () => {
   it('stores an event without its job id and reads back the same event, keys in the same order', () => {
@@ -25,5 +26,11 @@ describe('event codec', () => {
     expect(JSON.stringify(stored.payload)).toBe(JSON.stringify(event.payload));
     expect(stored.id).toBe('e1:7');
     expect(stored.at).toBe(1_700_000_000_000);
+  });
+
+  it('finds the job id of a job channel, whatever the id holds', () => {
+    for (const jobId of [randomUUID(), 'a}:events{b', '']) {
+      expect(jobIdOfChannel('app:', jobKeys('app:', jobId).channel)).toBe(jobId);
+    }
   });
 });

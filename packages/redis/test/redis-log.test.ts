@@ -179,6 +179,21 @@ describe('RedisJobEventLog across instances', () => {
     expect(await env.log.open(jobId)).toBeUndefined();
   });
 
+  it('keeps delivering to a job reopened while the unsubscribe of its previous room is on its way', async () => {
+    await using a = await redisLog();
+    await using b = await redisLog({ prefix: a.prefix });
+    const jobId = randomUUID();
+    await a.log.append(jobId, started(jobId));
+    const first = await b.log.open(jobId);
+    if (first) b.log.close(first);
+    const second = await b.log.open(jobId);
+    await a.log.append(jobId, progress(jobId, 10));
+    await waitFor(() => expect(second?.seq).toBe(2));
+    expect(b.log.subscriptions).toBe(1);
+    if (second) b.log.close(second);
+    await waitFor(() => expect(b.log.subscriptions).toBe(0));
+  });
+
   it('releases every channel subscription once the last subscriber of each job leaves', async () => {
     await using env = await redisLog();
     const jobs = Array.from({ length: 20 }, () => randomUUID());
