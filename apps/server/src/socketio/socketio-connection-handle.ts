@@ -29,7 +29,7 @@ export class SocketIoConnectionHandle extends SlotCountingHandle {
   /** Sends one event packet; nothing once the connection is closing. */
   send(packet: EventPacket): void {
     if (this.conn.readyState !== 'open') return;
-    // Counted first: when the transport can take it, Engine.IO flushes within `send` and `flushed` zeroes the count.
+    // Counted first: when the transport can take it, Engine.IO flushes within `send` and `emptied` zeroes the count.
     this.queuedBytes += packet.bytes;
     this.conn.send(packet.text, packet.options);
   }
@@ -42,21 +42,13 @@ export class SocketIoConnectionHandle extends SlotCountingHandle {
     return this.drained;
   }
 
-  /** Engine.IO handed the connection's write buffer to its transport (its server's `drain` event). */
-  flushed(): void {
-    this.queuedBytes = 0;
-    this.release();
-  }
-
   /**
-   * The connection closed (its transport calls this from its own 'close' listener, one for all connections): Engine.IO
-   * drops what it had not written.
+   * Nothing of this connection waits in Engine.IO any more: its write buffer went to the transport (Engine.IO's
+   * server-wide `drain`), or the connection closed and Engine.IO dropped it. The transport calls it from both
+   * listeners, one each for all connections.
    */
-  closed(): void {
-    this.flushed();
-  }
-
-  private release(): void {
+  emptied(): void {
+    this.queuedBytes = 0;
     const { wake } = this;
     if (!wake) return;
     this.drained = undefined;

@@ -97,11 +97,11 @@ export function createSocketIoTransport(options: SocketIoTransportOptions): Sock
     if (!connection) return;
     open.delete(this);
     addresses.release(connection.address);
-    connection.handle.closed();
+    connection.handle.emptied();
   }
   // Engine.IO's server-wide `drain` (a connection handed its write buffer to its transport), documented in its API:
   // one listener for all connections, none on each.
-  engine.on('drain', (conn: EngineSocket) => open.get(conn)?.handle.flushed());
+  engine.on('drain', (conn: EngineSocket) => open.get(conn)?.handle.emptied());
 
   // Registered after `bind`, so Socket.IO has set the connection up when a refusal below closes it.
   engine.on('connection', (conn: EngineSocket) => {
