@@ -46,7 +46,7 @@ export abstract class SlotCountingHandle implements ConnectionHandle {
   abstract writable(): Promise<void> | undefined;
 }
 
-/** A WebSocket's handle: writable while its queued bytes are under the limit; waits by polling otherwise. */
+/** A WebSocket's handle: writable while the bytes its kernel has not taken are under the limit; waits by polling otherwise. */
 export class WsConnectionHandle extends SlotCountingHandle {
   constructor(
     private readonly writer: TextFrameWriter,
@@ -69,6 +69,9 @@ export class WsConnectionHandle extends SlotCountingHandle {
 
   private blocked(): boolean {
     const { writer } = this;
+    if (writer.bufferedBytes <= this.limits.sendBufferBytes) return false;
+    // The bytes may be this turn's sends, held back: only what the kernel refuses once it has them counts.
+    writer.flush();
     return writer.bufferedBytes > this.limits.sendBufferBytes && writer.open;
   }
 }

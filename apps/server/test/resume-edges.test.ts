@@ -132,6 +132,26 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     expect(server.hub.metrics().eventsConflated).toBe(0);
   });
 
+  it('delivers bursts larger than the send buffer whole to a subscriber that reads', async () => {
+    // Over WebSocket a turn's frames are held until the end of the turn: those bytes alone must not make the
+    // subscription wait, or the next bursts, recorded during the wait, would be conflated.
+    await using server = await startTestServer({ SEND_BUFFER_BYTES: '1024' });
+    await using client = await connectClient(server, { transport });
+    const { emitter } = server.hub;
+    const jobId = await startJob(server, client.token);
+    const got = follow(client, jobId);
+    await waitFor(() => expect(seqs(got.ids)).toEqual(['1']));
+    await waitFor(() => expect(server.hub.metrics().listenersActive).toBe(1));
+    for (let burst = 0; burst < 4; burst++) {
+      for (let p = 1; p <= 10; p++) emitter.emitProgress(jobId, progressOf(jobId, burst * 10 + p)); // about 2.5 KB
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    emitter.emitCompletion(jobId, resultOf(jobId)); // 42
+    await waitFor(() => expect(got.done).toBe(true));
+    expect(seqs(got.ids)).toEqual(Array.from({ length: 42 }, (_, i) => String(i + 1)));
+    expect(server.hub.metrics().eventsConflated).toBe(0);
+  });
+
   it('resumes exactly through hundreds of large events still in the history', async () => {
     await using server = await startTestServer({ HISTORY_MAX_EVENTS: '1000' });
     await using client = await connectClient(server, { transport });

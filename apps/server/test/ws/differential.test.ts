@@ -8,6 +8,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { WsConnectionHandle } from '../../src/connection-handle';
 import type { ApiServer } from '../../src/index';
 import { EmitLatency } from '../../src/metrics/emit-latency';
+import { TextFrameWriter } from '../../src/ws/text-frames';
 import { progressOf, resultOf, startJob, startTestServer } from '../fixtures';
 
 /**
@@ -74,7 +75,11 @@ beforeAll(async () => {
     createContext: async ({ req, res, info }) =>
       createApiContext(server.services, {
         caller: await server.services.identify(req, info.connectionParams),
-        connection: new WsConnectionHandle(res, { sendBufferBytes: 65_536, maxSubscriptions: 100 }, unobserved),
+        connection: new WsConnectionHandle(
+          new TextFrameWriter(res, req.socket),
+          { sendBufferBytes: 65_536, maxSubscriptions: 100 },
+          unobserved,
+        ),
         admitSession: async () => 0,
       }),
   });

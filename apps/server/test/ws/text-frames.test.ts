@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type ClientRequestArgs, createServer } from 'node:http';
+import { type AddressInfo, connect, type NetConnectOpts, type Socket } from 'node:net';
 import { waitFor } from '@jobstream/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -113,8 +113,44 @@ describe('TextFrameWriter', () => {
     // A peer that stops reading: the kernel buffers fill, then the rest waits in the socket.
     peer.pause();
     const frame = textFrame('x'.repeat(1 << 20));
-    for (let i = 0; i < 64 && writer.bufferedBytes === 0; i++) writer.sendFrame(frame);
+    for (let i = 0; i < 64 && writer.bufferedBytes === 0; i++) {
+      writer.sendFrame(frame);
+      writer.flush();
+    }
     expect(writer.bufferedBytes).toBeGreaterThan(0);
     peer.terminate();
+  });
+
+  it('sends the frames of one turn of the event loop in one write, at the end of the turn or at flush', async () => {
+    server = await serve();
+    // The peer's TCP socket, to see how the bytes arrive: one write of a few small frames is one read.
+    let socket: Socket | undefined;
+    const peer = new WebSocket(server.url, {
+      createConnection: (options: ClientRequestArgs) => {
+        socket = connect(options as NetConnectOpts);
+        return socket;
+      },
+    });
+    const received: string[] = [];
+    peer.on('message', (data) => received.push(String(data)));
+    await once(peer, 'open');
+    const reads: number[] = [];
+    socket?.on('data', (chunk: Buffer) => reads.push(chunk.length));
+    const { client, writer } = await server.next;
+    const frames = ['one', 'two', 'three'].map((text) => textFrame(text));
+    for (const frame of frames) writer.sendFrame(frame);
+    client.ping();
+    const turnBytes = frames.reduce((sum, frame) => sum + frame.length, 0) + 2;
+    expect(writer.bufferedBytes).toBe(turnBytes);
+    await waitFor(() => expect(received).toEqual(['one', 'two', 'three']));
+    expect(reads).toEqual([turnBytes]);
+    expect(writer.bufferedBytes).toBe(0);
+
+    writer.sendText('four');
+    writer.flush();
+    expect(writer.bufferedBytes).toBe(0);
+    await waitFor(() => expect(received).toHaveLength(4));
+    expect(reads).toEqual([turnBytes, textFrame('four').length]);
+    peer.close();
   });
 });
