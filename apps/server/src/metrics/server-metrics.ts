@@ -90,7 +90,7 @@ export class ServerMetrics {
     this.emitLatency = new EmitLatency(
       new Histogram({
         name: 'jobstream_emit_to_send_seconds',
-        help: 'Time from an event being recorded to a transport writing it to a subscriber; one write in 32 is observed, snapshots never.',
+        help: 'Time from an event being recorded to a transport sending it to a subscriber (over WebSocket, into a socket buffer written at the end of the event loop turn); one send in 32 is observed, snapshots never.',
         buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
         registers,
       }),

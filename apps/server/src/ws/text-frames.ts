@@ -35,16 +35,18 @@ export function textFrame(text: string): Buffer {
  * Why not `ws`'s `send`: it frames every call on its own and writes header and payload as two corked writes, one
  * `writev` per message per socket. An event fanned out to many subscribers is the same frame for all of them;
  * built once and written as one buffer it costs about a fifth less server CPU per delivered message (a quick S2
- * run of `pnpm bench`: 8.5 against 10.6 µs). The frame is the standard's, which no `ws` release can change, and
- * `ws` writes only whole frames too, so neither splits the other's. Every reply and event of the connection goes
- * through here, so they leave in the order they were sent; only keep-alive's `PING`, which may come between any
- * two, goes through `ws`.
+ * run of `pnpm bench`, each frame written on its own: 8.5 against 10.6 µs). The frame is the standard's, which no
+ * `ws` release can change, and `ws` writes only whole frames too, so neither splits the other's. Every reply and
+ * event of the connection goes through here, so they leave in the order they were sent; only keep-alive's `PING`,
+ * which may come between any two, goes through `ws`.
  *
- * The frames of one turn of the event loop leave together: the first send of a turn corks the socket and the end
- * of the turn (`endOfTurn`) uncorks it, so they cost one system call instead of one each. That call, with the
- * kernel's work behind it, is most of what a delivered message costs the server (and its reader's wake-up most of
- * what it costs the client), so a subscriber that is sent several events per turn costs a fraction per event; one
- * sent a single event waits for the end of the turn. `ws`'s own frames sent meanwhile are held in order with ours.
+ * Frames are held until the end of the turn: the first send corks the socket and `endOfTurn`'s `setImmediate`
+ * uncorks it, so every frame sent until then leaves in one write (one system call, unless the kernel takes only
+ * part of it) instead of one each. That call, with the kernel's work behind it, is most of what a delivered message
+ * costs the server (and its reader's wake-up most of what it costs the client), so a subscriber sent several events
+ * before the flush costs a fraction per event. Frames sent from I/O callbacks or timers are flushed later in the
+ * same turn; frames sent from a `setImmediate` callback, after the next turn's I/O and immediates. `ws`'s own
+ * frames sent meanwhile are held in order with ours.
  */
 export class TextFrameWriter implements HeldWrites {
   /** The socket is corked until the end of the turn. */
