@@ -20,6 +20,7 @@ import { openRawClient, type WireResult } from './raw-client';
 import { openRawSse } from './raw-sse';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
+type Client = Awaited<ReturnType<typeof connectClient>>;
 
 const SEND_BUFFER_BYTES = 64 * 1024;
 
@@ -43,6 +44,15 @@ const LARGE_EVENT_BYTES = JSON.stringify(largeProgress('00000000-0000-0000-0000-
 
 function dataOf(messages: WireResult[]) {
   return messages.filter((m) => m.result?.type === 'data').map((m) => m.result?.data?.json);
+}
+
+/** A new job of `client`'s, followed by `client` from its first event; resolves once the subscriber is waiting for more. */
+async function followNewJob(server: Server, client: Client) {
+  const jobId = await startJob(server, client.token);
+  const got = follow(client, jobId);
+  await waitFor(() => expect(seqs(got.ids)).toEqual(['1']));
+  await waitFor(() => expect(server.hub.metrics().listenersActive).toBe(1));
+  return { jobId, got };
 }
 
 describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
@@ -119,10 +129,7 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     await using server = await startTestServer();
     await using client = await connectClient(server, { transport });
     const { emitter } = server.hub;
-    const jobId = await startJob(server, client.token);
-    const got = follow(client, jobId);
-    await waitFor(() => expect(seqs(got.ids)).toEqual(['1']));
-    await waitFor(() => expect(server.hub.metrics().listenersActive).toBe(1));
+    const { jobId, got } = await followNewJob(server, client);
     for (let p = 1; p <= 10; p++) emitter.emitProgress(jobId, progressOf(jobId, p)); // 2..11, one task
     emitter.emitCompletion(jobId, resultOf(jobId)); // 12
     await waitFor(() => expect(got.done).toBe(true));
@@ -138,10 +145,7 @@ describe.each<Transport>(['ws', 'sse'])('resume edges over %s', (transport) => {
     await using server = await startTestServer({ SEND_BUFFER_BYTES: '1024' });
     await using client = await connectClient(server, { transport });
     const { emitter } = server.hub;
-    const jobId = await startJob(server, client.token);
-    const got = follow(client, jobId);
-    await waitFor(() => expect(seqs(got.ids)).toEqual(['1']));
-    await waitFor(() => expect(server.hub.metrics().listenersActive).toBe(1));
+    const { jobId, got } = await followNewJob(server, client);
     for (let burst = 0; burst < 4; burst++) {
       for (let p = 1; p <= 10; p++) emitter.emitProgress(jobId, progressOf(jobId, burst * 10 + p)); // about 2.5 KB
       await new Promise((resolve) => setImmediate(resolve));
